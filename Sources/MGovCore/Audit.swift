@@ -1,0 +1,49 @@
+import Foundation
+
+/// A value of an audit event field: MLog keeps every field as a string, and any
+/// field may hold an array.
+public enum AuditValue: Sendable, Equatable, Codable {
+    case string(String)
+    case array([String])
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let s = try? container.decode(String.self) { self = .string(s); return }
+        self = .array(try container.decode([String].self))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let s): try container.encode(s)
+        case .array(let a): try container.encode(a)
+        }
+    }
+}
+
+/// One audit event in MLog's shape: `event_type` (`System.X.Y`), `event_time`,
+/// and any of MLog's optional fields (`user`, `subject`, `legal_basis`, ...).
+public struct AuditEvent: Sendable, Equatable {
+    public var type: String
+    public var time: Date
+    public var fields: [String: AuditValue]
+
+    public init(type: String, time: Date, fields: [String: AuditValue] = [:]) {
+        self.type = type
+        self.time = time
+        self.fields = fields
+    }
+
+    /// Convenience: sets a string field, ignoring nil.
+    public mutating func set(_ name: String, _ value: String?) {
+        if let value { fields[name] = .string(value) }
+    }
+}
+
+/// Where state-changing actions are recorded. The log module provides the real
+/// sink (a tamper-evident Merkle log); every command reaches it through the context.
+public protocol AuditSink: Sendable {
+    /// Appends one event durably, or throws: an action whose audit entry cannot
+    /// be written must not be reported as done.
+    func record(_ event: AuditEvent) throws
+}

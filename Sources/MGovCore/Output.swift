@@ -1,0 +1,117 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How results are printed on stdout.
+public enum OutputFormat: String, Sendable, Codable, CaseIterable {
+    case human
+    case json
+}
+
+extension JSONEncoder {
+    /// Stable JSON for machines: sorted keys, no escaped slashes, compact.
+    public static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        return encoder
+    }
+
+    /// Stable JSON for people reading `--json`: sorted and indented.
+    public static var pretty: JSONEncoder {
+        let encoder = JSONEncoder.sorted
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        return encoder
+    }
+}
+
+/// Writes results to stdout and messages to stderr, honouring --json, --quiet
+/// and --no-color / NO_COLOR. The one place the CLI prints from.
+public final class Console: @unchecked Sendable {
+    // @unchecked: the only mutable state is behind `lock`.
+    public let format: OutputFormat
+    public let quiet: Bool
+    public let color: Bool
+    private let lock = NSLock()
+
+    public init(format: OutputFormat, quiet: Bool, noColor: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.format = format
+        self.quiet = quiet
+        let noColorEnv = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        self.color = !noColor && !noColorEnv && Terminal.isTerminal(STDERR_FILENO) && environment["TERM"] != "dumb"
+    }
+
+    public var isJSON: Bool { format == .json }
+
+    /// A result line on stdout.
+    public func out(_ text: String) {
+        write(text + "\n", to: FileHandle.standardOutput)
+    }
+
+    /// Raw bytes on stdout (documents, signatures).
+    public func outData(_ data: Data) {
+        lock.lock(); defer { lock.unlock() }
+        FileHandle.standardOutput.write(data)
+    }
+
+    /// One JSON document on stdout, indented and with sorted keys.
+    public func json<T: Encodable>(_ value: T) throws {
+        let data = try JSONEncoder.pretty.encode(value)
+        write(String(decoding: data, as: UTF8.self) + "\n", to: FileHandle.standardOutput)
+    }
+
+    /// One JSON line on stdout (for streams).
+    public func jsonLine<T: Encodable>(_ value: T) throws {
+        let data = try JSONEncoder.sorted.encode(value)
+        write(String(decoding: data, as: UTF8.self) + "\n", to: FileHandle.standardOutput)
+    }
+
+    /// A progress or status message on stderr; silent with --quiet.
+    public func info(_ text: String) {
+        guard !quiet else { return }
+        write(text + "\n", to: FileHandle.standardError)
+    }
+
+    /// A warning on stderr; shown even with --quiet, because it says something is unsafe.
+    public func warn(_ text: String) {
+        let prefix = color ? "\u{1B}[33mmgov: warning:\u{1B}[0m " : "mgov: warning: "
+        write(prefix + text + "\n", to: FileHandle.standardError)
+    }
+
+    /// An error line on stderr: `mgov: <message>`.
+    public func error(_ text: String) {
+        let prefix = color ? "\u{1B}[31mmgov:\u{1B}[0m " : "mgov: "
+        write(prefix + text + "\n", to: FileHandle.standardError)
+    }
+
+    private func write(_ text: String, to handle: FileHandle) {
+        lock.lock(); defer { lock.unlock() }
+        handle.write(Data(text.utf8))
+    }
+}
+
+public enum Terminal {
+    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+    public static var stdinIsTerminal: Bool { isTerminal(STDIN_FILENO) }
+    public static var stderrIsTerminal: Bool { isTerminal(STDERR_FILENO) }
+}
+
+/// Renders rows as aligned columns for people.
+public func formatTable(_ header: [String], _ rows: [[String]]) -> String {
+    var widths = header.map(\.count)
+    for row in rows {
+        for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+    }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { i, c in
+            i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+        }.joined(separator: "  ")
+    }
+    return ([line(header)] + rows.map(line)).joined(separator: "\n")
+}

@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+
+/// A named schema change that a module contributes to the store.
+///
+/// Identifiers are prefixed by module (`core.1-profiles`, `log.1-entries`) and
+/// never change once released; a new schema is a new migration.
+public struct StoreMigration: Sendable {
+    public let identifier: String
+    public let migrate: @Sendable (Database) throws -> Void
+
+    public init(_ identifier: String, migrate: @escaping @Sendable (Database) throws -> Void) {
+        self.identifier = identifier
+        self.migrate = migrate
+    }
+}
+
+/// The local SQLite store: one database per home, WAL, busy timeout, foreign
+/// keys, owner-only files, schema only through migrations.
+///
+/// Several processes may open one store at once (a server and a script).
+/// Migrations are serialised across processes by a lock file, because GRDB's
+/// migrator reads what is applied before it opens its transactions.
+public final class Store: Sendable {
+    public let home: MGovHome
+    /// GRDB's pool: one writer, concurrent readers; safe across threads.
+    public let database: DatabasePool
+
+    /// How long a writer waits for another process's lock before failing.
+    public static let busyTimeout: TimeInterval = 30
+
+    public init(home: MGovHome, migrations: [StoreMigration]) throws {
+        self.home = home
+        try home.ensureExists()
+        let path = home.databasePath
+        // Create the file ourselves so its mode is 0600 whatever the umask;
+        // SQLite gives the -wal and -shm files the same mode as the database.
+        if !FileManager.default.fileExists(atPath: path) {
+            try FileSystem.touchOwnerOnly(path)
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(Store.busyTimeout)
+        config.foreignKeysEnabled = true
+        config.label = "mgov"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            database = try DatabasePool(path: path, configuration: config)
+        } catch let error as DatabaseError {
+            throw Store.translate(error, path: path)
+        }
+        try migrate(migrations)
+    }
+
+    private func migrate(_ migrations: [StoreMigration]) throws {
+        var migrator = DatabaseMigrator()
+        for migration in migrations {
+            migrator.registerMigration(migration.identifier, foreignKeyChecks: .immediate, migrate: migration.migrate)
+        }
+        let path = home.databasePath
+        do {
+            let (superseded, complete, applied) = try database.read { db in
+                (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db), try migrator.appliedIdentifiers(db))
+            }
+            if superseded {
+                let known = Set(migrations.map(\.identifier))
+                throw CoreError.storeFromNewerVersion(path: path, unknownMigrations: applied.subtracting(known).sorted())
+            }
+            if complete { return }
+            try FileSystem.withExclusiveLock(home.migrationLockPath) {
+                try migrator.migrate(database)
+            }
+        } catch let error as DatabaseError {
+            throw Store.translate(error, path: path)
+        }
+    }
+
+    /// Runs `body` in a write transaction (IMMEDIATE, so concurrent writers queue
+    /// on the busy timeout instead of failing on lock upgrade).
+    public func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        do {
+            return try database.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!  // safe: set by the committed transaction above
+            }
+        } catch let error as DatabaseError {
+            throw Store.translate(error, path: home.databasePath)
+        }
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        do {
+            return try database.read(body)
+        } catch let error as DatabaseError {
+            throw Store.translate(error, path: home.databasePath)
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+
+    static func translate(_ error: DatabaseError, path: String) -> Error {
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return CoreError.storeUnreadable(path: path, reason: "the file is not a valid SQLite database or is damaged")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return CoreError.storeBusy(path: path)
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
+            return CoreError.storeUnreadable(path: path, reason: error.message ?? "permission denied")
+        case .SQLITE_FULL:
+            return CoreError.storeUnreadable(path: path, reason: "the disk is full")
+        default:
+            return error
+        }
+    }
+}

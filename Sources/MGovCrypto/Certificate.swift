@@ -1,0 +1,180 @@
+import COpenSSL
+import Foundation
+import MGovCore
+
+/// An X.509 certificate held by OpenSSL, freed with its owner.
+public final class Certificate: @unchecked Sendable, CustomStringConvertible {
+    // @unchecked: the X509 is never mutated after loading; OpenSSL allows
+    // concurrent reads of one certificate.
+    let pointer: OpaquePointer
+
+    /// Takes ownership of `pointer` (one reference).
+    init(taking pointer: OpaquePointer) { self.pointer = pointer }
+    /// Shares `pointer`, adding a reference.
+    convenience init(sharing pointer: OpaquePointer) {
+        X509_up_ref(pointer)
+        self.init(taking: pointer)
+    }
+    deinit { X509_free(pointer) }
+
+    // MARK: Loading
+
+    /// Every certificate in PEM (one or more blocks) or DER bytes.
+    public static func loadAll(_ data: Data, path: String) throws -> [Certificate] {
+        OpenSSLErrors.clear()
+        var certificates: [Certificate] = []
+        if isPEM(data) {
+            guard let bio = makeReadBIO(data) else { throw CryptoError.operationFailed("out of memory") }
+            defer { BIO_free(bio) }
+            while let x509 = PEM_read_bio_X509(bio, nil, nil, nil) {
+                certificates.append(Certificate(taking: x509))
+            }
+            OpenSSLErrors.clear()  // the loop ends on "no start line"
+        } else {
+            data.withUnsafeBytes { raw in
+                var p = raw.bindMemory(to: UInt8.self).baseAddress.map { UnsafePointer<UInt8>($0) }
+                if let x509 = d2i_X509(nil, &p, raw.count) { certificates.append(Certificate(taking: x509)) }
+            }
+        }
+        guard !certificates.isEmpty else {
+            let detail = OpenSSLErrors.drain()
+            throw CryptoError.notACertificate(path: path, detail: isPEM(data) ? "no CERTIFICATE block parses" : detail)
+        }
+        return certificates
+    }
+
+    public static func loadAll(path: String) throws -> [Certificate] {
+        try loadAll(try FileSystem.read(path), path: path)
+    }
+
+    public convenience init(der: Data) throws {
+        let x509 = der.withUnsafeBytes { raw -> OpaquePointer? in
+            var p = raw.bindMemory(to: UInt8.self).baseAddress.map { UnsafePointer<UInt8>($0) }
+            return d2i_X509(nil, &p, raw.count)
+        }
+        guard let x509 else { throw CryptoError.notACertificate(path: "(DER data)", detail: OpenSSLErrors.drain()) }
+        self.init(taking: x509)
+    }
+
+    // MARK: Encoding
+
+    public var der: Data {
+        var out: UnsafeMutablePointer<UInt8>?
+        let length = i2d_X509(pointer, &out)
+        guard length > 0, let out else { return Data() }
+        defer { mgov_OPENSSL_free(out) }
+        return Data(bytes: out, count: Int(length))
+    }
+
+    public var pem: String {
+        let b64 = der.base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+        return "-----BEGIN CERTIFICATE-----\n\(b64)\n-----END CERTIFICATE-----\n"
+    }
+
+    // MARK: Fields
+
+    /// The subject as a one-line RFC 2253 string, e.g. `CN=Agency,O=MD`.
+    public var subject: String { Self.name(X509_get_subject_name(pointer)) }
+    public var issuer: String { Self.name(X509_get_issuer_name(pointer)) }
+
+    /// The serial number in upper-case hex, without leading zeros.
+    public var serialHex: String {
+        guard let serial = X509_get_serialNumber(pointer), let bn = ASN1_INTEGER_to_BN(serial, nil) else { return "" }
+        defer { BN_free(bn) }
+        guard let hex = BN_bn2hex(bn) else { return "" }
+        defer { mgov_OPENSSL_free(hex) }
+        return String(cString: hex)
+    }
+
+    public var notBefore: Date { Self.date(X509_get0_notBefore(pointer)) }
+    public var notAfter: Date { Self.date(X509_get0_notAfter(pointer)) }
+
+    public var sha256Fingerprint: String {
+        Digest.sha256(der).map { String(format: "%02X", $0) }.joined(separator: ":")
+    }
+
+    public var isCA: Bool { X509_check_ca(pointer) > 0 }
+
+    /// Subject alternative names of type URI (e.g. `urn:xroad:MD/GOV/123/SUB`).
+    public var subjectAlternativeURIs: [String] { alternativeNames(type: GEN_URI) }
+    public var subjectAlternativeDNSNames: [String] { alternativeNames(type: GEN_DNS) }
+
+    public var publicKeyAlgorithm: PrivateKey.Algorithm {
+        guard let key = X509_get0_pubkey(pointer) else { return .other("unknown") }
+        switch EVP_PKEY_get_base_id(key) {
+        case EVP_PKEY_RSA, EVP_PKEY_RSA_PSS: return .rsa(bits: Int(EVP_PKEY_get_bits(key)))
+        case EVP_PKEY_EC:
+            var name = [CChar](repeating: 0, count: 80)
+            var length = 0
+            if EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, &name, name.count, &length) == 1 {
+                return .ec(curve: String(cString: name))
+            }
+            OpenSSLErrors.clear()
+            return .ec(curve: "unknown")
+        case EVP_PKEY_ED25519: return .ed25519
+        default: return .other("unknown")
+        }
+    }
+
+    public var description: String { "\(subject) (serial \(serialHex))" }
+
+    /// A summary for reports and `--json`.
+    public var summary: CertificateSummary {
+        CertificateSummary(subject: subject, issuer: issuer, serial: serialHex, notBefore: notBefore, notAfter: notAfter,
+                           sha256Fingerprint: sha256Fingerprint, keyAlgorithm: publicKeyAlgorithm.description,
+                           uris: subjectAlternativeURIs, dnsNames: subjectAlternativeDNSNames, isCA: isCA)
+    }
+
+    private func alternativeNames(type: Int32) -> [String] {
+        guard let raw = X509_get_ext_d2i(pointer, NID_subject_alt_name, nil, nil) else { return [] }
+        let names = OpaquePointer(raw)
+        defer { mgov_GENERAL_NAMES_free(names) }
+        var result: [String] = []
+        for i in 0..<mgov_sk_GENERAL_NAME_num(names) {
+            guard let name = mgov_sk_GENERAL_NAME_value(names, i), name.pointee.type == type else { continue }
+            let ia5 = name.pointee.d.ia5
+            if let ia5, let bytes = ASN1_STRING_get0_data(ia5) {
+                result.append(String(decoding: UnsafeBufferPointer(start: bytes, count: Int(ASN1_STRING_length(ia5))), as: UTF8.self))
+            }
+        }
+        return result
+    }
+
+    static func name(_ name: OpaquePointer?) -> String {
+        guard let name, let bio = BIO_new(BIO_s_mem()) else { return "" }
+        defer { BIO_free(bio) }
+        X509_NAME_print_ex(bio, name, 0, mgov_XN_FLAG_RFC2253_UTF8())
+        return String(decoding: readAll(bio), as: UTF8.self)
+    }
+
+    static func date(_ time: UnsafePointer<ASN1_TIME>?) -> Date {
+        guard let time else { return Date(timeIntervalSince1970: 0) }
+        var parts = tm()
+        guard ASN1_TIME_to_tm(time, &parts) == 1 else { return Date(timeIntervalSince1970: 0) }
+        return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
+    }
+}
+
+/// What people and scripts need to know about a certificate.
+public struct CertificateSummary: Codable, Sendable, Equatable {
+    public var subject: String
+    public var issuer: String
+    public var serial: String
+    public var notBefore: Date
+    public var notAfter: Date
+    public var sha256Fingerprint: String
+    public var keyAlgorithm: String
+    public var uris: [String]
+    public var dnsNames: [String]
+    public var isCA: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case subject, issuer, serial, uris
+        case notBefore = "not_before"
+        case notAfter = "not_after"
+        case sha256Fingerprint = "sha256_fingerprint"
+        case keyAlgorithm = "key_algorithm"
+        case dnsNames = "dns_names"
+        case isCA = "is_ca"
+    }
+}

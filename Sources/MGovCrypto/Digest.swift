@@ -1,0 +1,65 @@
+import COpenSSL
+import Foundation
+
+/// Message digests through OpenSSL's EVP interface.
+public enum DigestAlgorithm: String, Sendable, CaseIterable, Codable {
+    case sha1, sha256, sha384, sha512
+
+    var evp: OpaquePointer? {
+        switch self {
+        case .sha1: return EVP_sha1()
+        case .sha256: return EVP_sha256()
+        case .sha384: return EVP_sha384()
+        case .sha512: return EVP_sha512()
+        }
+    }
+
+    public var outputLength: Int {
+        switch self {
+        case .sha1: return 20
+        case .sha256: return 32
+        case .sha384: return 48
+        case .sha512: return 64
+        }
+    }
+}
+
+public enum Digest {
+    public static func hash(_ algorithm: DigestAlgorithm, _ data: Data) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        data.withUnsafeBytes { raw in
+            _ = EVP_Digest(raw.baseAddress, raw.count, &out, &length, algorithm.evp, nil)
+        }
+        return Array(out.prefix(Int(length)))
+    }
+
+    public static func sha256(_ data: Data) -> [UInt8] { hash(.sha256, data) }
+}
+
+/// An incremental digest for streamed input.
+public final class StreamingDigest {
+    private let context: OpaquePointer
+
+    public init(_ algorithm: DigestAlgorithm) {
+        // safe: EVP_MD_CTX_new fails only when out of memory.
+        context = EVP_MD_CTX_new()!
+        EVP_DigestInit_ex(context, algorithm.evp, nil)
+    }
+    deinit { EVP_MD_CTX_free(context) }
+
+    public func update(_ data: Data) {
+        data.withUnsafeBytes { raw in _ = EVP_DigestUpdate(context, raw.baseAddress, raw.count) }
+    }
+
+    public func update(_ bytes: UnsafeRawBufferPointer) {
+        _ = EVP_DigestUpdate(context, bytes.baseAddress, bytes.count)
+    }
+
+    public func finish() -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        EVP_DigestFinal_ex(context, &out, &length)
+        return Array(out.prefix(Int(length)))
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// Errors of XML parsing and canonicalization, as sentences.
+public enum XMLError: Error, CustomStringConvertible, Sendable, Equatable {
+    case malformed(name: String, line: Int, message: String)
+    case entityDeclarations(name: String)
+    case tooDeep(name: String)
+    case canonicalizationFailed(String)
+    case notFound(String)
+
+    public var description: String {
+        switch self {
+        case let .malformed(name, line, message):
+            return "\(name): not well-formed XML at line \(line): \(message)"
+        case let .entityDeclarations(name):
+            return "\(name): the document declares entities in its DOCTYPE; mgov refuses them (they enable XXE and entity-expansion attacks)"
+        case let .tooDeep(name):
+            return "\(name): the document nests elements too deeply"
+        case let .canonicalizationFailed(message):
+            return "canonicalization failed: \(message)"
+        case let .notFound(what):
+            return what
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import MGovCore
+import MGovCrypto
+
+/// Options every command takes, shared through one `@OptionGroup`.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The mgov home folder (also MGOV_HOME).", valueName: "dir"))
+    var home: String?
+
+    @Option(name: .long, help: ArgumentHelp("The profile to act as (also MGOV_PROFILE; else the store's default).", valueName: "name"))
+    var profile: String?
+
+    @Flag(name: .long, help: "Print one JSON document (or JSON lines for streams) on stdout.")
+    var json = false
+
+    @Flag(name: .long, help: "Print no progress or status messages on stderr.")
+    var quiet = false
+
+    @Flag(name: .long, help: "No colours in messages (also NO_COLOR).")
+    var noColor = false
+
+    /// Builds the context handed to a command. `passwordFile` feeds key decryption.
+    func makeContext(passwordFile: String? = nil) -> Context {
+        let passwords = PasswordSource(passwordFile: passwordFile)
+        return Context(
+            home: MGovHome.resolve(explicit: home),
+            profile: profile,
+            json: json, quiet: quiet, noColor: noColor,
+            migrations: Modules.migrations,
+            credentialValidator: OpenSSLCredentialValidator(passwords: passwords),
+            auditSink: Modules.auditSink
+        )
+    }
+}
+
+/// Options for commands that may need a password (encrypted keys, PKCS#12).
+struct PasswordOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Read the key password from this file (also MGOV_PASSWORD; a prompt only on a terminal).", valueName: "file"))
+    var passwordFile: String?
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import MGovCore
+
+@main
+struct MGov: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mgov",
+        abstract: "Government data exchange from the command line: profiles, signatures, audit log, exchange, notifications, documents, deliveries.",
+        discussion: """
+            Every command reads its store from --home (or MGOV_HOME, else $XDG_DATA_HOME/mgov, else ~/.local/share/mgov) \
+            and acts as the profile chosen by --profile, MGOV_PROFILE or the store's default.
+
+            Exit codes: 0 success; 1 the operation ran and said no (invalid signature, access denied, untrusted chain); \
+            2 bad input or a runtime error; 64 a usage error.
+            """,
+        version: MGovVersion.string,
+        subcommands: [ProfileCommand.self]
+    )
+
+    /// Runs the command and maps every error to an exit code, in one place.
+    static func main() async {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var syncCommand = command
+                try syncCommand.run()
+            }
+        } catch {
+            guard let status = report(error) else { exit(withError: error) }
+            Foundation.exit(status.rawValue)
+        }
+    }
+
+    /// Prints `mgov: <message>` for an error and says which exit code it means;
+    /// nil for argument-parser's own errors (usage, help), which it prints itself.
+    static func report(_ error: Error) -> ExitStatus? {
+        let console = Console(format: .human, quiet: false, noColor: false)
+        switch error {
+        case let error as UserFacingError:
+            console.error(error.description)
+            return error.exitStatus
+        case is ExitCode, is ValidationError, is CleanExit:
+            return nil
+        default:
+            if let described = ErrorDescriptions.describe(error) {
+                console.error(described.message)
+                return described.status
+            }
+            // argument-parser's own errors map to their codes (64, 0); anything
+            // else unknown is a runtime error.
+            if exitCode(for: error) != .failure { return nil }
+            console.error(String(describing: error))
+            return .failure
+        }
+    }
+}
