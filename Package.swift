@@ -31,10 +31,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "MGovCoreTests", dependencies: ["MGovCore"]),
-        .testTarget(name: "MGovCryptoTests", dependencies: ["MGovCrypto"]),
-        .testTarget(name: "MGovXMLTests", dependencies: ["MGovXML"]),
-        .testTarget(name: "MGovCLITests", dependencies: ["mgov"]),
+        .target(name: "MGovTestSupport", path: "Tests/MGovTestSupport"),
+        .testTarget(name: "MGovCoreTests", dependencies: ["MGovCore", "MGovCrypto", "MGovTestSupport"]),
+        .testTarget(name: "MGovCryptoTests", dependencies: ["MGovCrypto", "MGovTestSupport"]),
+        .testTarget(name: "MGovXMLTests", dependencies: ["MGovXML", "MGovTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MGovCLITests", dependencies: ["mgov", "MGovTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

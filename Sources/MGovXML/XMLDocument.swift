@@ -137,3 +137,22 @@ enum XMLLibrary {
 private func refuseExternalEntity(_ url: UnsafePointer<CChar>?, _ id: UnsafePointer<CChar>?, _ context: xmlParserCtxtPtr?) -> xmlParserInputPtr? {
     nil
 }
+
+extension XMLDocument {
+    /// Every element in document order whose local name and namespace match.
+    public func elements(named localName: String, namespace: String?) -> [XMLNode] {
+        var found: [XMLNode] = []
+        guard let root = xmlDocGetRootElement(pointer) else { return found }
+        var stack: [xmlNodePtr] = [root]
+        while let node = stack.popLast() {
+            guard node.pointee.type == XML_ELEMENT_NODE else { continue }
+            let wrapped = XMLNode(pointer: node, document: self)
+            if wrapped.name == localName && wrapped.namespaceURI == namespace { found.append(wrapped) }
+            var children: [xmlNodePtr] = []
+            var child = node.pointee.children
+            while let c = child { children.append(c); child = c.pointee.next }
+            stack.append(contentsOf: children.reversed())
+        }
+        return found
+    }
+}

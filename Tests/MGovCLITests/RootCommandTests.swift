@@ -1,0 +1,33 @@
+import Foundation
+import MGovTestSupport
+import Testing
+
+@Suite struct RootCommandTests {
+    @Test func versionPrintsTheVersionAndTouchesNoStore() throws {
+        let env = try CLIEnvironment()
+        let result = try env.mgov("--version")
+        #expect(result.status == 0)
+        #expect(result.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
+        #expect(!env.homeExists)
+    }
+
+    @Test(arguments: [["--help"], ["profile", "--help"], ["--experimental-dump-help"], ["help", "profile"]])
+    func helpTouchesNoStore(_ arguments: [String]) throws {
+        let env = try CLIEnvironment()
+        let result = try env.mgov.run(arguments)
+        #expect(result.status == 0)
+        #expect(!result.stdout.isEmpty)
+        #expect(!env.homeExists)
+    }
+
+    @Test func helpListsTheGroups() throws {
+        let result = try CLIEnvironment().mgov("--help")
+        #expect(result.stdout.contains("profile"))
+    }
+
+    @Test func usageErrorsExit64() throws {
+        let env = try CLIEnvironment()
+        #expect(try env.mgov("no-such-command").status == 64)
+        #expect(try env.mgov("profile", "create", "x").status == 64)  // --identity missing
+    }
+}

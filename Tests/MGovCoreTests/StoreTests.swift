@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import MGovCore
+import MGovTestSupport
+import Testing
+
+@Suite struct StoreTests {
+    let testMigrations = [
+        StoreMigration("test.1-items") { db in try db.execute(sql: "CREATE TABLE test_item (id INTEGER PRIMARY KEY, name TEXT NOT NULL)") },
+    ]
+
+    @Test func createsHomeAndDatabaseOwnerOnly() throws {
+        let dir = try TemporaryDirectory()
+        let home = MGovHome(path: dir.file("nested/home"))
+        _ = try Store(home: home, migrations: testMigrations)
+        #expect(try mode(home.path) == 0o700)
+        #expect(try mode(home.databasePath) == 0o600)
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: home.databasePath + suffix) {
+            #expect(try mode(home.databasePath + suffix) == 0o600)
+        }
+    }
+
+    @Test func tightensAnExistingHomeOpenToOthers() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("home")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        _ = try Store(home: MGovHome(path: path), migrations: testMigrations)
+        #expect(try mode(path) == 0o700)
+    }
+
+    @Test func usesWALAndForeignKeys() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(home: MGovHome(path: dir.path), migrations: testMigrations)
+        let (journal, fk) = try store.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+        }
+        #expect(journal == "wal")
+        #expect(fk == 1)
+    }
+
+    @Test func appliesMigrationsOnceAndKeepsData() throws {
+        let dir = try TemporaryDirectory()
+        let home = MGovHome(path: dir.path)
+        let store = try Store(home: home, migrations: testMigrations)
+        try store.write { db in try db.execute(sql: "INSERT INTO test_item(name) VALUES ('a')") }
+        let reopened = try Store(home: home, migrations: testMigrations)
+        #expect(try reopened.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM test_item") } == 1)
+    }
+
+    @Test func addsNewMigrationsToAnOlderStore() throws {
+        let dir = try TemporaryDirectory()
+        let home = MGovHome(path: dir.path)
+        _ = try Store(home: home, migrations: testMigrations)
+        let more = testMigrations + [StoreMigration("test.2-tags") { db in try db.execute(sql: "CREATE TABLE test_tag (name TEXT)") }]
+        let store = try Store(home: home, migrations: more)
+        #expect(try store.read { db in try db.tableExists("test_tag") })
+    }
+
+    @Test func refusesAStoreWrittenByANewerVersion() throws {
+        let dir = try TemporaryDirectory()
+        let home = MGovHome(path: dir.path)
+        let newer = testMigrations + [StoreMigration("test.9-future") { db in try db.execute(sql: "CREATE TABLE test_future (x)") }]
+        _ = try Store(home: home, migrations: newer)
+        #expect(throws: CoreError.storeFromNewerVersion(path: home.databasePath, unknownMigrations: ["test.9-future"])) {
+            _ = try Store(home: home, migrations: testMigrations)
+        }
+    }
+
+    @Test func refusesAFileThatIsNotADatabase() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("mgov.sqlite", String(repeating: "not a database ", count: 100))
+        #expect {
+            _ = try Store(home: MGovHome(path: dir.path), migrations: testMigrations)
+        } throws: { error in
+            guard case CoreError.storeUnreadable = error else { return false }
+            return true
+        }
+    }
+
+    @Test func failedTransactionWritesNothing() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(home: MGovHome(path: dir.path), migrations: testMigrations)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.write { db in
+                try db.execute(sql: "INSERT INTO test_item(name) VALUES ('half')")
+                throw Boom()
+            }
+        }
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM test_item") } == 0)
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    private func mode(_ path: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return ((attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1) & 0o777
+    }
+}
+
+@Suite struct HomeTests {
+    @Test func resolvesInDocumentedOrder() {
+        let env = ["MGOV_HOME": "/env/home", "XDG_DATA_HOME": "/xdg", "HOME": "/users/me"]
+        #expect(MGovHome.resolve(explicit: "/flag", environment: env).path == "/flag")
+        #expect(MGovHome.resolve(explicit: nil, environment: env).path == "/env/home")
+        #expect(MGovHome.resolve(explicit: nil, environment: ["XDG_DATA_HOME": "/xdg", "HOME": "/u"]).path == "/xdg/mgov")
+        #expect(MGovHome.resolve(explicit: nil, environment: ["HOME": "/users/me"]).path == "/users/me/.local/share/mgov")
+    }
+}
