@@ -138,16 +138,22 @@ import Testing
         }
     }
 
-    @Test func eightProcessesCreatingAHundredProfilesEachLoseNothing() throws {
+    @Test func eightProcessesCreatingAHundredProfilesEachLoseNothing() async throws {
         let env = try CLIEnvironment()
-        let script = """
-            for p in 1 2 3 4 5 6 7 8; do
-              ( for i in $(seq 1 100); do mgov profile create "p$p-$i" --identity "MD/GOV/$p/S$i" --quiet >/dev/null || echo "failed p$p-$i" >&2; done ) &
-            done
-            wait
-            """
-        let result = try env.mgov.shell(script)
-        #expect(result.stderr.isEmpty, "\(result.stderr)")
+        // Eight shells run at once, each creating 100 profiles with one mgov process per profile.
+        // (Launched from Swift rather than with `&` and `wait`: a shell spawned by the test
+        // runner inherits a blocked SIGCHLD, and its `wait` would never return.)
+        let runner = env.mgov
+        let failures = try await withThrowingTaskGroup(of: String.self) { group in
+            for p in 1...8 {
+                group.addTask {
+                    let loop = "for i in $(seq 1 100); do mgov profile create \"p\(p)-$i\" --identity \"MD/GOV/\(p)/S$i\" --quiet >/dev/null || echo \"failed p\(p)-$i\" >&2; done"
+                    return try runner.shell(loop).stderr
+                }
+            }
+            return try await group.reduce(into: "") { $0 += $1 }
+        }
+        #expect(failures.isEmpty, "\(failures)")
         let list = try #require(try env.mgov("profile", "list", "--json").json() as? [[String: Any]])
         #expect(list.count == 800)
         #expect(Set(list.compactMap { $0["name"] as? String }).count == 800)

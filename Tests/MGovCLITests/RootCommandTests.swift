@@ -21,7 +21,8 @@ import Testing
     }
 
     @Test func helpListsTheGroups() throws {
-        let result = try CLIEnvironment().mgov("--help")
+        let env = try CLIEnvironment()
+        let result = try env.mgov("--help")
         #expect(result.stdout.contains("profile"))
     }
 
