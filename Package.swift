@@ -24,10 +24,14 @@ let package = Package(
         ),
         .target(name: "MGovCrypto", dependencies: ["COpenSSL", "MGovCore"]),
         .target(name: "MGovXML", dependencies: ["CLibXML2"]),
+        .target(
+            name: "MGovLog",
+            dependencies: ["MGovCore", "MGovCrypto", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "mgov",
             dependencies: [
-                "MGovCore", "MGovCrypto", "MGovXML",
+                "MGovCore", "MGovCrypto", "MGovXML", "MGovLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -35,6 +39,7 @@ let package = Package(
         .testTarget(name: "MGovCoreTests", dependencies: ["MGovCore", "MGovCrypto", "MGovTestSupport"]),
         .testTarget(name: "MGovCryptoTests", dependencies: ["MGovCrypto", "MGovTestSupport"]),
         .testTarget(name: "MGovXMLTests", dependencies: ["MGovXML", "MGovTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MGovLogTests", dependencies: ["MGovLog", "MGovTestSupport"]),
         .testTarget(name: "MGovCLITests", dependencies: ["mgov", "MGovTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

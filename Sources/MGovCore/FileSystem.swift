@@ -46,37 +46,9 @@ public enum FileSystem {
     /// Writes `data` to `path` atomically: a temporary file beside it, fsynced, renamed.
     /// Readers see the old file or the whole new one, never half a file.
     public static func writeAtomically(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
-        let dir = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        var template = Array("\(dir)/.\(name).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
-        let tempPath = String(cString: template)
-        var ok = false
-        defer {
-            if !ok { unlink(tempPath) }
-        }
-        fchmod(fd, mode)
-        let written = data.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-        let synced = written && fsync(fd) == 0
-        let savedErrno = errno
-        close(fd)
-        guard synced else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(savedErrno))) }
-        guard rename(tempPath, path) == 0 else {
-            throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno)))
-        }
-        ok = true
-        // Make the rename itself durable.
-        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 { fsync(dfd); close(dfd) }
+        let file = try AtomicFile(path: path, mode: mode)
+        try file.write(data)
+        try file.commit()
     }
 
     /// Reads a whole file, or stdin for "-", with errors users can act on.
@@ -120,4 +92,76 @@ func posixMessage(_ error: Error) -> String {
         }
     }
     return ns.localizedDescription
+}
+
+/// A file written in pieces that appears at its path only when committed:
+/// a temporary file beside it, fsynced, then renamed. Dropped uncommitted, it
+/// leaves nothing behind.
+public final class AtomicFile {
+    public let path: String
+    private let directory: String
+    private let temporaryPath: String
+    private var fd: Int32
+
+    public init(path: String, mode: mode_t = 0o644) throws {
+        self.path = path
+        let parent = (path as NSString).deletingLastPathComponent
+        directory = parent.isEmpty ? "." : parent
+        var template = Array("\(directory)/.\((path as NSString).lastPathComponent).tmp-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        guard descriptor >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
+        fd = descriptor
+        temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        fchmod(fd, mode)
+    }
+
+    deinit {
+        if fd >= 0 {
+            close(fd)
+            unlink(temporaryPath)
+        }
+    }
+
+    public func write(_ data: Data) throws {
+        guard fd >= 0 else { throw CoreError.fileUnwritable(path, reason: "already committed") }
+        let failure = data.withUnsafeBytes { raw -> Int32? in
+            guard let base = raw.baseAddress else { return nil }
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, base + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return nil
+        }
+        if let failure { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(failure))) }
+    }
+
+    public func write(_ text: String) throws { try write(Data(text.utf8)) }
+
+    /// fsync, rename into place, fsync the folder.
+    public func commit() throws {
+        guard fd >= 0 else { return }
+        let synced = fsync(fd) == 0
+        let savedErrno = errno
+        close(fd)
+        fd = -1
+        guard synced else {
+            unlink(temporaryPath)
+            throw CoreError.fileUnwritable(path, reason: String(cString: strerror(savedErrno)))
+        }
+        guard rename(temporaryPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw CoreError.fileUnwritable(path, reason: reason)
+        }
+        let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
 }

@@ -78,6 +78,13 @@ public final class Console: @unchecked Sendable {
         write(text + "\n", to: FileHandle.standardError)
     }
 
+    /// A progress line on stderr, rewritten in place (nil clears it). Callers
+    /// show progress only when stderr is a terminal.
+    public func progress(_ text: String?) {
+        guard !quiet else { return }
+        write("\r\u{1B}[K" + (text ?? ""), to: FileHandle.standardError)
+    }
+
     /// A warning on stderr; shown even with --quiet, because it says something is unsafe.
     public func warn(_ text: String) {
         let prefix = color ? "\u{1B}[33mmgov: warning:\u{1B}[0m " : "mgov: warning: "

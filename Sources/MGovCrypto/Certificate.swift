@@ -101,19 +101,7 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
 
     public var publicKeyAlgorithm: PrivateKey.Algorithm {
         guard let key = X509_get0_pubkey(pointer) else { return .other("unknown") }
-        switch EVP_PKEY_get_base_id(key) {
-        case EVP_PKEY_RSA, EVP_PKEY_RSA_PSS: return .rsa(bits: Int(EVP_PKEY_get_bits(key)))
-        case EVP_PKEY_EC:
-            var name = [CChar](repeating: 0, count: 80)
-            var length = 0
-            if EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, &name, name.count, &length) == 1 {
-                return .ec(curve: String(cString: name))
-            }
-            OpenSSLErrors.clear()
-            return .ec(curve: "unknown")
-        case EVP_PKEY_ED25519: return .ed25519
-        default: return .other("unknown")
-        }
+        return keyAlgorithm(key)
     }
 
     public var description: String { "\(subject) (serial \(serialHex))" }

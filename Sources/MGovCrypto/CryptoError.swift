@@ -6,6 +6,8 @@ import MGovCore
 public enum CryptoError: UserFacingError, Equatable {
     case notAPrivateKey(path: String, detail: String)
     case notACertificate(path: String, detail: String)
+    case notAPublicKey(path: String, detail: String)
+    case noKey(profile: String)
     case notAPKCS12(path: String, detail: String)
     case wrongPassword(path: String)
     case pkcs12WithoutKey(path: String)
@@ -22,6 +24,10 @@ public enum CryptoError: UserFacingError, Equatable {
             return "\(path) is not a private key mgov can read (PEM or DER, PKCS#1, SEC1 or PKCS#8): \(detail)"
         case let .notACertificate(path, detail):
             return "\(path) holds no X.509 certificate (PEM or DER): \(detail)"
+        case let .notAPublicKey(path, detail):
+            return "\(path) holds no public key or certificate mgov can read (PEM or DER): \(detail)"
+        case let .noKey(profile):
+            return "the profile \(profile) has no key (set one: mgov profile set \(profile) key FILE, or pkcs12 FILE)"
         case let .notAPKCS12(path, detail):
             return "\(path) is not a PKCS#12 file: \(detail)"
         case let .wrongPassword(path):

@@ -27,24 +27,7 @@ public final class PrivateKey: @unchecked Sendable {
         }
     }
 
-    public var algorithm: Algorithm {
-        switch EVP_PKEY_get_base_id(pointer) {
-        case EVP_PKEY_RSA, EVP_PKEY_RSA_PSS:
-            return .rsa(bits: Int(EVP_PKEY_get_bits(pointer)))
-        case EVP_PKEY_EC:
-            var name = [CChar](repeating: 0, count: 80)
-            var length = 0
-            if EVP_PKEY_get_utf8_string_param(pointer, OSSL_PKEY_PARAM_GROUP_NAME, &name, name.count, &length) == 1 {
-                return .ec(curve: String(cString: name))
-            }
-            OpenSSLErrors.clear()
-            return .ec(curve: "unknown")
-        case EVP_PKEY_ED25519:
-            return .ed25519
-        default:
-            return .other(String(cString: OBJ_nid2sn(EVP_PKEY_get_base_id(pointer))))
-        }
-    }
+    public var algorithm: Algorithm { keyAlgorithm(pointer) }
 
     /// Loads a key from PEM or DER bytes. `password` is called only when the key is encrypted.
     public static func load(_ data: Data, path: String, password: () throws -> String) throws -> PrivateKey {
@@ -143,4 +126,24 @@ func withPasswordUserdata<T>(_ password: String, _ body: (UnsafeMutableRawPointe
     let unmanaged = Unmanaged.passRetained(box)
     defer { unmanaged.release() }
     return body(unmanaged.toOpaque())
+}
+
+/// The algorithm of any OpenSSL key, private or public.
+func keyAlgorithm(_ key: OpaquePointer) -> PrivateKey.Algorithm {
+    switch EVP_PKEY_get_base_id(key) {
+    case EVP_PKEY_RSA, EVP_PKEY_RSA_PSS:
+        return .rsa(bits: Int(EVP_PKEY_get_bits(key)))
+    case EVP_PKEY_EC:
+        var name = [CChar](repeating: 0, count: 80)
+        var length = 0
+        if EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, &name, name.count, &length) == 1 {
+            return .ec(curve: String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        OpenSSLErrors.clear()
+        return .ec(curve: "unknown")
+    case EVP_PKEY_ED25519:
+        return .ed25519
+    default:
+        return .other(String(cString: OBJ_nid2sn(EVP_PKEY_get_base_id(key))))
+    }
 }

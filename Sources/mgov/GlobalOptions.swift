@@ -20,6 +20,11 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "No colours in messages (also NO_COLOR).")
     var noColor = false
 
+    /// A console for commands that must not open the store (offline checks).
+    func storelessConsole() -> Console {
+        Console(format: json ? .json : .human, quiet: quiet, noColor: noColor)
+    }
+
     /// Builds the context handed to a command. `passwordFile` feeds key decryption.
     func makeContext(passwordFile: String? = nil) -> Context {
         let passwords = PasswordSource(passwordFile: passwordFile)

@@ -1,0 +1,327 @@
+import Foundation
+import GRDB
+import MGovCore
+
+/// One stored entry: its sequence number (the leaf index, from 0), when it was
+/// logged, its canonical bytes, and its RFC 6962 leaf hash.
+public struct LogEntry: Sendable, Equatable {
+    public let seq: UInt64
+    public let loggedAt: String
+    /// The canonical entry bytes (the leaf's input): the event's fields plus
+    /// `@logged` and `@seq`, as RFC 8785 JSON.
+    public let canonical: Data
+    public let leafHash: TreeHash
+
+    /// The event's own fields (without the log's `@` fields).
+    public var event: [String: AuditValue] {
+        ((try? CanonicalJSON.decode(canonical)) ?? [:]).filter { !$0.key.hasPrefix("@") }
+    }
+
+    public func value(_ name: String) -> String? {
+        switch event[name] {
+        case .string(let s)?: return s
+        case .array(let a)?: return a.joined(separator: ", ")
+        case nil: return nil
+        }
+    }
+}
+
+/// The size and root hash of the tree.
+public struct TreeHead: Sendable, Equatable {
+    public let size: UInt64
+    public let root: TreeHash
+}
+
+/// What `AuditLog.query` takes.
+public struct LogQuery: Sendable {
+    public var from: Date?
+    public var to: Date?
+    /// Exact event types, or prefixes ending in `*` (`MConnect.*`).
+    public var types: [String] = []
+    /// FIELD=VALUE: the field holds the value (or, for an array, contains it).
+    public var filters: [(field: String, value: String)] = []
+    public var page = 1
+    public var pageSize = 100
+
+    public init() {}
+
+    public var isTimeRange: Bool { from != nil || to != nil }
+}
+
+public struct QueryPage: Sendable {
+    public let total: Int
+    public let page: Int
+    public let pageSize: Int
+    public let entries: [LogEntry]
+}
+
+/// The tamper-evident audit log in the store: entries, the stored perfect
+/// nodes of the RFC 6962 tree, the subjects of personal-data events, and checkpoints.
+public final class AuditLog: Sendable {
+    public let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    public static let migrations: [StoreMigration] = [
+        StoreMigration("log.1-entries") { db in
+            try db.execute(sql: """
+                CREATE TABLE log_entry (
+                    seq INTEGER PRIMARY KEY,
+                    logged_at TEXT NOT NULL,
+                    event_time TEXT NOT NULL,
+                    event_type TEXT NOT NULL,
+                    entry TEXT NOT NULL,
+                    leaf_hash BLOB NOT NULL
+                );
+                CREATE INDEX log_entry_by_time ON log_entry(event_time);
+                CREATE INDEX log_entry_by_type ON log_entry(event_type);
+                CREATE TABLE log_node (
+                    level INTEGER NOT NULL,
+                    idx INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    PRIMARY KEY (level, idx)
+                ) WITHOUT ROWID;
+                CREATE TABLE log_subject (
+                    subject TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (subject, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE log_checkpoint (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    size INTEGER NOT NULL,
+                    root BLOB NOT NULL,
+                    note TEXT NOT NULL,
+                    public_key BLOB,
+                    source TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                """)
+        },
+    ]
+
+    // MARK: Appending
+
+    /// Appends events in one transaction: all of them or none. O(log n) work per
+    /// event: the frontier is read once, and each append writes only the nodes it completes.
+    @discardableResult
+    public func append(_ events: [LogEvent], loggedAt: Date) throws -> [LogEntry] {
+        guard !events.isEmpty else { throw LogError.emptyBatch }
+        let logged = Timestamp.format(loggedAt)
+        return try store.write { db in
+            let size = try Self.size(db)
+            var frontier = try MerkleFrontier(size: size) { level, index in try Self.node(db, level, index) }
+            let insertEntry = try db.cachedStatement(sql: "INSERT INTO log_entry (seq, logged_at, event_time, event_type, entry, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)")
+            let insertNode = try db.cachedStatement(sql: "INSERT INTO log_node (level, idx, hash) VALUES (?, ?, ?)")
+            let insertSubject = try db.cachedStatement(sql: "INSERT OR IGNORE INTO log_subject (subject, seq) VALUES (?, ?)")
+            var entries: [LogEntry] = []
+            entries.reserveCapacity(events.count)
+            for event in events {
+                let seq = frontier.size
+                var fields = event.fields
+                fields["@logged"] = .string(logged)
+                fields["@seq"] = .string(String(seq))
+                let canonical = CanonicalJSON.encode(fields)
+                let leaf = Merkle.leafHash(canonical)
+                try insertEntry.execute(arguments: [Int64(seq), logged, event.time, event.type,
+                                                    String(decoding: canonical, as: UTF8.self), Data(leaf)])
+                try frontier.append(leaf: leaf) { level, index, hash in
+                    if level > 0 { try insertNode.execute(arguments: [level, Int64(index), Data(hash)]) }
+                }
+                if event.isPersonalData {
+                    for subject in event.values("subject") { try insertSubject.execute(arguments: [subject, Int64(seq)]) }
+                }
+                entries.append(LogEntry(seq: seq, loggedAt: logged, canonical: canonical, leafHash: leaf))
+            }
+            return entries
+        }
+    }
+
+    // MARK: Reading
+
+    public func treeHead() throws -> TreeHead {
+        try store.read { db in
+            let size = try Self.size(db)
+            let frontier = try MerkleFrontier(size: size) { level, index in try Self.node(db, level, index) }
+            return TreeHead(size: size, root: frontier.root)
+        }
+    }
+
+    public func entry(_ seq: UInt64) throws -> LogEntry {
+        try store.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT seq, logged_at, entry, leaf_hash FROM log_entry WHERE seq = ?", arguments: [Int64(clamping: seq)]) else {
+                throw LogError.noSuchEntry(seq, size: try Self.size(db))
+            }
+            return Self.entry(row)
+        }
+    }
+
+    /// Entries with `seq > after` (all when nil), in order, at most `limit`.
+    public func entries(after: UInt64?, limit: Int) throws -> [LogEntry] {
+        try store.read { db in
+            let start = after.map { Int64($0) } ?? -1
+            return try Row.fetchAll(db, sql: "SELECT seq, logged_at, entry, leaf_hash FROM log_entry WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [start, limit]).map(Self.entry)
+        }
+    }
+
+    /// The last `count` entries, oldest first.
+    public func last(_ count: Int) throws -> [LogEntry] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, logged_at, entry, leaf_hash FROM log_entry ORDER BY seq DESC LIMIT ?", arguments: [count]).map(Self.entry).reversed()
+        }
+    }
+
+    /// Calls `body` with every entry in `range`, in order, streaming.
+    public func forEachEntry(in range: ClosedRange<UInt64>? = nil, _ body: @escaping @Sendable (LogEntry) throws -> Void) throws {
+        try store.read { db in
+            let lower = Int64(clamping: range?.lowerBound ?? 0)
+            let upper = Int64(clamping: range?.upperBound ?? UInt64(Int64.max))
+            let rows = try Row.fetchCursor(db, sql: "SELECT seq, logged_at, entry, leaf_hash FROM log_entry WHERE seq BETWEEN ? AND ? ORDER BY seq", arguments: [lower, upper])
+            while let row = try rows.next() { try body(Self.entry(row)) }
+        }
+    }
+
+    public func query(_ query: LogQuery) throws -> QueryPage {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let from = query.from {
+            conditions.append("event_time >= ?")
+            arguments.append(Timestamp.format(from))
+        }
+        if let to = query.to {
+            conditions.append("event_time <= ?")
+            arguments.append(Timestamp.format(to))
+        }
+        if !query.types.isEmpty {
+            var alternatives: [String] = []
+            for type in query.types {
+                if type.hasSuffix("*") {
+                    alternatives.append("substr(event_type, 1, ?) = ?")
+                    let prefix = String(type.dropLast())
+                    arguments.append(prefix.utf8.count)
+                    arguments.append(prefix)
+                } else {
+                    alternatives.append("event_type = ?")
+                    arguments.append(type)
+                }
+            }
+            conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
+        }
+        for filter in query.filters {
+            try LogEvent.checkName(filter.field)
+            conditions.append("EXISTS (SELECT 1 FROM json_each(entry, ?) WHERE json_each.value = ?)")
+            arguments.append("$.\"\(filter.field)\"")
+            arguments.append(filter.value)
+        }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let pageSize = max(1, min(query.pageSize, 10_000))
+        let page = max(1, query.page)
+        let countArguments = StatementArguments(arguments)
+        let pageArguments = StatementArguments(arguments + [pageSize, (page - 1) * pageSize])
+        return try store.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log_entry" + whereClause, arguments: countArguments) ?? 0
+            let entries = try Row.fetchAll(db, sql: "SELECT seq, logged_at, entry, leaf_hash FROM log_entry" + whereClause + " ORDER BY seq LIMIT ? OFFSET ?", arguments: pageArguments).map(Self.entry)
+            return QueryPage(total: total, page: page, pageSize: pageSize, entries: entries)
+        }
+    }
+
+    /// Personal-data events about one data subject, oldest first: who looked at
+    /// their data, when, and on what legal basis.
+    public func accessHistory(subject: String) throws -> [LogEntry] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.seq, e.logged_at, e.entry, e.leaf_hash FROM log_subject s
+                JOIN log_entry e ON e.seq = s.seq WHERE s.subject = ? ORDER BY e.seq
+                """, arguments: [subject]).map(Self.entry)
+        }
+    }
+
+    // MARK: Proofs
+
+    public func inclusionProof(seq: UInt64, size requested: UInt64?) throws -> InclusionProof {
+        try store.read { db in
+            let current = try Self.size(db)
+            let size = requested ?? current
+            guard size <= current, size > 0 else { throw LogError.sizeOutOfRange(size, size: current) }
+            guard seq < size else { throw LogError.noSuchEntry(seq, size: size) }
+            let node: (Int, UInt64) throws -> TreeHash = { level, index in try Self.node(db, level, index) }
+            let path = try Merkle.inclusionProof(index: seq, size: size, node: node)
+            let root = try Merkle.rangeHash(0, size, node: node)
+            guard let row = try Row.fetchOne(db, sql: "SELECT seq, logged_at, entry, leaf_hash FROM log_entry WHERE seq = ?", arguments: [Int64(seq)]) else {
+                throw LogError.noSuchEntry(seq, size: size)
+            }
+            let entry = Self.entry(row)
+            return InclusionProof(seq: seq, treeSize: size, root: root, leafHash: entry.leafHash,
+                                  entry: String(decoding: entry.canonical, as: UTF8.self), path: path)
+        }
+    }
+
+    public func consistencyProof(oldSize: UInt64, newSize requested: UInt64?) throws -> ConsistencyProof {
+        try store.read { db in
+            let current = try Self.size(db)
+            let newSize = requested ?? current
+            guard newSize <= current else { throw LogError.sizeOutOfRange(newSize, size: current) }
+            guard oldSize <= newSize else { throw LogError.sizeOutOfRange(oldSize, size: newSize) }
+            let node: (Int, UInt64) throws -> TreeHash = { level, index in try Self.node(db, level, index) }
+            return ConsistencyProof(oldSize: oldSize, newSize: newSize,
+                                    oldRoot: try Merkle.rangeHash(0, oldSize, node: node),
+                                    newRoot: try Merkle.rangeHash(0, newSize, node: node),
+                                    path: try Merkle.consistencyProof(oldSize: oldSize, newSize: newSize, node: node))
+        }
+    }
+
+    // MARK: Checkpoints
+
+    /// Stores a checkpoint (made here, or seen elsewhere and checked).
+    public func saveCheckpoint(_ checkpoint: Checkpoint, publicKey: Data?, source: String, at date: Date) throws {
+        try store.write { db in
+            let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM log_checkpoint WHERE note = ?", arguments: [checkpoint.text]) ?? false
+            if known { return }
+            try db.execute(sql: "INSERT INTO log_checkpoint (size, root, note, public_key, source, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [Int64(checkpoint.size), Data(checkpoint.root), checkpoint.text, publicKey, source, Timestamp.format(date)])
+        }
+    }
+
+    public func checkpoints() throws -> [StoredCheckpoint] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, size, root, note, public_key, source, created_at FROM log_checkpoint ORDER BY size, id").map { row in
+                StoredCheckpoint(id: row[0], size: UInt64(row[1] as Int64), root: [UInt8](row[2] as Data), note: row[3],
+                                 publicKey: row[4], source: row[5], createdAt: row[6])
+            }
+        }
+    }
+
+    // MARK: Store helpers
+
+    static func size(_ db: Database) throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq) + 1, 0) FROM log_entry") ?? 0)
+    }
+
+    static func node(_ db: Database, _ level: Int, _ index: UInt64) throws -> TreeHash {
+        let data: Data?
+        if level == 0 {
+            data = try Data.fetchOne(db.cachedStatement(sql: "SELECT leaf_hash FROM log_entry WHERE seq = ?"), arguments: [Int64(index)])
+        } else {
+            data = try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM log_node WHERE level = ? AND idx = ?"), arguments: [level, Int64(index)])
+        }
+        guard let data, data.count == 32 else {
+            throw LogError.treeDamaged("the tree node at level \(level), index \(index) is missing or damaged (run mgov log verify)")
+        }
+        return [UInt8](data)
+    }
+
+    static func entry(_ row: Row) -> LogEntry {
+        let text: String = row[2]
+        let leaf: Data = row[3]
+        return LogEntry(seq: UInt64(row[0] as Int64), loggedAt: row[1], canonical: Data(text.utf8), leafHash: [UInt8](leaf))
+    }
+}
+
+public struct StoredCheckpoint: Sendable {
+    public let id: Int64
+    public let size: UInt64
+    public let root: TreeHash
+    public let note: String
+    public let publicKey: Data?
+    public let source: String
+    public let createdAt: String
+}

@@ -1,0 +1,18 @@
+import Foundation
+import MGovCore
+
+/// The audit sink every command writes through: each event becomes one entry
+/// of the tamper-evident log, durably, before the command reports success.
+public struct LogAuditSink: AuditSink {
+    public let log: AuditLog
+    public let clock: Clock
+
+    public init(log: AuditLog, clock: Clock) {
+        self.log = log
+        self.clock = clock
+    }
+
+    public func record(_ event: AuditEvent) throws {
+        try log.append([try LogEvent(event)], loggedAt: clock.now())
+    }
+}

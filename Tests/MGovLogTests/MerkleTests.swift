@@ -1,0 +1,5 @@
+import Foundation
+import Testing
+@testable import MGovLog
+
+@Suite struct MerkleTests {}
