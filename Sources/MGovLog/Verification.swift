@@ -88,18 +88,20 @@ extension AuditLog {
             if seq < 0 || UInt64(seq) != expected {
                 return fail(expected, seq > Int64(expected) ? "entry \(expected) is missing (deleted)" : "entry \(seq) is out of order")
             }
+            // Two checks per entry, both run before reporting, so the lower bad number wins: the entry's
+            // bytes must embed its number and hash to its stored leaf; the stored leaves must build the
+            // stored nodes (which catches an entry forged with a leaf hash of its own, e.g. one inserted).
+            var failures: [(UInt64, String)] = []
             let text: String = row[1]
             let canonical = Data(text.utf8)
-            guard Self.embeddedSeq(canonical) == expected else {
-                return fail(expected, "entry \(expected) holds the bytes of another position (inserted or moved)")
-            }
-            let leaf = Merkle.leafHash(canonical)
-            let stored: Data = row[2]
-            guard stored.elementsEqual(leaf) else {
-                return fail(expected, "entry \(expected) was changed: its bytes no longer hash to its leaf hash")
+            let stored = [UInt8](row[2] as Data)
+            if Self.embeddedSeq(canonical) != expected {
+                failures.append((expected, "entry \(expected) holds the bytes of another position (inserted or moved)"))
+            } else if Merkle.leafHash(canonical) != stored {
+                failures.append((expected, "entry \(expected) was changed: its bytes no longer hash to its leaf hash"))
             }
             var mismatch: (Int, UInt64)?
-            try frontier.append(leaf: leaf) { level, index, hash in
+            try frontier.append(leaf: stored) { level, index, hash in
                 guard level > 0, mismatch == nil else { return }
                 let cursor = try storedNode(level)
                 guard let node = try cursor.next(), (node[0] as Int64) == Int64(index), (node[1] as Data).elementsEqual(hash) else {
@@ -110,8 +112,9 @@ extension AuditLog {
             }
             if let (level, index) = mismatch {
                 let first = index << UInt64(level)
-                return fail(first, "the stored tree node over entries \(first) to \(first + (UInt64(1) << UInt64(level)) - 1) does not match them (an entry there was changed, or the tree was)")
+                failures.append((first, "the stored tree node over entries \(first) to \(first + (UInt64(1) << UInt64(level)) - 1) does not match them (an entry there was changed, inserted or removed, or the tree was)"))
             }
+            if let first = failures.min(by: { $0.0 < $1.0 }) { return fail(first.0, first.1) }
             report.entriesChecked += 1
             while nextCheckpoint < checkpoints.count, checkpoints[nextCheckpoint].size == frontier.size {
                 guard frontier.root == checkpoints[nextCheckpoint].root else {

@@ -1,0 +1,257 @@
+import Foundation
+import GRDB
+import MGovCore
+import MGovCrypto
+import MGovTestSupport
+import Testing
+@testable import MGovLog
+
+/// A log in a fresh real SQLite store.
+struct TestLog {
+    let dir: TemporaryDirectory
+    let store: Store
+    let log: AuditLog
+    let now = Date(timeIntervalSince1970: 1_795_000_000)
+
+    init() throws {
+        dir = try TemporaryDirectory()
+        store = try Store(home: MGovHome(path: dir.file("home")), migrations: AuditLog.migrations)
+        log = AuditLog(store: store)
+    }
+
+    static func event(_ i: Int, type: String = "MConnect.Request.Served", subject: String? = nil) throws -> LogEvent {
+        var fields: [String: AuditValue] = ["event_type": .string(type), "event_time": .string("2026-11-\(10 + i % 10)T10:00:00Z"),
+                                            "user": .string("user\(i % 3)"), "n": .string(String(i))]
+        if let subject { fields["subject"] = .string(subject) }
+        return try LogEvent(fields: fields)
+    }
+
+    @discardableResult
+    func append(_ count: Int, from start: Int = 0) throws -> [LogEntry] {
+        try log.append((start..<start + count).map { try Self.event($0) }, loggedAt: now)
+    }
+
+    func sql(_ statement: String) throws {
+        try store.database.writeWithoutTransaction { db in try db.execute(sql: statement) }
+    }
+}
+
+@Suite struct AuditLogTests {
+    @Test func appendedEntriesAreNumberedFromZeroAndHashedFromTheirCanonicalBytes() throws {
+        let t = try TestLog()
+        let entries = try t.append(3)
+        #expect(entries.map(\.seq) == [0, 1, 2])
+        let stored = try t.log.entry(1)
+        #expect(stored == entries[1])
+        #expect(stored.leafHash == Merkle.leafHash(stored.canonical))
+        let text = String(decoding: stored.canonical, as: UTF8.self)
+        #expect(text == #"{"@logged":"2026-11-18T11:06:40.000Z","@seq":"1","event_time":"2026-11-11T10:00:00.000Z","event_type":"MConnect.Request.Served","n":"1","user":"user1"}"#)
+        #expect(stored.event["@seq"] == nil)
+    }
+
+    @Test func theTreeHeadIsTheRFC6962RootOfTheLeaves() throws {
+        let t = try TestLog()
+        var leaves: [TreeHash] = []
+        for batch in [1, 1, 5, 13, 100] {
+            leaves += try t.append(batch, from: leaves.count).map(\.leafHash)
+            let head = try t.log.treeHead()
+            #expect(head.size == UInt64(leaves.count))
+            #expect(head.root == Reference.mth(leaves[...]))
+        }
+    }
+
+    @Test func appendingWritesOnlyTheNodesItCompletes() throws {
+        let t = try TestLog()
+        try t.append(1000)
+        let nodes = try t.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log_node") ?? -1 }
+        #expect(nodes == 1000 - 1000.nonzeroBitCount)
+    }
+
+    @Test func aFailedBatchWritesNothing() throws {
+        let t = try TestLog()
+        try t.append(5)
+        let before = try t.log.treeHead()
+        #expect(throws: LogError.emptyBatch) { try t.log.append([], loggedAt: t.now) }
+        // A batch that fails inside the transaction (a node row already present) is rolled back whole.
+        try t.sql("INSERT INTO log_node (level, idx, hash) VALUES (1, 3, x'00')")
+        #expect(throws: (any Error).self) { try t.append(4, from: 5) }
+        #expect(try t.log.treeHead() == before)
+        #expect(try t.log.entries(after: nil, limit: 100).count == 5)
+    }
+
+    @Test func storedProofsVerify() throws {
+        let t = try TestLog()
+        try t.append(21)
+        let head = try t.log.treeHead()
+        for seq in [UInt64(0), 7, 20] {
+            let proof = try t.log.inclusionProof(seq: seq, size: nil)
+            #expect(proof.root == head.root)
+            #expect(proof.verify() == .valid)
+        }
+        let older = try t.log.inclusionProof(seq: 3, size: 9)
+        #expect(older.treeSize == 9)
+        #expect(older.verify() == .valid)
+        let consistency = try t.log.consistencyProof(oldSize: 9, newSize: nil)
+        #expect(consistency.newRoot == head.root)
+        #expect(consistency.verify() == .valid)
+        #expect(throws: LogError.noSuchEntry(21, size: 21)) { try t.log.inclusionProof(seq: 21, size: nil) }
+        #expect(throws: LogError.sizeOutOfRange(22, size: 21)) { try t.log.consistencyProof(oldSize: 3, newSize: 22) }
+    }
+
+    @Test func aProofWithAChangedEntryFails() throws {
+        let t = try TestLog()
+        try t.append(5)
+        let proof = try t.log.inclusionProof(seq: 2, size: nil)
+        let json = try JSONEncoder().encode(proof)
+        let text = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "user2", with: "userX")
+        guard case .inclusion(let bent) = try LogProof.decode(Data(text.utf8)) else { Issue.record("not inclusion"); return }
+        #expect(bent.verify() == .failed("the entry does not hash to the proof's leaf hash"))
+    }
+
+    @Test func queriesFilterByTimeTypeAndFieldAndPage() throws {
+        let t = try TestLog()
+        try t.log.append((0..<30).map { try TestLog.event($0, type: $0 % 2 == 0 ? "MConnect.Request.Served" : "MSign.Document.Signed") }, loggedAt: t.now)
+        var q = LogQuery()
+        q.types = ["MSign.*"]
+        #expect(try t.log.query(q).total == 15)
+        q.filters = [("user", "user1")]
+        let page = try t.log.query(q)
+        #expect(page.entries.allSatisfy { $0.value("user") == "user1" && $0.value("event_type") == "MSign.Document.Signed" })
+        #expect(page.total == 5)
+        q = LogQuery()
+        q.from = Timestamp.parse("2026-11-12")
+        q.to = Timestamp.parse("2026-11-13T23:59:59Z")
+        #expect(try t.log.query(q).total == 6)
+        q = LogQuery()
+        q.pageSize = 7
+        q.page = 5
+        let last = try t.log.query(q)
+        #expect(last.total == 30)
+        #expect(last.entries.map(\.seq) == [28, 29])
+    }
+
+    @Test func filtersMatchAnyElementOfAnArrayField() throws {
+        let t = try TestLog()
+        try t.log.append([try LogEvent(fields: ["event_type": .string("A.B.C"), "event_time": .string("2026-11-23"), "tags": .array(["red", "blue"])])], loggedAt: t.now)
+        var q = LogQuery()
+        q.filters = [("tags", "blue")]
+        #expect(try t.log.query(q).total == 1)
+        q.filters = [("tags", "green")]
+        #expect(try t.log.query(q).total == 0)
+    }
+
+    @Test func accessHistoryListsOnlyPersonalDataEventsAboutTheSubject() throws {
+        let t = try TestLog()
+        try t.log.append([
+            try TestLog.event(0, type: "MPass.PersonalData.Access", subject: "2001001001001"),
+            try TestLog.event(1, type: "MConnect.Request.Served", subject: "2001001001001"),
+            try TestLog.event(2, type: "MPass.PersonalData.Export", subject: "2009009009009"),
+            try TestLog.event(3, type: "X.PersonalData.Search", subject: "2001001001001"),
+        ], loggedAt: t.now)
+        #expect(try t.log.accessHistory(subject: "2001001001001").map(\.seq) == [0, 3])
+        #expect(try t.log.accessHistory(subject: "nobody").isEmpty)
+    }
+}
+
+@Suite struct VerificationTests {
+    func tampered(_ change: (TestLog) throws -> Void, entries: Int = 20) throws -> VerificationReport {
+        let t = try TestLog()
+        try t.append(entries)
+        #expect(try t.log.verify().ok)
+        try change(t)
+        return try t.log.verify()
+    }
+
+    @Test func anIntactLogVerifies() throws {
+        let t = try TestLog()
+        try t.append(100)
+        let report = try t.log.verify()
+        #expect(report.ok)
+        #expect(report.entriesChecked == 100)
+        #expect(report.nodesChecked == 97)
+        #expect(report.root == Hex.encode(try t.log.treeHead().root))
+    }
+
+    @Test func aChangedEntryIsNamed() throws {
+        let report = try tampered { t in try t.sql("UPDATE log_entry SET entry = replace(entry, 'user1', 'userX') WHERE seq = 7") }
+        #expect(report.firstBadSeq == 7)
+    }
+
+    @Test func aChangedEntryWithARecomputedLeafIsNamed() throws {
+        let report = try tampered { t in
+            let entry = try t.log.entry(9)
+            let text = String(decoding: entry.canonical, as: UTF8.self).replacingOccurrences(of: "user0", with: "userX")
+            let leaf = Data(Merkle.leafHash(Data(text.utf8)))
+            try t.store.database.writeWithoutTransaction { db in
+                try db.execute(sql: "UPDATE log_entry SET entry = ?, leaf_hash = ? WHERE seq = 9", arguments: [text, leaf])
+            }
+        }
+        #expect(report.firstBadSeq == 8)  // the level-1 node over entries 8 and 9 no longer matches
+        #expect(report.problem?.contains("8 to 9") == true)
+    }
+
+    @Test func aDeletedEntryIsNamed() throws {
+        let report = try tampered { t in try t.sql("DELETE FROM log_entry WHERE seq = 11") }
+        #expect(report.firstBadSeq == 11)
+        #expect(report.problem?.contains("missing") == true)
+    }
+
+    @Test func swappedEntriesAreNamed() throws {
+        let report = try tampered { t in
+            try t.sql("UPDATE log_entry SET seq = -1 WHERE seq = 4; UPDATE log_entry SET seq = 4 WHERE seq = 5; UPDATE log_entry SET seq = 5 WHERE seq = -1")
+        }
+        #expect(report.firstBadSeq == 4)
+    }
+
+    @Test func anInsertedEntryIsNamed() throws {
+        let report = try tampered { t in
+            // Shift entries 12... up by one and put a forged entry at 12, with a correct leaf hash of its own bytes.
+            let forged = #"{"@logged":"2026-11-18T20:26:40.000Z","@seq":"12","event_time":"2026-11-12T10:00:00.000Z","event_type":"A.B.C"}"#
+            try t.sql("UPDATE log_entry SET seq = seq + 1000 WHERE seq >= 12; UPDATE log_entry SET seq = seq - 999 WHERE seq >= 1012")
+            try t.store.database.writeWithoutTransaction { db in
+                try db.execute(sql: "INSERT INTO log_entry (seq, logged_at, event_time, event_type, entry, leaf_hash) VALUES (12, '', '', 'A.B.C', ?, ?)",
+                               arguments: [forged, Data(Merkle.leafHash(Data(forged.utf8)))])
+            }
+        }
+        #expect(report.firstBadSeq == 12)
+    }
+
+    @Test func truncationBelowACheckpointIsNamed() throws {
+        let t = try TestLog()
+        try t.append(10)
+        let key = try TestKeys.ed25519(in: t.dir)
+        try t.log.saveCheckpoint(try Checkpoint.sign(origin: "test/log", head: try t.log.treeHead(), key: key), publicKey: try key.publicKey().der, source: "local", at: t.now)
+        try t.sql("DELETE FROM log_entry WHERE seq >= 8")
+        let report = try t.log.verify()
+        #expect(report.firstBadSeq == 8)
+        #expect(report.problem?.contains("deleted") == true)
+    }
+
+    @Test func aConsistentRewriteIsCaughtByTheCheckpoint() throws {
+        let t = try TestLog()
+        try t.append(8)
+        let key = try TestKeys.ed25519(in: t.dir)
+        try t.log.saveCheckpoint(try Checkpoint.sign(origin: "test/log", head: try t.log.treeHead(), key: key), publicKey: try key.publicKey().der, source: "local", at: t.now)
+        try t.append(4, from: 8)
+        // Rewrite the whole log consistently (entries, leaves and nodes), as someone with the file could.
+        let events = try t.log.entries(after: nil, limit: 100).map { entry -> LogEvent in
+            var fields = entry.event
+            if entry.seq == 3 { fields["user"] = .string("nobody") }
+            return try LogEvent(fields: fields)
+        }
+        try t.sql("DELETE FROM log_entry; DELETE FROM log_node")
+        try t.log.append(events, loggedAt: t.now)
+        let report = try t.log.verify()
+        #expect(!report.ok)
+        #expect(report.firstBadSeq == 0)
+        #expect(report.problem?.contains("checkpoint of size 8") == true)
+    }
+}
+
+enum TestKeys {
+    static func ed25519(in dir: TemporaryDirectory, name: String = "ed") throws -> PrivateKey {
+        let path = dir.file("\(name).key")
+        try TestProcess.openssl(["genpkey", "-algorithm", "ed25519", "-out", path])
+        return try PrivateKey.load(path: path) { "" }
+    }
+}
