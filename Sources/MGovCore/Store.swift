@@ -43,7 +43,9 @@ public final class Store: Sendable {
         config.foreignKeysEnabled = true
         config.label = "mgov"
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // FULL: every commit is fsynced before the command reports success. The audit log
+            // promises durability, and a power cut must not drop entries a caller saw written.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
             database = try DatabasePool(path: path, configuration: config)

@@ -88,17 +88,21 @@ extension AuditLog {
             if seq < 0 || UInt64(seq) != expected {
                 return fail(expected, seq > Int64(expected) ? "entry \(expected) is missing (deleted)" : "entry \(seq) is out of order")
             }
-            // Two checks per entry, both run before reporting, so the lower bad number wins: the entry's
-            // bytes must embed its number and hash to its stored leaf; the stored leaves must build the
-            // stored nodes (which catches an entry forged with a leaf hash of its own, e.g. one inserted).
-            var failures: [(UInt64, String)] = []
+            // Two checks per entry: its bytes must embed its number and hash to its stored leaf; the
+            // stored leaves must build the stored nodes (which catches an entry forged with a leaf hash
+            // of its own).
+            var specific: (UInt64, String)?
             let text: String = row[1]
             let canonical = Data(text.utf8)
             let stored = [UInt8](row[2] as Data)
-            if Self.embeddedSeq(canonical) != expected {
-                failures.append((expected, "entry \(expected) holds the bytes of another position (inserted or moved)"))
+            let embedded = Self.embeddedSeq(canonical)
+            if embedded != expected {
+                // The entry of another position is here: if it is an earlier one, everything from
+                // that position on was shifted (an entry inserted there); if a later one, this is the first moved.
+                let first = min(embedded ?? expected, expected)
+                specific = (first, "entry \(first) is not where it was logged (an entry was inserted, moved or removed there)")
             } else if Merkle.leafHash(canonical) != stored {
-                failures.append((expected, "entry \(expected) was changed: its bytes no longer hash to its leaf hash"))
+                specific = (expected, "entry \(expected) was changed: its bytes no longer hash to its leaf hash")
             }
             var mismatch: (Int, UInt64)?
             try frontier.append(leaf: stored) { level, index, hash in
@@ -110,11 +114,12 @@ extension AuditLog {
                 }
                 report.nodesChecked += 1
             }
+            // A failing entry is more precise than the node over it, which only bounds the damage.
+            if let specific { return fail(specific.0, specific.1) }
             if let (level, index) = mismatch {
                 let first = index << UInt64(level)
-                failures.append((first, "the stored tree node over entries \(first) to \(first + (UInt64(1) << UInt64(level)) - 1) does not match them (an entry there was changed, inserted or removed, or the tree was)"))
+                return fail(first, "the stored tree node over entries \(first) to \(first + (UInt64(1) << UInt64(level)) - 1) does not match them (an entry there was changed, inserted or removed, or the tree was)")
             }
-            if let first = failures.min(by: { $0.0 < $1.0 }) { return fail(first.0, first.1) }
             report.entriesChecked += 1
             while nextCheckpoint < checkpoints.count, checkpoints[nextCheckpoint].size == frontier.size {
                 guard frontier.root == checkpoints[nextCheckpoint].root else {

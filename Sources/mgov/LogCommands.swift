@@ -234,7 +234,7 @@ struct LogCommand: AsyncParsableCommand {
             discussion: "With --json, one JSON entry per line. -f runs until interrupted."
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
-        @Option(name: [.short, .customLong("lines")], help: "How many of the last entries to print first.")
+        @Option(name: [.customShort("n"), .customLong("lines")], help: "How many of the last entries to print first.")
         var lines = 10
         @Flag(name: [.short, .customLong("follow")], help: "Keep printing entries as they are appended.")
         var follow = false

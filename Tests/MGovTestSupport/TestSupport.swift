@@ -122,3 +122,59 @@ public enum TestPKI {
         return (key, cert)
     }
 }
+
+/// A process left running while the test goes on (a follower, a server, a
+/// writer to interrupt). Its output goes to files; it is killed when dropped.
+public final class BackgroundProcess: @unchecked Sendable {
+    public let process = Process()
+    private let scratch: TemporaryDirectory
+    private let outPath: String
+    private let errPath: String
+
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                input: Data? = nil, currentDirectory: String? = nil) throws {
+        scratch = try TemporaryDirectory()
+        outPath = scratch.file("stdout")
+        errPath = scratch.file("stderr")
+        let inPath = scratch.file("stdin")
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        FileManager.default.createFile(atPath: inPath, contents: input ?? Data())
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    public var stdout: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
+    public var stderr: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
+
+    /// Waits until stdout satisfies `condition`, or the timeout passes (then returns false).
+    @discardableResult
+    public func waitForOutput(timeout: TimeInterval = 20, _ condition: (String) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition(stdout) { return true }
+            if !process.isRunning { return condition(stdout) }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    /// Sends `signal` and waits for the process to end.
+    public func stop(_ signal: Int32 = SIGTERM) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        process.waitUntilExit()
+    }
+}
