@@ -34,7 +34,26 @@ public enum Digest {
         return Array(out.prefix(Int(length)))
     }
 
-    public static func sha256(_ data: Data) -> [UInt8] { hash(.sha256, data) }
+    public static func sha256(_ data: Data) -> [UInt8] {
+        data.withUnsafeBytes { sha256Parts([$0]) }
+    }
+
+    /// SHA-256 of the concatenation of `parts`, without concatenating them: the
+    /// hot path of the Merkle log (leaf and node hashes), so the algorithm is fetched once.
+    public static func sha256Parts(_ parts: [UnsafeRawBufferPointer]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        guard let context = EVP_MD_CTX_new() else { return out }
+        defer { EVP_MD_CTX_free(context) }
+        var length: UInt32 = 0
+        EVP_DigestInit_ex2(context, fetchedSHA256 ?? EVP_sha256(), nil)
+        for part in parts { EVP_DigestUpdate(context, part.baseAddress, part.count) }
+        EVP_DigestFinal_ex(context, &out, &length)
+        return out
+    }
+
+    // OpenSSL 3 looks an algorithm up on every implicit use; fetching once saves that.
+    // nonisolated(unsafe): an EVP_MD fetched once is immutable and thread-safe to share.
+    nonisolated(unsafe) private static let fetchedSHA256: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
 }
 
 /// An incremental digest for streamed input.

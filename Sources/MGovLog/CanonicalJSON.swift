@@ -38,9 +38,49 @@ public enum CanonicalJSON {
         return Data(out)
     }
 
+    /// The length of `encode(fields)`, without building it.
+    public static func encodedLength(_ fields: [String: AuditValue]) -> Int {
+        var length = 2 + max(0, fields.count - 1)
+        for (key, value) in fields {
+            length += quotedLength(key) + 1
+            switch value {
+            case .string(let s): length += quotedLength(s)
+            case .array(let items): length += 2 + max(0, items.count - 1) + items.reduce(0) { $0 + quotedLength($1) }
+            }
+        }
+        return length
+    }
+
+    static func quotedLength(_ s: String) -> Int {
+        var length = 2
+        for c in s.utf8 {
+            switch c {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x08, 0x09, 0x0A, 0x0C, 0x0D: length += 2
+            case 0..<0x20: length += 6
+            default: length += 1
+            }
+        }
+        return length
+    }
+
     /// RFC 8785 member order: UTF-16 code units.
+    ///
+    /// Compared as UTF-8 bytes (code-point order, and fast), which agrees with
+    /// UTF-16 order except between a supplementary-plane character and one in
+    /// U+E000...U+FFFF; when the first differing bytes could be those, UTF-16 decides.
     public static func keyOrder(_ a: String, _ b: String) -> Bool {
-        a.utf16.lexicographicallyPrecedes(b.utf16)
+        var i = a.utf8.makeIterator(), j = b.utf8.makeIterator()
+        while true {
+            switch (i.next(), j.next()) {
+            case (nil, nil): return false
+            case (nil, _): return true
+            case (_, nil): return false
+            case let (x?, y?):
+                if x == y { continue }
+                if x >= 0xEE && y >= 0xEE { return a.utf16.lexicographicallyPrecedes(b.utf16) }
+                return x < y
+            }
+        }
     }
 
     public static func quote(_ s: String) -> String {

@@ -11,19 +11,19 @@ public typealias TreeHash = [UInt8]
 /// holds the leaf hashes. Stored perfect nodes are all a log needs: any
 /// subtree hash RFC 6962 asks for is a fold of O(log n) of them.
 public enum Merkle {
+    private static let leafPrefix: [UInt8] = [0x00]
+    private static let nodePrefix: [UInt8] = [0x01]
+
     public static func leafHash(_ entry: Data) -> TreeHash {
-        var input = Data([0x00])
-        input.append(entry)
-        return Digest.sha256(input)
+        leafPrefix.withUnsafeBytes { prefix in
+            entry.withUnsafeBytes { bytes in Digest.sha256Parts([prefix, bytes]) }
+        }
     }
 
     public static func nodeHash(_ left: TreeHash, _ right: TreeHash) -> TreeHash {
-        var input = [UInt8]()
-        input.reserveCapacity(65)
-        input.append(0x01)
-        input.append(contentsOf: left)
-        input.append(contentsOf: right)
-        return Digest.sha256(Data(input))
+        nodePrefix.withUnsafeBytes { prefix in
+            left.withUnsafeBytes { l in right.withUnsafeBytes { r in Digest.sha256Parts([prefix, l, r]) } }
+        }
     }
 
     /// The hash of an empty tree: SHA-256 of nothing.

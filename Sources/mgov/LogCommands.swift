@@ -84,7 +84,7 @@ struct LogCommand: AsyncParsableCommand {
                 if input == nil, Terminal.stdinIsTerminal {
                     throw ValidationError("give --type, or pipe NDJSON events to stdin (or --input FILE)")
                 }
-                events = try EventBatch.parse(try FileSystem.read(input ?? "-"))
+                events = try LogEvent.batch(ndjson: try FileSystem.read(input ?? "-"))
             }
             let entries = try AuditLog(store: try context.store()).append(events, loggedAt: context.clock.now())
             let console = context.console
@@ -545,26 +545,6 @@ struct LogCommand: AsyncParsableCommand {
             }
             console.out(formatTable(["WHEN", "WHO", "ACTION", "LEGAL BASIS", "PURPOSE", "ENTRY"], rows))
         }
-    }
-}
-
-/// NDJSON input for `log append`: one event per non-blank line.
-enum EventBatch {
-    static func parse(_ data: Data) throws -> [LogEvent] {
-        var events: [LogEvent] = []
-        var lineNumber = 0
-        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            do {
-                if line.count > LogEvent.maximumEventBytes * 2 { throw LogError.eventTooLarge(bytes: line.count) }
-                events.append(try LogEvent(json: Data(line)))
-            } catch let error as LogError {
-                throw LogError.badLine(lineNumber, error)
-            }
-        }
-        guard !events.isEmpty else { throw LogError.emptyBatch }
-        return events
     }
 }
 
