@@ -173,13 +173,13 @@ _mgov() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    profile|help)
+    profile|log|help)
         # Offer subcommand argument completions
         "_mgov_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'profile help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'profile log help' -- "${cur}"))
         ;;
     esac
 }
@@ -324,6 +324,308 @@ _mgov_profile_set() {
 _mgov_profile_delete() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --no-color --force --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_log() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    append|query|show|tail|verify|checkpoint|prove|verify-proof|export|access-history)
+        # Offer subcommand argument completions
+        "_mgov_log_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'append query show tail verify checkpoint prove verify-proof export access-history' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_log_append() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=(--field)
+    non_repeating_options=(--home --profile --type --time --user --subject --legal-basis --legal-reason --message --level --input)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--type')
+        return
+        ;;
+    '--time')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--subject')
+        return
+        ;;
+    '--legal-basis')
+        return
+        ;;
+    '--legal-reason')
+        return
+        ;;
+    '--message')
+        return
+        ;;
+    '--level')
+        return
+        ;;
+    '--field')
+        return
+        ;;
+    '--input')
+        return
+        ;;
+    esac
+}
+
+_mgov_log_query() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --ndjson --version -h --help)
+    repeating_options=(--type --filter)
+    non_repeating_options=(--home --profile --from --to --legal-basis --page --page-size)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--legal-basis')
+        return
+        ;;
+    '--type')
+        return
+        ;;
+    '--filter')
+        return
+        ;;
+    '--page')
+        return
+        ;;
+    '--page-size')
+        return
+        ;;
+    esac
+}
+
+_mgov_log_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_log_tail() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color -f --follow --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile -n --lines)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '-n'|'--lines')
+        return
+        ;;
+    esac
+}
+
+_mgov_log_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --password-file --from-checkpoint --key)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--from-checkpoint')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    esac
+}
+
+_mgov_log_checkpoint() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --password-file --origin -o --output)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--origin')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    esac
+}
+
+_mgov_log_prove() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --consistency --size -o --output)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--consistency')
+        return
+        ;;
+    '--size')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    esac
+}
+
+_mgov_log_verify-proof() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --checkpoint --key)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--checkpoint')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    esac
+}
+
+_mgov_log_export() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --format --from-seq --to-seq -o --output)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--format')
+        return
+        ;;
+    '--from-seq')
+        return
+        ;;
+    '--to-seq')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    esac
+}
+
+_mgov_log_access-history() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1

@@ -23,8 +23,8 @@ struct LogCommand: AsyncParsableCommand {
             strings escaped minimally (\\" \\\\ \\b \\t \\n \\f \\r, other control characters as \\u00xx). \
             event_time is stored in UTC as YYYY-MM-DDTHH:MM:SS.sssZ; a time given without a zone is UTC.
 
-            Checkpoints are C2SP signed notes: origin line, size, base64 root hash, blank line, and \
-            "— NAME base64(key ID || signature)". Ed25519 keys sign as C2SP type 0x01; ECDSA (SHA-256) and \
+            Checkpoints are C2SP signed notes: origin line, size, base64 root hash, blank line, and a \
+            signature line: an em dash (U+2014), a space, NAME, a space, base64(key ID || signature). Ed25519 keys sign as C2SP type 0x01; ECDSA (SHA-256) and \
             RSA (PKCS#1 v1.5, SHA-256) keys as mgov's type 0xFF, key ID = SHA-256(NAME || 0x0A || 0xFF || \
             SubjectPublicKeyInfo)[:4].
 
