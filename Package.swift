@@ -11,6 +11,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
@@ -25,8 +29,21 @@ let package = Package(
         .target(name: "MGovCrypto", dependencies: ["COpenSSL", "MGovCore"]),
         .target(name: "MGovXML", dependencies: ["CLibXML2"]),
         .target(
+            name: "MGovNet",
+            dependencies: [
+                "MGovCore", "MGovCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
             name: "MGovLog",
-            dependencies: ["MGovCore", "MGovCrypto", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["MGovCore", "MGovCrypto", "MGovNet", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "mgov",

@@ -351,13 +351,13 @@ _mgov_log() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    append|query|show|tail|verify|checkpoint|prove|verify-proof|export|access-history)
+    append|query|show|tail|verify|checkpoint|prove|verify-proof|export|access-history|ship|serve)
         # Offer subcommand argument completions
         "_mgov_log_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'append query show tail verify checkpoint prove verify-proof export access-history' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'append query show tail verify checkpoint prove verify-proof export access-history ship serve' -- "${cur}"))
         ;;
     esac
 }
@@ -636,6 +636,60 @@ _mgov_log_access-history() {
         return
         ;;
     '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_log_ship() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --unsigned --follow --insecure --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --password-file --to --interval)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--interval')
+        return
+        ;;
+    esac
+}
+
+_mgov_log_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --insecure --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --password-file --listen --max-body)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--listen')
+        return
+        ;;
+    '--max-body')
         return
         ;;
     esac

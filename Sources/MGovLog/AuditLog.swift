@@ -42,6 +42,8 @@ public struct LogQuery: Sendable {
     public var filters: [(field: String, value: String)] = []
     public var page = 1
     public var pageSize = 100
+    /// Only entries a collector registered for this client (`log serve`'s /query).
+    public var registeredBy: String?
 
     public init() {}
 
@@ -97,6 +99,24 @@ public final class AuditLog: Sendable {
                 );
                 """)
         },
+        StoreMigration("log.2-shipping") { db in
+            try db.execute(sql: """
+                CREATE TABLE log_registration (
+                    uid TEXT PRIMARY KEY,
+                    client TEXT NOT NULL,
+                    idempotency_key TEXT,
+                    first_seq INTEGER NOT NULL,
+                    last_seq INTEGER NOT NULL,
+                    received_at TEXT NOT NULL,
+                    UNIQUE (client, idempotency_key)
+                );
+                CREATE TABLE log_shipment (
+                    destination TEXT PRIMARY KEY,
+                    next_seq INTEGER NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                """)
+        },
     ]
 
     // MARK: Appending
@@ -107,33 +127,36 @@ public final class AuditLog: Sendable {
     public func append(_ events: [LogEvent], loggedAt: Date) throws -> [LogEntry] {
         guard !events.isEmpty else { throw LogError.emptyBatch }
         let logged = Timestamp.format(loggedAt)
-        return try store.write { db in
-            let size = try Self.size(db)
-            var frontier = try MerkleFrontier(size: size) { level, index in try Self.node(db, level, index) }
-            let insertEntry = try db.cachedStatement(sql: "INSERT INTO log_entry (seq, logged_at, event_time, event_type, entry, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)")
-            let insertNode = try db.cachedStatement(sql: "INSERT INTO log_node (level, idx, hash) VALUES (?, ?, ?)")
-            let insertSubject = try db.cachedStatement(sql: "INSERT OR IGNORE INTO log_subject (subject, seq) VALUES (?, ?)")
-            var entries: [LogEntry] = []
-            entries.reserveCapacity(events.count)
-            for event in events {
-                let seq = frontier.size
-                var fields = event.fields
-                fields["@logged"] = .string(logged)
-                fields["@seq"] = .string(String(seq))
-                let canonical = CanonicalJSON.encode(fields)
-                let leaf = Merkle.leafHash(canonical)
-                try insertEntry.execute(arguments: [Int64(seq), logged, event.time, event.type,
-                                                    String(decoding: canonical, as: UTF8.self), Data(leaf)])
-                try frontier.append(leaf: leaf) { level, index, hash in
-                    if level > 0 { try insertNode.execute(arguments: [level, Int64(index), Data(hash)]) }
-                }
-                if event.isPersonalData {
-                    for subject in event.values("subject") { try insertSubject.execute(arguments: [subject, Int64(seq)]) }
-                }
-                entries.append(LogEntry(seq: seq, loggedAt: logged, canonical: canonical, leafHash: leaf))
+        return try store.write { db in try Self.append(events, logged: logged, in: db) }
+    }
+
+    /// Appends inside the caller's write transaction (so other rows can commit with the entries).
+    static func append(_ events: [LogEvent], logged: String, in db: Database) throws -> [LogEntry] {
+        let size = try Self.size(db)
+        var frontier = try MerkleFrontier(size: size) { level, index in try Self.node(db, level, index) }
+        let insertEntry = try db.cachedStatement(sql: "INSERT INTO log_entry (seq, logged_at, event_time, event_type, entry, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)")
+        let insertNode = try db.cachedStatement(sql: "INSERT INTO log_node (level, idx, hash) VALUES (?, ?, ?)")
+        let insertSubject = try db.cachedStatement(sql: "INSERT OR IGNORE INTO log_subject (subject, seq) VALUES (?, ?)")
+        var entries: [LogEntry] = []
+        entries.reserveCapacity(events.count)
+        for event in events {
+            let seq = frontier.size
+            var fields = event.fields
+            fields["@logged"] = .string(logged)
+            fields["@seq"] = .string(String(seq))
+            let canonical = CanonicalJSON.encode(fields)
+            let leaf = Merkle.leafHash(canonical)
+            try insertEntry.execute(arguments: [Int64(seq), logged, event.time, event.type,
+                                                String(decoding: canonical, as: UTF8.self), Data(leaf)])
+            try frontier.append(leaf: leaf) { level, index, hash in
+                if level > 0 { try insertNode.execute(arguments: [level, Int64(index), Data(hash)]) }
             }
-            return entries
+            if event.isPersonalData {
+                for subject in event.values("subject") { try insertSubject.execute(arguments: [subject, Int64(seq)]) }
+            }
+            entries.append(LogEntry(seq: seq, loggedAt: logged, canonical: canonical, leafHash: leaf))
         }
+        return entries
     }
 
     // MARK: Reading
@@ -211,6 +234,10 @@ public final class AuditLog: Sendable {
             conditions.append("EXISTS (SELECT 1 FROM json_each(entry, ?) WHERE json_each.value = ?)")
             arguments.append("$.\"\(filter.field)\"")
             arguments.append(filter.value)
+        }
+        if let client = query.registeredBy {
+            conditions.append("EXISTS (SELECT 1 FROM log_registration r WHERE r.client = ? AND log_entry.seq BETWEEN r.first_seq AND r.last_seq)")
+            arguments.append(client)
         }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let pageSize = max(1, min(query.pageSize, 10_000))

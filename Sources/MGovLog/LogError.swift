@@ -26,10 +26,11 @@ public indirect enum LogError: UserFacingError, Equatable {
     case treeDamaged(String)
     case verificationFailed(seq: UInt64, String)
     case proofRejected(String)
+    case signatureRejected(String)
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .treeDamaged, .checkpointSignatureInvalid, .checkpointKeyMismatch, .verificationFailed, .proofRejected: return .refused
+        case .treeDamaged, .checkpointSignatureInvalid, .checkpointKeyMismatch, .verificationFailed, .proofRejected, .signatureRejected: return .refused
         default: return .failure
         }
     }
@@ -80,6 +81,8 @@ public indirect enum LogError: UserFacingError, Equatable {
             return "the log does not verify: first bad entry \(seq): \(why)"
         case let .proofRejected(why):
             return "the proof is not valid: \(why)"
+        case let .signatureRejected(why):
+            return "signature rejected: \(why)"
         case let .unknownFormat(name):
             return "unknown export format '\(name)' (use ndjson, syslog, cef or otel)"
         }

@@ -3,6 +3,7 @@ import Foundation
 import MGovCore
 import MGovCrypto
 import MGovLog
+import MGovNet
 
 struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,7 +33,7 @@ struct LogCommand: AsyncParsableCommand {
             a bad checkpoint signature, an invalid proof); 2 bad input or a runtime error; 64 usage.
             """,
         subcommands: [Append.self, Query.self, Show.self, Tail.self, Verify.self, Checkpoint.self,
-                      Prove.self, VerifyProof.self, Export.self, AccessHistory.self]
+                      Prove.self, VerifyProof.self, Export.self, AccessHistory.self, Ship.self, Serve.self]
     )
 
     // MARK: append
@@ -548,6 +549,131 @@ struct LogCommand: AsyncParsableCommand {
     }
 }
 
+extension LogCommand {
+    // MARK: ship, serve
+
+    struct Ship: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send the log's entries to an MLog-compatible collector over mutual TLS, from a durable outbox.",
+            discussion: """
+                Entries go to URL/register as NDJSON in batches under 256 KB, each event JWS-signed (RS256, ES256 \
+                or EdDSA; kid = the profile certificate's serial in hex) unless --unsigned. A cursor per URL in the \
+                store moves only when the collector has answered: nothing is dropped while it is down, and the \
+                next run resumes where this one stopped. With --follow, new entries are shipped as they come and \
+                an unreachable collector is retried with back-off.
+
+                Exit codes: 0 everything waiting was shipped; 2 the collector could not be reached or refused \
+                a batch (what waits is kept); 64 usage.
+                """
+        )
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @OptionGroup var password: PasswordOptions
+        @Option(help: ArgumentHelp("The collector's base URL, e.g. https://mlog.example.md.", valueName: "url"))
+        var to: String
+        @Flag(help: "Send events without JWS signatures.")
+        var unsigned = false
+        @Flag(help: "Keep shipping new entries until interrupted.")
+        var follow = false
+        @Option(help: ArgumentHelp("Seconds between checks for new entries with --follow.", valueName: "seconds"))
+        var interval: Double = 1
+        @Flag(help: "Plain HTTP without TLS, for tests on loopback only.")
+        var insecure = false
+
+        func run() async throws {
+            let context = global.makeContext(passwordFile: password.passwordFile)
+            let passwords = PasswordSource(passwordFile: password.passwordFile)
+            let profile = try context.profileIfAny()
+            if insecure { try requireLoopback(to) }
+            var tls: TLSIdentity?
+            if !insecure {
+                guard let profile else { throw CoreError.noProfileSelected }
+                tls = try TLSIdentity.load(profile, passwords: passwords)
+            }
+            var signer: (key: PrivateKey, certificate: Certificate)?
+            if !unsigned {
+                guard let profile else { throw CoreError.noProfileSelected }
+                let credentials = try ProfileCredentials.load(profile, passwords: passwords)
+                guard let certificate = credentials.certificate else { throw NetError.noCertificate(profile: profile.name) }
+                signer = (credentials.key, certificate)
+            }
+            let client = MutualTLSClient(tls: tls)
+            let shipper = LogShipper(log: AuditLog(store: try context.store()), destination: to, client: client, signer: signer)
+            let console = context.console
+            do {
+                if follow {
+                    var delay = interval
+                    while true {
+                        do {
+                            let progress = try await shipper.shipPending()
+                            if progress.shipped > 0 { console.info("shipped \(progress.shipped) entries; next is \(progress.nextSeq)") }
+                            delay = interval
+                        } catch let error as LogShipError {
+                            console.warn(error.description)
+                            delay = min(max(delay * 2, 1), 30)
+                        }
+                        try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+                    }
+                }
+                let progress = try await shipper.shipPending()
+                await client.shutdown()
+                if console.isJSON { try console.json(progress) } else {
+                    console.out(progress.shipped == 0 ? "nothing to ship: \(to) has every entry up to \(progress.nextSeq)"
+                                                      : "shipped \(progress.shipped) entries in \(progress.batches) batches to \(to); next is entry \(progress.nextSeq)")
+                }
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+        }
+    }
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run an MLog-compatible collector over mutual TLS, storing into this home's log.",
+            discussion: """
+                POST /register takes NDJSON events, plain or JWS-signed (checked against the client's certificate), \
+                all or nothing, and answers {"uid", "count", "first_seq", "last_seq"}; GET /query and \
+                GET /query/{uid} return the client's own events (a time range needs legal_basis and is logged). \
+                Errors: 400 invalid JSON or event, 401 a signature that does not verify, 404 unknown uid, 413 a \
+                body over --max-body. Clients must present a certificate that chains to the profile's trust anchors.
+
+                Prints the URL it listens on (port 0 picks a free one), then serves until SIGTERM or SIGINT.
+                Exit codes: 0 stopped; 2 cannot listen or no TLS credentials.
+                """
+        )
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @OptionGroup var password: PasswordOptions
+        @Option(help: ArgumentHelp("HOST:PORT to listen on.", valueName: "address"))
+        var listen = "127.0.0.1:8443"
+        @Option(help: ArgumentHelp("The largest request body accepted, in bytes.", valueName: "bytes"))
+        var maxBody = LogEvent.maximumEventBytes
+        @Flag(help: "Plain HTTP without TLS, on loopback only, for tests.")
+        var insecure = false
+
+        func run() async throws {
+            let context = global.makeContext(passwordFile: password.passwordFile)
+            let address = try ListenAddress(parsing: listen)
+            if insecure, !["127.0.0.1", "::1", "localhost"].contains(address.host) {
+                throw ValidationError("--insecure serves plain HTTP on loopback only (127.0.0.1, ::1)")
+            }
+            let tls = insecure ? nil : try TLSIdentity.load(try context.profile(), passwords: PasswordSource(passwordFile: password.passwordFile))
+            let collector = LogCollector(log: AuditLog(store: try context.store()), clock: context.clock, maximumBodyBytes: maxBody)
+            let console = context.console
+            try await HTTPServerRunner(address: address, tls: tls).run(collector.router()) { url in
+                if console.isJSON { try? console.jsonLine(["url": url]) } else { console.out("listening on \(url)") }
+            }
+        }
+    }
+}
+
+/// --insecure talks to loopback only.
+func requireLoopback(_ url: String) throws {
+    let host = URL(string: url)?.host ?? ""
+    guard ["127.0.0.1", "::1", "[::1]", "localhost"].contains(host) else {
+        throw ValidationError("--insecure sends plain HTTP to loopback only (127.0.0.1, ::1)")
+    }
+}
+
 /// An entry as `--json` prints it.
 struct EntryView: Encodable {
     let seq: UInt64
@@ -574,9 +700,4 @@ struct EntryView: Encodable {
         }
         return parts.joined(separator: " ")
     }
-}
-
-extension UInt64 {
-    /// self − 1, or nil for 0.
-    var checkedPredecessor: UInt64? { self == 0 ? nil : self - 1 }
 }

@@ -1,0 +1,62 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// An HTTPS client with the profile's certificate (mutual TLS), or plain HTTP
+/// for tests with `insecure`. Call `shutdown()` when done.
+public final class MutualTLSClient: Sendable {
+    private let client: HTTPClient
+    private let allowPlainHTTP: Bool
+
+    public init(tls: TLSIdentity?, connectTimeout: TimeAmount = .seconds(10)) {
+        var configuration = HTTPClient.Configuration()
+        configuration.tlsConfiguration = tls?.clientConfiguration
+        configuration.timeout = .init(connect: connectTimeout, read: .seconds(60))
+        configuration.redirectConfiguration = .disallow
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        allowPlainHTTP = tls == nil
+    }
+
+    public struct Reply: Sendable {
+        public let status: Int
+        public let body: Data
+        public var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    /// Sends a request; throws NetError for an unreachable peer, never for an HTTP status.
+    public func send(_ method: HTTPMethod, _ url: String, body: Data? = nil, headers: [(String, String)] = [],
+                     timeout: TimeAmount = .seconds(60)) async throws -> Reply {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), parsed.host != nil else {
+            throw NetError.invalidURL(url, reason: "expected https://HOST:PORT/...")
+        }
+        if scheme == "http", !allowPlainHTTP { throw NetError.plainHTTPRefused(url) }
+        guard scheme == "https" || scheme == "http" else { throw NetError.invalidURL(url, reason: "only https is supported") }
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let buffer = try await response.body.collect(upTo: 64 << 20)
+            return Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView))
+        } catch let error as NetError {
+            throw error
+        } catch {
+            throw NetError.unreachable(url, reason: Self.describe(error))
+        }
+    }
+
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let error = error as? NIOSSLError { return "TLS failed (\(error))" }
+        if let error = error as? HTTPClientError { return String(describing: error) }
+        let text = String(describing: error)
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        return text
+    }
+}

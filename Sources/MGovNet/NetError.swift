@@ -1,0 +1,34 @@
+import MGovCore
+
+/// Errors of the HTTP server and client scaffolding, as sentences.
+public enum NetError: UserFacingError, Equatable {
+    case invalidListenAddress(String)
+    case invalidURL(String, reason: String)
+    case plainHTTPRefused(String)
+    case noCertificate(profile: String)
+    case noTrustAnchors(profile: String)
+    case tlsSetup(String)
+    case unreachable(String, reason: String)
+    case httpStatus(url: String, status: Int, body: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidListenAddress(text):
+            return "'\(text)' is not an address to listen on (use HOST:PORT, e.g. 127.0.0.1:8443; port 0 picks a free one)"
+        case let .invalidURL(text, reason):
+            return "'\(text)' is not a usable URL: \(reason)"
+        case let .plainHTTPRefused(url):
+            return "\(url) is plain HTTP; mgov talks to peers over mutual TLS only (use https://, or --insecure in tests)"
+        case let .noCertificate(profile):
+            return "the profile \(profile) has no certificate for TLS (set one: mgov profile set \(profile) cert FILE, or pkcs12 FILE)"
+        case let .noTrustAnchors(profile):
+            return "the profile \(profile) has no trust anchors to check peers with (mgov profile set \(profile) trust FILE)"
+        case let .tlsSetup(detail):
+            return "cannot set up TLS: \(detail)"
+        case let .unreachable(url, reason):
+            return "cannot reach \(url): \(reason)"
+        case let .httpStatus(url, status, body):
+            return "\(url) answered \(status)\(body.isEmpty ? "" : ": \(body)")"
+        }
+    }
+}
