@@ -28,6 +28,7 @@ let package = Package(
         ),
         .target(name: "MGovCrypto", dependencies: ["COpenSSL", "MGovCore"]),
         .target(name: "MGovXML", dependencies: ["CLibXML2"]),
+        .target(name: "MGovSign", dependencies: ["MGovCore", "MGovCrypto", "MGovXML"]),
         .target(
             name: "MGovNet",
             dependencies: [
@@ -48,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "mgov",
             dependencies: [
-                "MGovCore", "MGovCrypto", "MGovXML", "MGovLog",
+                "MGovCore", "MGovCrypto", "MGovXML", "MGovLog", "MGovSign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +58,7 @@ let package = Package(
         .testTarget(name: "MGovCryptoTests", dependencies: ["MGovCrypto", "MGovTestSupport"]),
         .testTarget(name: "MGovXMLTests", dependencies: ["MGovXML", "MGovTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MGovLogTests", dependencies: ["MGovLog", "MGovTestSupport"]),
+        .testTarget(name: "MGovSignTests", dependencies: ["MGovSign", "MGovCore", "MGovCrypto", "MGovXML", "MGovTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MGovCLITests", dependencies: ["mgov", "MGovTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -18,6 +18,7 @@
 #include <openssl/rand.h>
 #include <openssl/core_names.h>
 #include <openssl/asn1.h>
+#include <openssl/hmac.h>
 
 /* Macros and functions with awkward Swift imports, wrapped. */
 static inline void mgov_OPENSSL_free(void *p) { OPENSSL_free(p); }

@@ -38,6 +38,18 @@ public enum Digest {
         data.withUnsafeBytes { sha256Parts([$0]) }
     }
 
+    /// HMAC of `data` under `key`.
+    public static func hmac(_ algorithm: DigestAlgorithm, key: Data, data: Data) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        key.withUnsafeBytes { k in
+            data.withUnsafeBytes { d in
+                _ = HMAC(algorithm.evp, k.baseAddress, Int32(k.count), d.bindMemory(to: UInt8.self).baseAddress, d.count, &out, &length)
+            }
+        }
+        return Array(out.prefix(Int(length)))
+    }
+
     /// SHA-256 of the concatenation of `parts`, without concatenating them: the
     /// hot path of the Merkle log (leaf and node hashes), so the algorithm is fetched once.
     public static func sha256Parts(_ parts: [UnsafeRawBufferPointer]) -> [UInt8] {

@@ -42,8 +42,8 @@ extension PublicKey {
 }
 
 /// ECDSA signatures between DER (OpenSSL's) and raw R||S (JOSE's).
-enum ECDSASignature {
-    static func derToRaw(_ der: Data, size: Int) throws -> Data {
+public enum ECDSASignature {
+    public static func derToRaw(_ der: Data, size: Int) throws -> Data {
         let parsed = der.withUnsafeBytes { raw -> OpaquePointer? in
             var p = raw.bindMemory(to: UInt8.self).baseAddress.map { UnsafePointer<UInt8>($0) }
             return d2i_ECDSA_SIG(nil, &p, raw.count)
@@ -61,7 +61,7 @@ enum ECDSASignature {
         return Data(out)
     }
 
-    static func rawToDER(_ raw: Data) throws -> Data {
+    public static func rawToDER(_ raw: Data) throws -> Data {
         guard raw.count % 2 == 0, !raw.isEmpty else { throw CryptoError.operationFailed("a raw ECDSA signature has two halves of equal length") }
         let half = raw.count / 2
         let bytes = [UInt8](raw)

@@ -54,11 +54,20 @@ public final class PublicKey: @unchecked Sendable {
     /// Verifies `signature` over `message` with the key's natural scheme
     /// (see `PrivateKey.sign`). False for a wrong signature; never throws for one.
     public func verify(signature: Data, message: Data) -> Bool {
+        verify(signature: signature, message: message, digest: .sha256)
+    }
+
+    /// Verifies with `digest` (ignored for Ed25519) and, for RSA, `padding`.
+    public func verify(signature: Data, message: Data, digest: DigestAlgorithm, padding: SignaturePadding = .pkcs1) -> Bool {
         defer { OpenSSLErrors.clear() }
         guard let context = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(context) }
-        let digest = EVP_PKEY_get_base_id(pointer) == EVP_PKEY_ED25519 ? nil : EVP_sha256()
-        guard EVP_DigestVerifyInit(context, nil, digest, nil, pointer) == 1 else { return false }
+        let md = EVP_PKEY_get_base_id(pointer) == EVP_PKEY_ED25519 ? nil : digest.evp
+        var keyContext: OpaquePointer?
+        guard EVP_DigestVerifyInit(context, &keyContext, md, nil, pointer) == 1 else { return false }
+        if padding == .pss {
+            guard let keyContext, configurePSS(keyContext, digest: digest) else { return false }
+        }
         let result = signature.withUnsafeBytes { sig in
             message.withUnsafeBytes { msg in
                 EVP_DigestVerify(context, sig.bindMemory(to: UInt8.self).baseAddress, sig.count,
@@ -69,16 +78,38 @@ public final class PublicKey: @unchecked Sendable {
     }
 }
 
+/// RSA signature padding: PKCS#1 v1.5, or PSS with MGF1 of the same digest and a salt as long as the digest.
+public enum SignaturePadding: Sendable, Equatable {
+    case pkcs1, pss
+}
+
+private func configurePSS(_ keyContext: OpaquePointer, digest: DigestAlgorithm) -> Bool {
+    EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING) == 1
+        && EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, Int32(digest.outputLength)) == 1
+        && EVP_PKEY_CTX_set_rsa_mgf1_md(keyContext, digest.evp) == 1
+}
+
 extension PrivateKey {
     /// Signs `message`: Ed25519 (pure), ECDSA with SHA-256 (DER signature),
     /// or RSA PKCS#1 v1.5 with SHA-256.
     public func sign(_ message: Data) throws -> Data {
+        try sign(message, digest: .sha256)
+    }
+
+    /// Signs with `digest` (ignored for Ed25519) and, for RSA, `padding`. ECDSA signatures are DER.
+    public func sign(_ message: Data, digest: DigestAlgorithm, padding: SignaturePadding = .pkcs1) throws -> Data {
         OpenSSLErrors.clear()
         guard let context = EVP_MD_CTX_new() else { throw CryptoError.operationFailed("out of memory") }
         defer { EVP_MD_CTX_free(context) }
-        let digest = EVP_PKEY_get_base_id(pointer) == EVP_PKEY_ED25519 ? nil : EVP_sha256()
-        guard EVP_DigestSignInit(context, nil, digest, nil, pointer) == 1 else {
+        let md = EVP_PKEY_get_base_id(pointer) == EVP_PKEY_ED25519 ? nil : digest.evp
+        var keyContext: OpaquePointer?
+        guard EVP_DigestSignInit(context, &keyContext, md, nil, pointer) == 1 else {
             throw CryptoError.unsupportedKey("cannot sign with this \(algorithm) key: \(OpenSSLErrors.drain())")
+        }
+        if padding == .pss {
+            guard let keyContext, configurePSS(keyContext, digest: digest) else {
+                throw CryptoError.unsupportedKey("RSA-PSS needs an RSA key, not \(algorithm)")
+            }
         }
         return try message.withUnsafeBytes { msg -> Data in
             let input = msg.bindMemory(to: UInt8.self).baseAddress

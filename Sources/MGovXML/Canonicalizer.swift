@@ -47,6 +47,16 @@ public enum CanonicalizationMethod: String, Sendable, CaseIterable, Codable {
 
     public var isExclusive: Bool { self == .exclusive || self == .exclusiveWithComments }
 
+    /// The same algorithm without comments (for node-sets that have none, such as URI="").
+    public var withoutComments: CanonicalizationMethod {
+        switch self {
+        case .c14n10WithComments: return .c14n10
+        case .c14n11WithComments: return .c14n11
+        case .exclusiveWithComments: return .exclusive
+        default: return self
+        }
+    }
+
     var libxmlMode: Int32 {
         switch self {
         case .c14n10, .c14n10WithComments: return Int32(XML_C14N_1_0.rawValue)
@@ -60,6 +70,8 @@ public enum CanonicalizationMethod: String, Sendable, CaseIterable, Codable {
 public enum NodeSelection: Sendable {
     /// The whole document.
     case document
+    /// The whole document minus the subtree of one node (URI="" with the enveloped-signature transform).
+    case documentExcluding(XMLNode)
     /// An element and its descendants (with their attributes and namespaces),
     /// minus the subtree of `excluding` if given (the enveloped-signature transform).
     case subtree(XMLNode, excluding: XMLNode?)
@@ -80,6 +92,8 @@ public enum Canonicalizer {
         switch selection {
         case .document:
             filter = nil
+        case let .documentExcluding(excluded):
+            filter = VisibilityFilter(root: UnsafeMutableRawPointer(document.pointer).assumingMemoryBound(to: xmlNode.self), excluded: excluded.pointer)
         case let .subtree(root, excluding):
             filter = VisibilityFilter(root: root.pointer, excluded: excluding?.pointer)
         }

@@ -7,6 +7,7 @@ public enum XMLError: Error, CustomStringConvertible, Sendable, Equatable {
     case tooDeep(name: String)
     case canonicalizationFailed(String)
     case notFound(String)
+    case duplicateID(String, paths: [String])
 
     public var description: String {
         switch self {
@@ -20,6 +21,8 @@ public enum XMLError: Error, CustomStringConvertible, Sendable, Equatable {
             return "canonicalization failed: \(message)"
         case let .notFound(what):
             return what
+        case let .duplicateID(id, paths):
+            return "the ID '\(id)' is given to more than one element (\(paths.joined(separator: ", "))): refused, as a signature-wrapping attack could hide behind it"
         }
     }
 }

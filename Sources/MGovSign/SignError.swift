@@ -1,0 +1,31 @@
+import MGovCore
+
+/// Errors of signing and verifying, as sentences a user can act on.
+public enum SignError: UserFacingError, Equatable {
+    case weakKey(String)
+    case invalidOption(String)
+    case expiredCertificate(String)
+    case noSignature(String)
+    case malformedSignature(String)
+    case unsupported(String)
+    case referenceUnresolved(String)
+    case refused(String)
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .refused, .weakKey, .expiredCertificate: return .refused
+        default: return .failure
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .weakKey(text), let .invalidOption(text), let .refused(text): return text
+        case let .expiredCertificate(text): return "the signing certificate \(text); pass --allow-expired to sign anyway"
+        case let .noSignature(file): return "\(file) holds no ds:Signature element"
+        case let .malformedSignature(text): return "malformed signature: \(text)"
+        case let .unsupported(text): return "unsupported: \(text)"
+        case let .referenceUnresolved(text): return "reference \(text)"
+        }
+    }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import MGovCore
+import MGovCrypto
+import MGovXML
+
+/// How `mgov sign verify` checks.
+public struct XMLVerificationOptions: Sendable {
+    /// Anchors the signer's certificate must chain to.
+    public var trustAnchors: [Certificate] = []
+    /// A pinned signer certificate: its key is used, whatever KeyInfo says.
+    public var pinnedCertificate: Certificate?
+    /// Accept a valid signature from any signer (no trust check).
+    public var anySigner = false
+    /// The time the chain is checked at (default: now).
+    public var at: Date?
+    public var allowSHA1 = false
+    /// The shared key for HMAC signatures; without one they are refused.
+    public var hmacKey: Data?
+    public var idAttributes = ["Id", "ID", "id"]
+
+    public init() {}
+}
+
+/// One reference as verified.
+public struct ReferenceReport: Codable, Sendable {
+    public let uri: String
+    public let digestAlgorithm: String
+    public let valid: Bool
+    /// The element the reference covers, by path and name (the document element for URI="").
+    public let signedPath: String?
+    public let signedName: String?
+    enum CodingKeys: String, CodingKey { case uri, digestAlgorithm = "digest_algorithm", valid, signedPath = "signed_path", signedName = "signed_name" }
+}
+
+/// What verifying one ds:Signature found.
+public struct SignatureReport: Codable, Sendable {
+    /// The signature is mathematically valid: every reference digest and the SignatureValue check out.
+    public var valid = false
+    /// The signer is trusted (chain to an anchor, a pinned certificate, or --any-signer).
+    public var trusted = false
+    public var signer: CertificateSummary?
+    public var signatureAlgorithm: String?
+    public var canonicalization: String?
+    public var references: [ReferenceReport] = []
+    public var warnings: [String] = []
+    public var problems: [String] = []
+    public var path: String = ""
+
+    enum CodingKeys: String, CodingKey {
+        case valid, trusted, signer, signatureAlgorithm = "signature_algorithm", canonicalization, references, warnings, problems, path
+    }
+}
+
+/// The result for one file.
+public struct FileReport: Codable, Sendable {
+    public let file: String
+    public var signatures: [SignatureReport]
+    public var error: String?
+    public var ok: Bool { error == nil && !signatures.isEmpty && signatures.allSatisfy { $0.valid && $0.trusted } }
+
+    enum CodingKeys: String, CodingKey { case file, ok, signatures, error }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(ok, forKey: .ok)
+        try c.encode(signatures, forKey: .signatures)
+        try c.encodeIfPresent(error, forKey: .error)
+    }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        file = try c.decode(String.self, forKey: .file)
+        signatures = try c.decode([SignatureReport].self, forKey: .signatures)
+        error = try c.decodeIfPresent(String.self, forKey: .error)
+    }
+    public init(file: String, signatures: [SignatureReport], error: String? = nil) {
+        self.file = file; self.signatures = signatures; self.error = error
+    }
+}
+
+/// Verifies every ds:Signature of a document. Refuses what XMLDSig allows but
+/// attacks use: other-document URIs, XSLT and XPath transforms, duplicate IDs,
+/// HMACOutputLength, HMAC without a key, SHA-1 without --allow-sha1.
+public struct XMLVerifier: Sendable {
+    public let options: XMLVerificationOptions
+
+    public init(options: XMLVerificationOptions) { self.options = options }
+
+    public func verify(_ document: XMLDocument) throws -> [SignatureReport] {
+        let signatures = document.elements(named: "Signature", namespace: DSig.namespace)
+        guard !signatures.isEmpty else { throw SignError.noSignature(document.name) }
+        // Duplicate IDs anywhere are an error before anything is checked (signature wrapping).
+        let ids = try document.elementsByID(attributeNames: options.idAttributes)
+        return signatures.map { verify($0, in: document, ids: ids) }
+    }
+
+    /// The content the signatures cover, for --signed-output: for URI="" the
+    /// document without its signatures; else the signed elements.
+    public func signedContent(_ document: XMLDocument, reports: [SignatureReport]) throws -> Data {
+        let ids = try document.elementsByID(attributeNames: options.idAttributes)
+        var parts: [Data] = []
+        for (signature, report) in zip(document.elements(named: "Signature", namespace: DSig.namespace), reports) where report.valid && report.trusted {
+            guard let signedInfo = signature.child("SignedInfo", namespace: DSig.namespace) else { continue }
+            for reference in signedInfo.children("Reference", namespace: DSig.namespace) {
+                let uri = reference.attribute("URI") ?? ""
+                let transforms = try (reference.child("Transforms", namespace: DSig.namespace)?.children("Transform", namespace: DSig.namespace) ?? [])
+                    .map(XMLTransform.parse)
+                let envelopedOnly = transforms.filter { $0 == .enveloped }
+                let resolved = try ReferenceResolver.resolve(uri: uri, transforms: envelopedOnly + [.canonicalize(.c14n10, prefixes: [])],
+                                                             document: document, ids: ids, signature: signature)
+                parts.append(resolved.octets)
+            }
+        }
+        return parts.reduce(Data(), +)
+    }
+
+    func verify(_ signature: XMLNode, in document: XMLDocument, ids: [String: XMLNode]) -> SignatureReport {
+        var report = SignatureReport()
+        report.path = signature.path
+        do {
+            try check(signature, document: document, ids: ids, report: &report)
+        } catch let error as UserFacingError {
+            report.problems.append(error.description)
+            report.valid = false
+            report.trusted = false
+        } catch let error as XMLError {
+            report.problems.append(error.description)
+            report.valid = false
+            report.trusted = false
+        } catch {
+            report.problems.append(String(describing: error))
+            report.valid = false
+            report.trusted = false
+        }
+        return report
+    }
+
+    private func check(_ signature: XMLNode, document: XMLDocument, ids: [String: XMLNode], report: inout SignatureReport) throws {
+        guard let signedInfo = signature.child("SignedInfo", namespace: DSig.namespace) else {
+            throw SignError.malformedSignature("no SignedInfo")
+        }
+        guard let c14nNode = signedInfo.child("CanonicalizationMethod", namespace: DSig.namespace),
+              let c14nURI = c14nNode.attribute("Algorithm"), let c14n = CanonicalizationMethod(uri: c14nURI) else {
+            throw SignError.unsupported("the SignedInfo canonicalization method is missing or unknown")
+        }
+        report.canonicalization = c14n.shortName
+        guard let methodNode = signedInfo.child("SignatureMethod", namespace: DSig.namespace),
+              let methodURI = methodNode.attribute("Algorithm") else { throw SignError.malformedSignature("no SignatureMethod") }
+        guard let algorithm = XMLSignatureAlgorithm(uri: methodURI) else {
+            throw SignError.unsupported("the signature method \(methodURI)")
+        }
+        report.signatureAlgorithm = algorithm.description
+        if methodNode.child("HMACOutputLength", namespace: DSig.namespace) != nil {
+            throw SignError.refused("HMACOutputLength is refused (truncated HMACs, CVE-2009-0217)")
+        }
+        if case .hmac = algorithm, options.hmacKey == nil {
+            throw SignError.refused("HMAC signatures are refused unless --hmac-key FILE gives the shared key")
+        }
+        var usesSHA1 = algorithm.digest == .sha1
+
+        let references = signedInfo.children("Reference", namespace: DSig.namespace)
+        guard !references.isEmpty else { throw SignError.malformedSignature("SignedInfo has no Reference") }
+        var allReferencesValid = true
+        for reference in references {
+            guard let uri = reference.attribute("URI") else {
+                throw SignError.unsupported("a Reference without a URI (mgov follows same-document URIs only)")
+            }
+            let transforms = try (reference.child("Transforms", namespace: DSig.namespace)?.children("Transform", namespace: DSig.namespace) ?? [])
+                .map(XMLTransform.parse)
+            guard let digestURI = reference.child("DigestMethod", namespace: DSig.namespace)?.attribute("Algorithm"),
+                  let digest = DigestAlgorithm(xmlDSigURI: digestURI) else {
+                throw SignError.unsupported("a Reference's digest method is missing or unknown")
+            }
+            if digest == .sha1 { usesSHA1 = true }
+            guard let expected = Data(base64Encoded: (reference.child("DigestValue", namespace: DSig.namespace)?.textContent ?? "").filter { !$0.isWhitespace }) else {
+                throw SignError.malformedSignature("a DigestValue is not base64")
+            }
+            let resolved = try ReferenceResolver.resolve(uri: uri, transforms: transforms, document: document, ids: ids, signature: signature)
+            let valid = Data(Digest.hash(digest, resolved.octets)) == expected
+            allReferencesValid = allReferencesValid && valid
+            report.references.append(ReferenceReport(uri: uri, digestAlgorithm: digest.rawValue, valid: valid,
+                                                     signedPath: resolved.node?.path, signedName: resolved.node?.name))
+            if !valid { report.problems.append("the digest of reference '\(uri)' does not match: the signed content was changed") }
+        }
+        if usesSHA1 {
+            if options.allowSHA1 {
+                report.warnings.append("SHA-1 is used (allowed by --allow-sha1); it is broken for collision resistance")
+            } else {
+                report.problems.append("SHA-1 is used; refused unless --allow-sha1")
+            }
+        }
+
+        guard let signatureValue = Data(base64Encoded: (signature.child("SignatureValue", namespace: DSig.namespace)?.textContent ?? "").filter { !$0.isWhitespace }) else {
+            throw SignError.malformedSignature("the SignatureValue is missing or not base64")
+        }
+        let canonical = try Canonicalizer.canonicalize(document, selection: .subtree(signedInfo, excluding: nil), method: c14n,
+                                                       inclusivePrefixes: c14n.isExclusive ? inclusivePrefixes(c14nNode) : [])
+
+        let signatureValid: Bool
+        var signerCertificate: Certificate?
+        var chain: [Certificate] = []
+        var keyOnly = false
+        if case .hmac(let digest) = algorithm, let key = options.hmacKey {
+            signatureValid = Data(Digest.hmac(digest, key: key, data: canonical)) == signatureValue
+            report.trusted = true
+        } else {
+            let keyInfoCertificates = try certificatesInKeyInfo(signature)
+            var candidates: [(PublicKey, Certificate?)] = []
+            if let pinned = options.pinnedCertificate {
+                candidates = [(try pinned.publicKey(), pinned)]
+            } else if !keyInfoCertificates.isEmpty {
+                candidates = try keyInfoCertificates.map { (try $0.publicKey(), $0) }
+            } else if let key = try keyValue(signature) {
+                candidates = [(key, nil)]
+                keyOnly = true
+            } else {
+                throw SignError.malformedSignature("no key: KeyInfo has no X509Certificate or RSAKeyValue (pass --cert FILE)")
+            }
+            var found = false
+            for (key, certificate) in candidates where verifySignature(algorithm, key: key, signature: signatureValue, message: canonical) {
+                found = true
+                signerCertificate = certificate
+                break
+            }
+            signatureValid = found
+            chain = keyInfoCertificates.filter { $0.der != signerCertificate?.der }
+        }
+        if !signatureValid { report.problems.append("the SignatureValue does not verify over SignedInfo") }
+        report.valid = signatureValid && allReferencesValid && (!usesSHA1 || options.allowSHA1)
+        report.signer = signerCertificate?.summary
+
+        // Trust.
+        if case .hmac = algorithm { return }
+        if options.pinnedCertificate != nil {
+            report.trusted = signatureValid
+        } else if options.anySigner {
+            report.trusted = signatureValid
+            if signatureValid { report.warnings.append("the signer was not checked against trust anchors (--any-signer)") }
+        } else if keyOnly {
+            report.problems.append("the key is given only as a KeyValue: accepted with --any-signer or a pinned --cert")
+        } else if let signer = signerCertificate {
+            if options.trustAnchors.isEmpty {
+                report.problems.append("the signature is mathematically valid but the signer is not trusted: no trust anchors (pass --trusted FILE, configure the profile's, or --any-signer)")
+            } else {
+                do {
+                    _ = try TrustVerifier.verify(signer, intermediates: chain, anchors: options.trustAnchors, at: options.at)
+                    report.trusted = true
+                } catch let error as UserFacingError {
+                    report.problems.append(error.description)
+                }
+            }
+        }
+    }
+
+    private func verifySignature(_ algorithm: XMLSignatureAlgorithm, key: PublicKey, signature: Data, message: Data) -> Bool {
+        switch algorithm {
+        case .rsa(let digest):
+            guard case .rsa = key.algorithm else { return false }
+            return key.verify(signature: signature, message: message, digest: digest)
+        case .rsaPSS(let digest):
+            guard case .rsa = key.algorithm else { return false }
+            return key.verify(signature: signature, message: message, digest: digest, padding: .pss)
+        case .ecdsa(let digest):
+            guard case .ec = key.algorithm, let der = try? ECDSASignature.rawToDER(signature) else { return false }
+            return key.verify(signature: der, message: message, digest: digest)
+        case .hmac:
+            return false
+        }
+    }
+
+    private func certificatesInKeyInfo(_ signature: XMLNode) throws -> [Certificate] {
+        guard let keyInfo = signature.child("KeyInfo", namespace: DSig.namespace) else { return [] }
+        return try keyInfo.children("X509Data", namespace: DSig.namespace)
+            .flatMap { $0.children("X509Certificate", namespace: DSig.namespace) }
+            .map { node in
+                guard let der = Data(base64Encoded: node.textContent.filter { !$0.isWhitespace }) else {
+                    throw SignError.malformedSignature("an X509Certificate is not base64")
+                }
+                return try Certificate(der: der)
+            }
+    }
+
+    private func keyValue(_ signature: XMLNode) throws -> PublicKey? {
+        guard let rsa = signature.child("KeyInfo", namespace: DSig.namespace)?
+            .child("KeyValue", namespace: DSig.namespace)?.child("RSAKeyValue", namespace: DSig.namespace) else { return nil }
+        func bytes(_ name: String) throws -> Data {
+            guard let data = Data(base64Encoded: (rsa.child(name, namespace: DSig.namespace)?.textContent ?? "").filter { !$0.isWhitespace }), !data.isEmpty else {
+                throw SignError.malformedSignature("RSAKeyValue has no \(name)")
+            }
+            return data
+        }
+        return try RSAKeyValue.publicKey(modulus: try bytes("Modulus"), exponent: try bytes("Exponent"))
+    }
+}

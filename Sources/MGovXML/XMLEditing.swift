@@ -1,0 +1,100 @@
+import CLibXML2
+import Foundation
+
+extension XMLNode: Equatable {
+    public static func == (a: XMLNode, b: XMLNode) -> Bool { a.pointer == b.pointer }
+}
+
+extension XMLNode {
+    /// The parent element, nil for the document element.
+    public var parent: XMLNode? {
+        guard let parent = pointer.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
+        return XMLNode(pointer: parent, document: document)
+    }
+
+    /// True when `self` is `other` or inside it.
+    public func isInside(_ other: XMLNode) -> Bool {
+        var current: XMLNode? = self
+        while let node = current {
+            if node == other { return true }
+            current = node.parent
+        }
+        return false
+    }
+
+    /// The first child element with this local name and namespace.
+    public func child(_ localName: String, namespace: String?) -> XMLNode? {
+        elementChildren.first { $0.name == localName && $0.namespaceURI == namespace }
+    }
+
+    public func children(_ localName: String, namespace: String?) -> [XMLNode] {
+        elementChildren.filter { $0.name == localName && $0.namespaceURI == namespace }
+    }
+
+    /// Adds a child element in `namespace`, declaring `prefix` on it when the
+    /// namespace is not in scope already.
+    @discardableResult
+    public func addElement(_ localName: String, namespace: String, prefix: String) -> XMLNode {
+        // safe: xmlNewDocNode fails only when out of memory
+        let node = xmlNewDocNode(document.pointer, nil, localName, nil)!
+        xmlAddChild(pointer, node)
+        let inScope = xmlSearchNsByHref(document.pointer, node, namespace)
+        let ns = inScope ?? xmlNewNs(node, namespace, prefix)
+        xmlSetNs(node, ns)
+        return XMLNode(pointer: node, document: document)
+    }
+
+    /// Adds text after the existing children.
+    public func addText(_ text: String) {
+        if let node = xmlNewDocText(document.pointer, text) { xmlAddChild(pointer, node) }
+    }
+
+    public func setAttribute(_ name: String, _ value: String) {
+        xmlSetProp(pointer, name, value)
+    }
+
+    /// Copies `node` (from any document) with its subtree as the last child.
+    @discardableResult
+    public func addCopy(of node: XMLNode) -> XMLNode? {
+        guard let copy = xmlDocCopyNode(node.pointer, document.pointer, 1) else { return nil }
+        xmlAddChild(pointer, copy)
+        return XMLNode(pointer: copy, document: document)
+    }
+}
+
+extension XMLDocument {
+    /// A new document whose root is an element in `namespace`, declared with `prefix`.
+    public static func make(rootNamed localName: String, namespace: String, prefix: String, name: String = "document") -> (XMLDocument, XMLNode) {
+        XMLLibrary.initialize()
+        // safe: these allocations fail only when out of memory
+        let doc = xmlNewDoc("1.0")!
+        let root = xmlNewDocNode(doc, nil, localName, nil)!
+        xmlDocSetRootElement(doc, root)
+        xmlSetNs(root, xmlNewNs(root, namespace, prefix))
+        let document = XMLDocument(taking: doc, name: name)
+        return (document, XMLNode(pointer: root, document: document))
+    }
+
+    /// Every element carrying one of `attributeNames` (no namespace), by value.
+    /// Two elements with one ID value, in any of the names, is an error: a
+    /// reference must resolve to exactly one element.
+    public func elementsByID(attributeNames: [String]) throws -> [String: XMLNode] {
+        var found: [String: XMLNode] = [:]
+        var duplicates: [String: [String]] = [:]
+        guard let root else { return found }
+        var stack = [root]
+        while let node = stack.popLast() {
+            for name in attributeNames {
+                guard let value = node.attribute(name) else { continue }
+                if let existing = found[value], existing != node {
+                    duplicates[value, default: [existing.path]].append(node.path)
+                } else {
+                    found[value] = node
+                }
+            }
+            stack.append(contentsOf: node.elementChildren.reversed())
+        }
+        if let (id, paths) = duplicates.sorted(by: { $0.key < $1.key }).first { throw XMLError.duplicateID(id, paths: paths) }
+        return found
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import MGovCore
+import MGovCrypto
+import MGovTestSupport
+import MGovXML
+import Testing
+@testable import MGovSign
+
+/// A CA, a signer and helpers for signing in tests.
+struct SigningFixture {
+    let dir: TemporaryDirectory
+    let key: PrivateKey
+    let certificate: Certificate
+    let anchors: [Certificate]
+
+    init(keyType: String = "ec") throws {
+        dir = try TemporaryDirectory()
+        let ca = try TestPKI.makeCA(in: dir)
+        let leaf = try TestPKI.makeLeaf(in: dir, name: "signer", ca: ca, keyType: keyType)
+        key = try PrivateKey.load(path: leaf.key) { "" }
+        certificate = try Certificate.loadAll(path: leaf.cert)[0]
+        anchors = try Certificate.loadAll(path: ca.cert)
+    }
+
+    func sign(_ xml: String, _ configure: (inout XMLSigningOptions) -> Void = { _ in }) throws -> String {
+        var options = XMLSigningOptions()
+        configure(&options)
+        let signer = try XMLSigner(key: key, certificates: [certificate], options: options)
+        return String(decoding: try signer.sign(try XMLDocument(data: Data(xml.utf8))).serialized(), as: UTF8.self)
+    }
+
+    func verify(_ xml: String, _ configure: (inout XMLVerificationOptions) -> Void = { _ in }) throws -> SignatureReport {
+        var options = XMLVerificationOptions()
+        options.trustAnchors = anchors
+        configure(&options)
+        return try XMLVerifier(options: options).verify(try XMLDocument(data: Data(xml.utf8)))[0]
+    }
+}
+
+let assertion = #"<Response xmlns="urn:example"><Assertion Id="a1"><User>alice</User></Assertion><Note>unsigned</Note></Response>"#
+
+@Suite struct SigningTests {
+    @Test(arguments: ["ec", "rsa:2048"], CanonicalizationMethod.allCases)
+    func envelopedSignaturesVerify(_ keyType: String, _ method: CanonicalizationMethod) throws {
+        let f = try SigningFixture(keyType: keyType)
+        let signed = try f.sign("<doc><!-- note --><a>1</a></doc>") { $0.canonicalization = method }
+        let report = try f.verify(signed)
+        #expect(report.valid && report.trusted, "\(report.problems)")
+        #expect(report.references.first?.uri == "")
+        #expect(report.canonicalization == method.shortName)
+    }
+
+    @Test func envelopingAndDetachedSignaturesVerify() throws {
+        let f = try SigningFixture()
+        let enveloping = try f.sign(assertion) { $0.mode = .enveloping }
+        #expect(enveloping.contains("<ds:Object Id=\"object\">"))
+        #expect(try f.verify(enveloping).valid)
+        let detached = try f.sign(assertion) { $0.mode = .detached(["#a1"]) }
+        let report = try f.verify(detached)
+        #expect(report.valid && report.trusted, "\(report.problems)")
+        #expect(report.references.first?.signedName == "Assertion")
+    }
+
+    @Test(arguments: [DigestAlgorithm.sha384, .sha512])
+    func otherDigestsAndRSAPSSVerify(_ digest: DigestAlgorithm) throws {
+        let f = try SigningFixture(keyType: "rsa:2048")
+        let signed = try f.sign(assertion) { $0.digest = digest; $0.rsaPSS = true }
+        #expect(signed.contains("\(digest.rawValue)-rsa-MGF1"))
+        #expect(try f.verify(signed).valid)
+    }
+
+    @Test func weakKeysAndSHA1AreRefusedForSigning() throws {
+        let f = try SigningFixture(keyType: "rsa:1024")
+        #expect(throws: SignError.self) { try f.sign(assertion) }
+        let g = try SigningFixture()
+        #expect(throws: SignError.self) { try g.sign(assertion) { $0.digest = .sha1 } }
+    }
+
+    @Test func changedSignedContentFailsAndUnsignedContentDoesNot() throws {
+        let f = try SigningFixture()
+        let signed = try f.sign(assertion) { $0.mode = .detached(["#a1"]) }
+        #expect(!(try f.verify(signed.replacingOccurrences(of: "alice", with: "mallory")).valid))
+        #expect(try f.verify(signed.replacingOccurrences(of: "unsigned", with: "changed")).valid)
+    }
+
+    @Test func signedOutputHoldsOnlySignedContent() throws {
+        let f = try SigningFixture()
+        let signed = try f.sign(assertion) { $0.mode = .detached(["#a1"]) }
+        var options = XMLVerificationOptions()
+        options.trustAnchors = f.anchors
+        let verifier = XMLVerifier(options: options)
+        let document = try XMLDocument(data: Data(signed.utf8))
+        let content = String(decoding: try verifier.signedContent(document, reports: try verifier.verify(document)), as: UTF8.self)
+        #expect(content.contains("alice"))
+        #expect(!content.contains("unsigned"))
+    }
+}
+
+@Suite struct AttackTests {
+    @Test func externalEntitiesAreRefusedAndNothingIsRead() {
+        let xxe = #"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>"#
+        #expect(throws: XMLError.entityDeclarations(name: "document")) { try XMLDocument(data: Data(xxe.utf8)) }
+    }
+
+    @Test func billionLaughsIsRefusedQuickly() {
+        var dtd = #"<!ENTITY l0 "lol">"#
+        for i in 1...9 { dtd += "<!ENTITY l\(i) \"" + String(repeating: "&l\(i - 1);", count: 10) + "\">" }
+        let bomb = "<?xml version=\"1.0\"?><!DOCTYPE r [\(dtd)]><r>&l9;</r>"
+        let start = Date()
+        #expect(throws: XMLError.self) { try XMLDocument(data: Data(bomb.utf8)) }
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
+    /// XSW: the signed element moved into a wrapper, an evil one with the same ID in its place.
+    @Test func aDuplicatedIDIsAnError() throws {
+        let f = try SigningFixture()
+        let signed = try f.sign(assertion) { $0.mode = .detached(["#a1"]) }
+        let original = #"<Assertion Id="a1"><User>alice</User></Assertion>"#
+        let wrapped = signed.replacingOccurrences(of: original, with: #"<Assertion Id="a1"><User>mallory</User></Assertion><Wrapper>\#(original)</Wrapper>"#)
+        #expect(throws: XMLError.self) { try f.verify(wrapped) }
+        // The same ID under another attribute name counts too.
+        let otherName = signed.replacingOccurrences(of: original, with: original + #"<Assertion ID="a1"><User>mallory</User></Assertion>"#)
+        #expect(throws: XMLError.self) { try f.verify(otherName) }
+    }
+
+    /// XSW: the signed element moved into the Signature's Object, an evil one (another ID) in its place:
+    /// the signature still holds, and the report names the element really signed.
+    @Test func theReportNamesTheElementActuallySigned() throws {
+        let f = try SigningFixture()
+        let signed = try f.sign(assertion) { $0.mode = .detached(["#a1"]) }
+        let original = #"<Assertion Id="a1"><User>alice</User></Assertion>"#
+        var moved = signed.replacingOccurrences(of: original, with: #"<Assertion Id="evil"><User>mallory</User></Assertion>"#)
+        moved = moved.replacingOccurrences(of: "</ds:Signature>", with: "<ds:Object>\(original)</ds:Object></ds:Signature>")
+        let report = try f.verify(moved)
+        #expect(report.references.first?.signedPath?.contains("Signature") == true, "\(report.references)")
+    }
+
+    @Test func commentsInSignedTextDoNotChangeWhatWasSigned() throws {
+        let f = try SigningFixture()
+        let signed = try f.sign(#"<r><Assertion Id="a1"><NameID>admin@example.md.evil.com</NameID></Assertion></r>"#) { $0.mode = .detached(["#a1"]) }
+        let commented = signed.replacingOccurrences(of: "admin@example.md.evil.com", with: "admin@example.md<!---->.evil.com")
+        var options = XMLVerificationOptions()
+        options.trustAnchors = f.anchors
+        let verifier = XMLVerifier(options: options)
+        let document = try XMLDocument(data: Data(commented.utf8))
+        let reports = try verifier.verify(document)
+        #expect(reports[0].valid)
+        let content = String(decoding: try verifier.signedContent(document, reports: reports), as: UTF8.self)
+        #expect(content.contains("admin@example.md.evil.com"), "the signed text, whole: \(content)")
+    }
+
+    @Test func hmacIsRefusedWithoutAKeyAndOutputLengthAlways() throws {
+        let f = try SigningFixture()
+        let signed = try f.sign(assertion)
+        let hmacURI = "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256"
+        let asHMAC = signed.replacingOccurrences(of: "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256", with: hmacURI)
+        let noKey = try f.verify(asHMAC)
+        #expect(!noKey.valid && noKey.problems.contains { $0.contains("--hmac-key") })
+        let truncated = asHMAC.replacingOccurrences(of: "Algorithm=\"\(hmacURI)\"/>", with: "Algorithm=\"\(hmacURI)\"><ds:HMACOutputLength>8</ds:HMACOutputLength></ds:SignatureMethod>")
+        let refused = try f.verify(truncated) { $0.hmacKey = Data("secret".utf8) }
+        #expect(!refused.valid && refused.problems.contains { $0.contains("HMACOutputLength") })
+    }
+
+    @Test func otherDocumentsAndXPathAreNotFollowed() throws {
+        let f = try SigningFixture()
+        let signed = try f.sign(assertion) { $0.mode = .detached(["#a1"]) }
+        let external = try f.verify(signed.replacingOccurrences(of: "URI=\"#a1\"", with: "URI=\"http://example.com/x.xml\""))
+        #expect(!external.valid && external.problems.contains { $0.contains("not in this document") })
+        let xslt = try f.verify(signed.replacingOccurrences(of: "http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms>", with: "http://www.w3.org/TR/1999/REC-xslt-19991116\"/></ds:Transforms>"))
+        #expect(!xslt.valid && xslt.problems.contains { $0.contains("refused") }, "\(xslt.problems)")
+    }
+}
