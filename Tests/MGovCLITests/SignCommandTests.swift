@@ -1,0 +1,163 @@
+import Foundation
+import MGovTestSupport
+import Testing
+
+/// A CA with an RSA and an ECDSA signer, and the document we sign.
+struct SignEnvironment {
+    let env: CLIEnvironment
+    var mgov: MGovRunner { env.mgov }
+    var dir: TemporaryDirectory { env.dir }
+    let ca: (key: String, cert: String)
+    let rsa: (key: String, cert: String)
+    let ec: (key: String, cert: String)
+    let input: String
+
+    init() throws {
+        env = try CLIEnvironment()
+        ca = try TestPKI.makeCA(in: env.dir)
+        rsa = try TestPKI.makeLeaf(in: env.dir, name: "rsa-signer", ca: ca, keyType: "rsa:2048")
+        ec = try TestPKI.makeLeaf(in: env.dir, name: "ec-signer", ca: ca)
+        input = try env.dir.write("in.xml", #"<doc xmlns="urn:x"><!-- c --><a Id="x1">hello</a><b>bye</b></doc>"#)
+    }
+
+    func xmlsec(_ arguments: [String]) throws -> ProcessResult {
+        try TestProcess.run("/usr/bin/xmlsec1", arguments)
+    }
+
+    /// An xmlsec1 signing template for each mode.
+    func template(mode: String, c14n: String, signatureMethod: String) -> String {
+        let transforms: String
+        let uri: String
+        switch mode {
+        case "enveloped":
+            uri = ""
+            transforms = #"<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="\#(c14n)"/>"#
+        case "detached":
+            uri = "#x1"
+            transforms = #"<ds:Transform Algorithm="\#(c14n)"/>"#
+        default:
+            uri = "#object"
+            transforms = #"<ds:Transform Algorithm="\#(c14n)"/>"#
+        }
+        let signature = #"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="\#(c14n)"/><ds:SignatureMethod Algorithm="\#(signatureMethod)"/><ds:Reference URI="\#(uri)"><ds:Transforms>\#(transforms)</ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo>"#
+        if mode == "enveloping" {
+            return signature + #"<ds:Object Id="object"><doc xmlns="urn:x"><a>hello</a></doc></ds:Object></ds:Signature>"#
+        }
+        return #"<doc xmlns="urn:x"><a Id="x1">hello</a><b>bye</b>"# + signature + "</ds:Signature></doc>"
+    }
+}
+
+let c14nMethods = [("exc", "http://www.w3.org/2001/10/xml-exc-c14n#"), ("exc-with-comments", "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"),
+                   ("c14n", "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"),
+                   ("c14n-with-comments", "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments"),
+                   ("c14n11", "http://www.w3.org/2006/12/xml-c14n11")]
+
+@Suite struct SignInteropTests {
+    @Test(arguments: ["rsa", "ec"])
+    func whatMGovSignsXmlsec1Verifies(_ keyType: String) throws {
+        let t = try SignEnvironment()
+        let signer = keyType == "rsa" ? t.rsa : t.ec
+        for mode in ["enveloped", "enveloping", "detached"] {
+            for (c14n, _) in c14nMethods {
+                let out = t.dir.file("\(mode)-\(c14n).xml")
+                var args = ["sign", "xml", t.input, "--key", signer.key, "--cert", signer.cert, "--\(mode)", "--c14n", c14n, "-o", out]
+                if mode == "detached" { args += ["--reference", "#x1"] }
+                let signed = try t.mgov.run(args)
+                #expect(signed.status == 0, "\(mode) \(c14n): \(signed.stderr)")
+                let check = try t.xmlsec(["--verify", "--trusted-pem", t.ca.cert] + (mode == "detached" ? ["--id-attr:Id", "a"] : []) + [out])
+                #expect(check.status == 0, "xmlsec1 refused \(keyType) \(mode) \(c14n): \(check.stderr)")
+            }
+        }
+    }
+
+    @Test(arguments: ["rsa", "ec"])
+    func whatXmlsec1SignsMGovVerifies(_ keyType: String) throws {
+        let t = try SignEnvironment()
+        let signer = keyType == "rsa" ? t.rsa : t.ec
+        let method = keyType == "rsa" ? "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" : "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
+        for mode in ["enveloped", "enveloping", "detached"] {
+            for (name, uri) in c14nMethods {
+                let template = try t.dir.write("tmpl-\(mode)-\(name).xml", t.template(mode: mode, c14n: uri, signatureMethod: method))
+                let out = t.dir.file("xmlsec-\(mode)-\(name).xml")
+                let signed = try t.xmlsec(["--sign", "--privkey-pem", "\(signer.key),\(signer.cert)", "--output", out]
+                                         + (mode == "detached" ? ["--id-attr:Id", "a"] : []) + [template])
+                #expect(signed.status == 0, "xmlsec1 could not sign \(mode) \(name): \(signed.stderr)")
+                let verified = try t.mgov("sign", "verify", out, "--trusted", t.ca.cert)
+                #expect(verified.status == 0, "\(keyType) \(mode) \(name): \(verified.stdout) \(verified.stderr)")
+            }
+        }
+    }
+}
+
+@Suite struct SignCommandTests {
+    @Test func signsWithTheProfileAndVerifiesWithItsTrustAnchors() throws {
+        let t = try SignEnvironment()
+        #expect(try t.mgov("profile", "create", "signer", "--identity", "MD/GOV/1/SIGN", "--key", t.ec.key, "--cert", t.ec.cert,
+                           "--trust", t.ca.cert).status == 0)
+        let out = t.dir.file("signed.xml")
+        #expect(try t.mgov("sign", "xml", t.input, "-o", out).status == 0)
+        let verified = try t.mgov("sign", "verify", out, "--json")
+        #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+        let report = try #require(try verified.json() as? [String: Any])
+        #expect(report["ok"] as? Bool == true)
+        let signature = try #require((report["signatures"] as? [[String: Any]])?.first)
+        #expect((signature["signer"] as? [String: Any])?["subject"] as? String == "CN=ec-signer")
+        #expect((signature["references"] as? [[String: Any]])?.first?["signed_path"] as? String == "/*")
+        #expect(try t.mgov("log", "query", "--type", "MGov.Sign.Signed", "--json").stdout.contains("in.xml"))
+    }
+
+    @Test func aTamperedFileFailsAndTheOthersStillVerify() throws {
+        let t = try SignEnvironment()
+        let dir = t.dir.file("signed")
+        let second = try t.dir.write("second.xml", "<doc><a>2</a></doc>")
+        let signed = try t.mgov("sign", "xml", t.input, second, "--key", t.ec.key, "--cert", t.ec.cert, "--out-dir", dir)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let tampered = try String(contentsOfFile: dir + "/second.xml", encoding: .utf8).replacingOccurrences(of: "<a>2</a>", with: "<a>3</a>")
+        try tampered.write(toFile: dir + "/second.xml", atomically: true, encoding: .utf8)
+        let result = try t.mgov("sign", "verify", dir + "/in.xml", dir + "/second.xml", "--trusted", t.ca.cert, "--json")
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 2)
+        #expect(lines.first { ($0["file"] as? String)?.hasSuffix("in.xml") == true }?["ok"] as? Bool == true)
+        #expect(lines.first { ($0["file"] as? String)?.hasSuffix("second.xml") == true }?["ok"] as? Bool == false)
+    }
+
+    @Test func untrustedOrMalformedInputGetsTheDocumentedExitCodes() throws {
+        let t = try SignEnvironment()
+        let out = t.dir.file("signed.xml")
+        try t.mgov("sign", "xml", t.input, "--key", t.rsa.key, "--cert", t.rsa.cert, "-o", out)
+        let untrusted = try t.mgov("sign", "verify", out)
+        #expect(untrusted.status == 1)
+        #expect(untrusted.stdout.contains("mathematically valid but the signer is not trusted"))
+        #expect(try t.mgov("sign", "verify", out, "--any-signer").status == 0)
+        let broken = try t.dir.write("broken.xml", "<doc><a></doc>")
+        #expect(try t.mgov("sign", "verify", broken).status == 2)
+        let xxe = try t.dir.write("xxe.xml", #"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>"#)
+        let refused = try t.mgov("sign", "verify", xxe)
+        #expect(refused.status == 2)
+        #expect(refused.stdout.contains("declares entities"))
+        try t.mgov("sign", "xml", broken, "--key", t.rsa.key, "--cert", t.rsa.cert).expectOneLineError(1, containing: "not well-formed")
+    }
+
+    @Test func signedOutputHoldsOnlyWhatTheSignatureCovers() throws {
+        let t = try SignEnvironment()
+        let out = t.dir.file("signed.xml")
+        try t.mgov("sign", "xml", t.input, "--key", t.ec.key, "--cert", t.ec.cert, "--detached", "--reference", "#x1", "-o", out)
+        let content = t.dir.file("content.xml")
+        let result = try t.mgov("sign", "verify", out, "--trusted", t.ca.cert, "--signed-output", content)
+        #expect(result.status == 0, "\(result.stdout)")
+        let text = try String(contentsOfFile: content, encoding: .utf8)
+        #expect(text.contains("hello"))
+        #expect(!text.contains("bye"))
+    }
+
+    @Test func weakKeysAndBadOptionsAreRefused() throws {
+        let t = try SignEnvironment()
+        let weak = try TestPKI.makeLeaf(in: t.dir, name: "weak", ca: t.ca, keyType: "rsa:1024")
+        try t.mgov("sign", "xml", t.input, "--key", weak.key, "--cert", weak.cert).expectOneLineError(1, containing: "1024 bits are refused")
+        #expect(try t.mgov("sign", "xml", t.input, "--key", t.ec.key, "--digest", "sha1").status == 64)
+        #expect(try t.mgov("sign", "xml", t.input, t.input, "--key", t.ec.key).status == 64)
+        try t.mgov("sign", "xml", t.input, "--key", t.ec.key, "--detached", "--reference", "#nope")
+            .expectOneLineError(1, containing: "'#nope' points to no element")
+    }
+}
