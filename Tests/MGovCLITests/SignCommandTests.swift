@@ -160,4 +160,28 @@ let c14nMethods = [("exc", "http://www.w3.org/2001/10/xml-exc-c14n#"), ("exc-wit
         try t.mgov("sign", "xml", t.input, "--key", t.ec.key, "--detached", "--reference", "#nope")
             .expectOneLineError(1, containing: "'#nope' points to no element")
     }
+
+    @Test func anExpiredCertificateIsRefusedUnlessAllowed() throws {
+        let t = try SignEnvironment()
+        let csr = t.dir.file("expired.csr"), cert = t.dir.file("expired.crt"), key = t.dir.file("expired.key")
+        try TestProcess.openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=expired"])
+        try TestProcess.openssl(["x509", "-req", "-in", csr, "-CA", t.ca.cert, "-CAkey", t.ca.key, "-CAcreateserial", "-out", cert, "-days", "0"])
+        usleep(1_100_000)
+        try t.mgov("sign", "xml", t.input, "--key", key, "--cert", cert).expectOneLineError(1, containing: "--allow-expired")
+        let allowed = try t.mgov("sign", "xml", t.input, "--key", key, "--cert", cert, "--allow-expired", "-o", t.dir.file("out.xml"))
+        #expect(allowed.status == 0)
+        #expect(allowed.stderr.contains("warning: the signing certificate CN=expired expired"))
+    }
+
+    @Test func signsWithAPKCS12Bundle() throws {
+        let t = try SignEnvironment()
+        let bundle = t.dir.file("signer.p12")
+        let passwordFile = try t.dir.write("password", "s3cret\n")
+        try TestProcess.openssl(["pkcs12", "-export", "-inkey", t.rsa.key, "-in", t.rsa.cert, "-out", bundle, "-passout", "pass:s3cret"])
+        let out = t.dir.file("p12.xml")
+        let signed = try t.mgov("sign", "xml", t.input, "--pkcs12", bundle, "--password-file", passwordFile, "-o", out)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        #expect(try t.mgov("sign", "verify", out, "--trusted", t.ca.cert).status == 0)
+        try t.mgov("sign", "xml", t.input, "--pkcs12", bundle).expectOneLineError(2, containing: "password")
+    }
 }

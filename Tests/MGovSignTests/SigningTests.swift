@@ -169,4 +169,21 @@ let assertion = #"<Response xmlns="urn:example"><Assertion Id="a1"><User>alice</
         let xslt = try f.verify(signed.replacingOccurrences(of: "http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms>", with: "http://www.w3.org/TR/1999/REC-xslt-19991116\"/></ds:Transforms>"))
         #expect(!xslt.valid && xslt.problems.contains { $0.contains("refused") }, "\(xslt.problems)")
     }
+
+    @Test func aCorrectHMACVerifiesWithTheSharedKey() throws {
+        let f = try SigningFixture()
+        let signed = try f.sign(assertion)
+        let hmacURI = "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256"
+        let key = Data("shared secret".utf8)
+        let document = try XMLDocument(data: Data(signed.replacingOccurrences(of: "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256", with: hmacURI).utf8))
+        let signedInfo = try #require(document.elements(named: "SignedInfo", namespace: DSig.namespace).first)
+        let canonical = try Canonicalizer.canonicalize(document, selection: .subtree(signedInfo, excluding: nil), method: .exclusive)
+        let mac = Data(Digest.hmac(.sha256, key: key, data: canonical)).base64EncodedString()
+        let text = String(decoding: document.serialized(), as: UTF8.self)
+        let start = try #require(text.range(of: "<ds:SignatureValue>")), end = try #require(text.range(of: "</ds:SignatureValue>"))
+        let withMAC = text.replacingCharacters(in: start.upperBound..<end.lowerBound, with: mac)
+        let report = try f.verify(withMAC) { $0.hmacKey = key }
+        #expect(report.valid && report.trusted, "\(report.problems)")
+        #expect(!(try f.verify(withMAC) { $0.hmacKey = Data("wrong".utf8) }).valid)
+    }
 }
