@@ -173,13 +173,13 @@ _mgov() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    profile|log|help)
+    profile|sign|log|help)
         # Offer subcommand argument completions
         "_mgov_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'profile log help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'profile sign log help' -- "${cur}"))
         ;;
     esac
 }
@@ -334,6 +334,113 @@ _mgov_profile_delete() {
         return
         ;;
     '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_sign() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    xml|verify)
+        # Offer subcommand argument completions
+        "_mgov_sign_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'xml verify' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_sign_xml() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --enveloped --enveloping --detached --rsa-pss --no-keyinfo --allow-expired --version -h --help)
+    repeating_options=(--reference --id-attr)
+    non_repeating_options=(--home --profile --password-file -o --output --out-dir --key --cert --pkcs12 --c14n --digest)
+    __mgov_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--out-dir')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--cert')
+        return
+        ;;
+    '--pkcs12')
+        return
+        ;;
+    '--reference')
+        return
+        ;;
+    '--id-attr')
+        return
+        ;;
+    '--c14n')
+        return
+        ;;
+    '--digest')
+        return
+        ;;
+    esac
+}
+
+_mgov_sign_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --any-signer --allow-sha1 --version -h --help)
+    repeating_options=(--trusted --id-attr)
+    non_repeating_options=(--home --profile --cert --at --hmac-key --signed-output)
+    __mgov_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--trusted')
+        return
+        ;;
+    '--cert')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '--hmac-key')
+        return
+        ;;
+    '--id-attr')
+        return
+        ;;
+    '--signed-output')
         return
         ;;
     esac
