@@ -414,7 +414,7 @@ _mgov_sign_verify() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --no-color --any-signer --allow-sha1 --version -h --help)
     repeating_options=(--trusted --id-attr)
-    non_repeating_options=(--home --profile --cert --at --hmac-key --signed-output)
+    non_repeating_options=(--home --profile --cert --at --hmac-key --signed-output --signature-xpath)
     __mgov_offer_flags_options -1
 
     # Offer option value completions
@@ -441,6 +441,9 @@ _mgov_sign_verify() {
         return
         ;;
     '--signed-output')
+        return
+        ;;
+    '--signature-xpath')
         return
         ;;
     esac

@@ -44,7 +44,7 @@ function __mgov_parse_tokens -S
             case 'xml'
                 __mgov_parse_subcommand -r 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'o/output=' 'out-dir=' 'key=' 'cert=' 'pkcs12=' 'enveloped' 'enveloping' 'detached' 'reference=+' 'id-attr=+' 'c14n=' 'digest=' 'rsa-pss' 'no-keyinfo' 'allow-expired' 'version' 'h/help'
             case 'verify'
-                __mgov_parse_subcommand -r 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'trusted=+' 'cert=' 'any-signer' 'at=' 'allow-sha1' 'hmac-key=' 'id-attr=+' 'signed-output=' 'version' 'h/help'
+                __mgov_parse_subcommand -r 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'trusted=+' 'cert=' 'any-signer' 'at=' 'allow-sha1' 'hmac-key=' 'id-attr=+' 'signed-output=' 'signature-xpath=' 'version' 'h/help'
             end
         case 'log'
             __mgov_parse_subcommand 0 'version' 'h/help'
@@ -235,6 +235,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" hmac-key' -l 'hmac-key' -d 'The shared key for HMAC signatures.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify"' -l 'id-attr' -d 'An ID attribute name (repeatable; default Id, ID, id).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" signed-output' -l 'signed-output' -d 'Write only the content the signatures cover (one input only).' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" signature-xpath' -l 'signature-xpath' -d 'Check only the signatures this XPath selects (prefix ds is bound).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov log" version' -l 'version' -d 'Show the version.'

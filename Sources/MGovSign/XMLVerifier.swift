@@ -17,6 +17,8 @@ public struct XMLVerificationOptions: Sendable {
     /// The shared key for HMAC signatures; without one they are refused.
     public var hmacKey: Data?
     public var idAttributes = ["Id", "ID", "id"]
+    /// Which signatures to check (XPath 1.0, prefix `ds` bound); default: every ds:Signature.
+    public var signatureXPath: String?
 
     public init() {}
 }
@@ -86,7 +88,7 @@ public struct XMLVerifier: Sendable {
     public init(options: XMLVerificationOptions) { self.options = options }
 
     public func verify(_ document: XMLDocument) throws -> [SignatureReport] {
-        let signatures = document.elements(named: "Signature", namespace: DSig.namespace)
+        let signatures = try signatureElements(document)
         guard !signatures.isEmpty else { throw SignError.noSignature(document.name) }
         // Duplicate IDs anywhere are an error before anything is checked (signature wrapping).
         let ids = try document.elementsByID(attributeNames: options.idAttributes)
@@ -98,7 +100,7 @@ public struct XMLVerifier: Sendable {
     public func signedContent(_ document: XMLDocument, reports: [SignatureReport]) throws -> Data {
         let ids = try document.elementsByID(attributeNames: options.idAttributes)
         var parts: [Data] = []
-        for (signature, report) in zip(document.elements(named: "Signature", namespace: DSig.namespace), reports) where report.valid && report.trusted {
+        for (signature, report) in zip(try signatureElements(document), reports) where report.valid && report.trusted {
             guard let signedInfo = signature.child("SignedInfo", namespace: DSig.namespace) else { continue }
             for reference in signedInfo.children("Reference", namespace: DSig.namespace) {
                 let uri = reference.attribute("URI") ?? ""
@@ -111,6 +113,12 @@ public struct XMLVerifier: Sendable {
             }
         }
         return parts.reduce(Data(), +)
+    }
+
+    func signatureElements(_ document: XMLDocument) throws -> [XMLNode] {
+        guard let expression = options.signatureXPath else { return document.elements(named: "Signature", namespace: DSig.namespace) }
+        let selected = try document.select(xpath: expression, namespaces: ["ds": DSig.namespace])
+        return selected.filter { $0.name == "Signature" && $0.namespaceURI == DSig.namespace }
     }
 
     func verify(_ signature: XMLNode, in document: XMLDocument, ids: [String: XMLNode]) -> SignatureReport {

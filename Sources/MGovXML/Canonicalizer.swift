@@ -84,6 +84,7 @@ public enum Canonicalizer {
     ///   PrefixList (`#default` names the default namespace).
     public static func canonicalize(_ document: XMLDocument, selection: NodeSelection = .document,
                                     method: CanonicalizationMethod, inclusivePrefixes: [String] = []) throws -> Data {
+        XMLLibrary.silenceErrorsOnThisThread()
         let sink = CanonicalSink()
         guard let output = xmlOutputBufferCreateIO(canonicalWrite, canonicalClose, Unmanaged.passUnretained(sink).toOpaque(), nil) else {
             throw XMLError.canonicalizationFailed("out of memory")

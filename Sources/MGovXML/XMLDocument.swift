@@ -129,10 +129,20 @@ enum XMLLibrary {
         xmlInitParser()
         // No external entity, DTD or XInclude is ever fetched, from file or network.
         xmlSetExternalEntityLoader(refuseExternalEntity)
+        silenceErrorsOnThisThread()
     }()
 
     static func initialize() { _ = once }
+
+    /// libxml2 prints its own errors to stderr, and its handlers are per thread:
+    /// each thread that evaluates XPath or canonicalizes silences them (mgov
+    /// reports errors itself, in one line).
+    static func silenceErrorsOnThisThread() {
+        xmlSetStructuredErrorFunc(nil, silenceStructuredError)
+    }
 }
+
+private func silenceStructuredError(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {}
 
 private func refuseExternalEntity(_ url: UnsafePointer<CChar>?, _ id: UnsafePointer<CChar>?, _ context: xmlParserCtxtPtr?) -> xmlParserInputPtr? {
     nil

@@ -98,3 +98,25 @@ extension XMLDocument {
         return found
     }
 }
+
+extension XMLDocument {
+    /// Elements selected by an XPath 1.0 expression; `namespaces` maps prefixes usable in it.
+    public func select(xpath expression: String, namespaces: [String: String]) throws -> [XMLNode] {
+        XMLLibrary.silenceErrorsOnThisThread()
+        guard let context = xmlXPathNewContext(pointer) else { throw XMLError.notFound("out of memory") }
+        defer { xmlXPathFreeContext(context) }
+        for (prefix, uri) in namespaces { xmlXPathRegisterNs(context, prefix, uri) }
+        guard let result = xmlXPathEvalExpression(expression, context) else {
+            throw XMLError.invalidXPath(expression)
+        }
+        defer { xmlXPathFreeObject(result) }
+        guard result.pointee.type == XPATH_NODESET, let set = result.pointee.nodesetval else { return [] }
+        var nodes: [XMLNode] = []
+        for i in 0..<Int(set.pointee.nodeNr) {
+            if let node = set.pointee.nodeTab[i], node.pointee.type == XML_ELEMENT_NODE {
+                nodes.append(XMLNode(pointer: node, document: self))
+            }
+        }
+        return nodes
+    }
+}

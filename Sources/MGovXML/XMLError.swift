@@ -8,6 +8,7 @@ public enum XMLError: Error, CustomStringConvertible, Sendable, Equatable {
     case canonicalizationFailed(String)
     case notFound(String)
     case duplicateID(String, paths: [String])
+    case invalidXPath(String)
 
     public var description: String {
         switch self {
@@ -21,6 +22,8 @@ public enum XMLError: Error, CustomStringConvertible, Sendable, Equatable {
             return "canonicalization failed: \(message)"
         case let .notFound(what):
             return what
+        case let .invalidXPath(expression):
+            return "'\(expression)' is not an XPath expression libxml2 can evaluate"
         case let .duplicateID(id, paths):
             return "the ID '\(id)' is given to more than one element (\(paths.joined(separator: ", "))): refused, as a signature-wrapping attack could hide behind it"
         }

@@ -184,6 +184,8 @@ struct SignCommand: AsyncParsableCommand {
         var idAttr: [String] = []
         @Option(help: ArgumentHelp("Write only the content the signatures cover (one input only).", valueName: "file"))
         var signedOutput: String?
+        @Option(help: ArgumentHelp("Check only the signatures this XPath selects (prefix ds is bound).", valueName: "xpath"))
+        var signatureXpath: String?
 
         func validate() throws {
             if signedOutput != nil, files.count != 1 { throw ValidationError("--signed-output takes one input file") }
@@ -194,6 +196,7 @@ struct SignCommand: AsyncParsableCommand {
             var options = XMLVerificationOptions()
             options.anySigner = anySigner
             options.allowSHA1 = allowSha1
+            options.signatureXPath = signatureXpath
             options.at = try at.map(Timestamp.require)
             if !idAttr.isEmpty { options.idAttributes = idAttr }
             options.pinnedCertificate = try cert.map { try Certificate.loadAll(path: $0)[0] }

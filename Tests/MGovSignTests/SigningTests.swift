@@ -186,4 +186,17 @@ let assertion = #"<Response xmlns="urn:example"><Assertion Id="a1"><User>alice</
         #expect(report.valid && report.trusted, "\(report.problems)")
         #expect(!(try f.verify(withMAC) { $0.hmacKey = Data("wrong".utf8) }).valid)
     }
+
+    @Test func anXPathChoosesWhichSignaturesAreChecked() throws {
+        let f = try SigningFixture()
+        let signed = try f.sign(assertion) { $0.mode = .detached(["#a1"]) }
+        var options = XMLVerificationOptions()
+        options.trustAnchors = f.anchors
+        options.signatureXPath = "/*/ds:Signature"
+        #expect(try XMLVerifier(options: options).verify(try XMLDocument(data: Data(signed.utf8))).count == 1)
+        options.signatureXPath = "//ds:Object/ds:Signature"
+        #expect(throws: SignError.self) { try XMLVerifier(options: options).verify(try XMLDocument(data: Data(signed.utf8))) }
+        options.signatureXPath = "//(("
+        #expect(throws: XMLError.self) { try XMLVerifier(options: options).verify(try XMLDocument(data: Data(signed.utf8))) }
+    }
 }
