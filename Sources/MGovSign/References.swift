@@ -29,15 +29,42 @@ func inclusivePrefixes(_ node: XMLNode) -> [String] {
 /// What a reference points at, after its transforms: the octets to digest, and
 /// the node actually signed (reported, so a caller can see what the signature covers).
 public struct ResolvedReference {
-    public let octets: Data
+    enum Content {
+        case octets(Data)
+        /// Not produced yet: canonicalized when digested, straight into the digest.
+        case canonical(NodeSelection, CanonicalizationMethod, prefixes: [String])
+    }
+
+    let content: Content
+    let document: XMLDocument
     public let node: XMLNode?
     /// The whole document was referenced (URI="" or #xpointer(/)).
     public let wholeDocument: Bool
+
+    /// The referenced octets.
+    public func octets() throws -> Data {
+        switch content {
+        case .octets(let data): return data
+        case let .canonical(selection, method, prefixes):
+            return try Canonicalizer.canonicalize(document, selection: selection, method: method, inclusivePrefixes: prefixes)
+        }
+    }
+
+    /// The digest of the referenced octets, streamed when they come from canonicalization.
+    public func digest(_ algorithm: DigestAlgorithm) throws -> Data {
+        switch content {
+        case .octets(let data): return Data(Digest.hash(algorithm, data))
+        case let .canonical(selection, method, prefixes):
+            let digest = StreamingDigest(algorithm)
+            try Canonicalizer.canonicalize(document, selection: selection, method: method, inclusivePrefixes: prefixes) { digest.update($0) }
+            return Data(digest.finish())
+        }
+    }
 }
 
 enum ReferenceResolver {
     /// Resolves a same-document URI and applies `transforms`, as XMLDSig §4.4.3 says.
-    static func resolve(uri: String, transforms: [XMLTransform], document: XMLDocument, ids: [String: XMLNode],
+    static func resolve(uri: String, transforms: [XMLTransform], document: XMLDocument, ids: IDIndex,
                         signature: XMLNode) throws -> ResolvedReference {
         var target: XMLNode?
         var withComments = false
@@ -69,7 +96,9 @@ enum ReferenceResolver {
         }
         var excluded: XMLNode?
         var octets: Data?
-        for transform in transforms {
+        // A final canonicalization is left for the digest to stream.
+        var pending: (NodeSelection, CanonicalizationMethod, [String])?
+        for (position, transform) in transforms.enumerated() {
             switch transform {
             case .enveloped:
                 guard octets == nil else { throw SignError.unsupported("an enveloped-signature transform after octets") }
@@ -77,7 +106,12 @@ enum ReferenceResolver {
             case let .canonicalize(method, prefixes):
                 guard octets == nil else { throw SignError.unsupported("canonicalization of octets (after a base64 transform)") }
                 let effective = withComments ? method : method.withoutComments
-                octets = try canonicalize(document, target: target, excluded: excluded, method: effective, prefixes: prefixes)
+                let selection = Self.selection(document, target: target, excluded: excluded)
+                if position == transforms.count - 1 {
+                    pending = (selection, effective, prefixes)
+                } else {
+                    octets = try Canonicalizer.canonicalize(document, selection: selection, method: effective, inclusivePrefixes: prefixes)
+                }
             case .base64:
                 let text: String
                 if let octets { text = String(decoding: octets, as: UTF8.self) } else { text = (target ?? document.root)?.textContent ?? "" }
@@ -87,21 +121,21 @@ enum ReferenceResolver {
                 octets = decoded
             }
         }
-        let final = try octets ?? canonicalize(document, target: target, excluded: excluded,
-                                               method: withComments ? .c14n10WithComments : .c14n10, prefixes: [])
-        return ResolvedReference(octets: final, node: target ?? document.root, wholeDocument: target == nil)
+        let content: ResolvedReference.Content
+        if let octets {
+            content = .octets(octets)
+        } else if let (selection, method, prefixes) = pending {
+            content = .canonical(selection, method, prefixes: prefixes)
+        } else {
+            content = .canonical(Self.selection(document, target: target, excluded: excluded),
+                                 withComments ? .c14n10WithComments : .c14n10, prefixes: [])
+        }
+        return ResolvedReference(content: content, document: document, node: target ?? document.root, wholeDocument: target == nil)
     }
 
-    static func canonicalize(_ document: XMLDocument, target: XMLNode?, excluded: XMLNode?,
-                             method: CanonicalizationMethod, prefixes: [String]) throws -> Data {
-        let selection: NodeSelection
-        if let target {
-            selection = .subtree(target, excluding: excluded.flatMap { $0.isInside(target) ? $0 : nil })
-        } else if let excluded {
-            selection = .documentExcluding(excluded)
-        } else {
-            selection = .document
-        }
-        return try Canonicalizer.canonicalize(document, selection: selection, method: method, inclusivePrefixes: prefixes)
+    static func selection(_ document: XMLDocument, target: XMLNode?, excluded: XMLNode?) -> NodeSelection {
+        if let target { return .subtree(target, excluding: excluded.flatMap { $0.isInside(target) ? $0 : nil }) }
+        if let excluded { return .documentExcluding(excluded) }
+        return .document
     }
 }

@@ -120,11 +120,12 @@ public struct XMLSigner: Sendable {
         }
 
         // Digests, now that the Signature is in place (the enveloped transform leaves it out).
-        let ids = try output.elementsByID(attributeNames: options.idAttributes)
+        // Only references to IDs need the ID index (a full walk of the document).
+        let ids = references.allSatisfy { $0.uri.isEmpty } ? IDIndex.empty(output) : try output.elementsByID(attributeNames: options.idAttributes)
         for (reference, digestValue) in zip(references, digestValues) {
             let resolved = try ReferenceResolver.resolve(uri: reference.uri, transforms: reference.transforms, document: output,
                                                          ids: ids, signature: signature)
-            digestValue.addText(Data(Digest.hash(options.digest, resolved.octets)).base64EncodedString())
+            digestValue.addText(try resolved.digest(options.digest).base64EncodedString())
         }
         let canonicalSignedInfo = try Canonicalizer.canonicalize(output, selection: .subtree(signedInfo, excluding: nil),
                                                                  method: options.canonicalization)

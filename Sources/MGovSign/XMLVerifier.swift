@@ -109,7 +109,7 @@ public struct XMLVerifier: Sendable {
                 let envelopedOnly = transforms.filter { $0 == .enveloped }
                 let resolved = try ReferenceResolver.resolve(uri: uri, transforms: envelopedOnly + [.canonicalize(.c14n10, prefixes: [])],
                                                              document: document, ids: ids, signature: signature)
-                parts.append(resolved.octets)
+                parts.append(try resolved.octets())
             }
         }
         return parts.reduce(Data(), +)
@@ -121,7 +121,7 @@ public struct XMLVerifier: Sendable {
         return selected.filter { $0.name == "Signature" && $0.namespaceURI == DSig.namespace }
     }
 
-    func verify(_ signature: XMLNode, in document: XMLDocument, ids: [String: XMLNode]) -> SignatureReport {
+    func verify(_ signature: XMLNode, in document: XMLDocument, ids: IDIndex) -> SignatureReport {
         var report = SignatureReport()
         report.path = signature.path
         do {
@@ -142,7 +142,7 @@ public struct XMLVerifier: Sendable {
         return report
     }
 
-    private func check(_ signature: XMLNode, document: XMLDocument, ids: [String: XMLNode], report: inout SignatureReport) throws {
+    private func check(_ signature: XMLNode, document: XMLDocument, ids: IDIndex, report: inout SignatureReport) throws {
         guard let signedInfo = signature.child("SignedInfo", namespace: DSig.namespace) else {
             throw SignError.malformedSignature("no SignedInfo")
         }
@@ -183,7 +183,7 @@ public struct XMLVerifier: Sendable {
                 throw SignError.malformedSignature("a DigestValue is not base64")
             }
             let resolved = try ReferenceResolver.resolve(uri: uri, transforms: transforms, document: document, ids: ids, signature: signature)
-            let valid = Data(Digest.hash(digest, resolved.octets)) == expected
+            let valid = try resolved.digest(digest) == expected
             allReferencesValid = allReferencesValid && valid
             report.references.append(ReferenceReport(uri: uri, digestAlgorithm: digest.rawValue, valid: valid,
                                                      signedPath: resolved.node?.path, signedName: resolved.node?.name))

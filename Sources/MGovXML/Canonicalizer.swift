@@ -84,8 +84,37 @@ public enum Canonicalizer {
     ///   PrefixList (`#default` names the default namespace).
     public static func canonicalize(_ document: XMLDocument, selection: NodeSelection = .document,
                                     method: CanonicalizationMethod, inclusivePrefixes: [String] = []) throws -> Data {
+        var data = Data()
+        try canonicalize(document, selection: selection, method: method, inclusivePrefixes: inclusivePrefixes) { data.append(contentsOf: $0) }
+        return data
+    }
+
+    /// Canonicalizes `selection`, handing the bytes to `consume` as libxml2 writes them
+    /// (so a large document can be digested without holding its canonical form).
+    public static func canonicalize(_ document: XMLDocument, selection: NodeSelection = .document,
+                                    method: CanonicalizationMethod, inclusivePrefixes: [String] = [],
+                                    consume: (UnsafeRawBufferPointer) -> Void) throws {
         XMLLibrary.silenceErrorsOnThisThread()
-        let sink = CanonicalSink()
+        if case .documentExcluding(let excluded) = selection {
+            // Faster than a visibility callback on every node: take the excluded subtree out of
+            // the tree, canonicalize the whole document, and put it back where it was.
+            let node = excluded.pointer
+            guard let parent = node.pointee.parent else { throw XMLError.canonicalizationFailed("the excluded node is not in the document") }
+            let next = node.pointee.next
+            xmlUnlinkNode(node)
+            defer {
+                if let next { xmlAddPrevSibling(next, node) } else { xmlAddChild(parent, node) }
+            }
+            try canonicalize(document, selection: .document, method: method, inclusivePrefixes: inclusivePrefixes, consume: consume)
+            return
+        }
+        try withoutActuallyEscaping(consume) { consume in
+            try run(document, selection: selection, method: method, inclusivePrefixes: inclusivePrefixes, sink: CanonicalSink(consume: consume))
+        }
+    }
+
+    private static func run(_ document: XMLDocument, selection: NodeSelection, method: CanonicalizationMethod,
+                            inclusivePrefixes: [String], sink: CanonicalSink) throws {
         guard let output = xmlOutputBufferCreateIO(canonicalWrite, canonicalClose, Unmanaged.passUnretained(sink).toOpaque(), nil) else {
             throw XMLError.canonicalizationFailed("out of memory")
         }
@@ -113,23 +142,22 @@ public enum Canonicalizer {
             }
         }
         let closed = xmlOutputBufferClose(output)
-        guard result >= 0, closed >= 0, !sink.failed else {
+        guard result >= 0, closed >= 0 else {
             throw XMLError.canonicalizationFailed("libxml2 could not canonicalize \(document.name)")
         }
-        return sink.data
     }
 }
 
-/// Collects canonical bytes as libxml2 writes them.
+/// Hands canonical bytes on as libxml2 writes them.
 private final class CanonicalSink {
-    var data = Data()
-    var failed = false
+    let consume: (UnsafeRawBufferPointer) -> Void
+    init(consume: @escaping (UnsafeRawBufferPointer) -> Void) { self.consume = consume }
 }
 
 private func canonicalWrite(_ context: UnsafeMutableRawPointer?, _ buffer: UnsafePointer<CChar>?, _ length: Int32) -> Int32 {
     guard let context, let buffer, length >= 0 else { return -1 }
     let sink = Unmanaged<CanonicalSink>.fromOpaque(context).takeUnretainedValue()
-    buffer.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { sink.data.append($0, count: Int(length)) }
+    sink.consume(UnsafeRawBufferPointer(start: buffer, count: Int(length)))
     return length
 }
 

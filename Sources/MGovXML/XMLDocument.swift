@@ -71,9 +71,51 @@ public final class XMLDocument: @unchecked Sendable {
     }
 
     /// A quick byte-level look for `<!ENTITY` inside a DOCTYPE's internal subset.
+    /// Only the prolog is read: a DOCTYPE comes before the document element.
     static func declaresEntities(_ data: Data) -> Bool {
-        guard let doctype = data.range(of: Data("<!DOCTYPE".utf8)) else { return false }
-        return data.range(of: Data("<!ENTITY".utf8), in: doctype.upperBound..<data.endIndex) != nil
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            func matches(_ text: String, at index: Int) -> Bool {
+                let pattern = Array(text.utf8)
+                guard index + pattern.count <= bytes.count else { return false }
+                for k in 0..<pattern.count where bytes[index + k] != pattern[k] { return false }
+                return true
+            }
+            func find(_ text: String, from start: Int) -> Int? {
+                var i = start
+                while i < bytes.count {
+                    if matches(text, at: i) { return i }
+                    i += 1
+                }
+                return nil
+            }
+            var i = 0
+            while i < bytes.count {
+                guard bytes[i] == UInt8(ascii: "<") else { i += 1; continue }
+                if matches("<?", at: i) {
+                    guard let end = find("?>", from: i + 2) else { return false }
+                    i = end + 2
+                } else if matches("<!--", at: i) {
+                    guard let end = find("-->", from: i + 4) else { return false }
+                    i = end + 3
+                } else if matches("<!DOCTYPE", at: i) {
+                    // The internal subset ends at "]>" (or the DOCTYPE at ">" when it has none).
+                    let end = find("]>", from: i) ?? bytes.count
+                    return find("<!ENTITY", from: i).map { $0 < end } ?? false
+                } else {
+                    return false  // the document element: no DOCTYPE can follow
+                }
+            }
+            return false
+        }
+    }
+
+    /// Writes the document to a file descriptor (UTF-8, as libxml2 serializes it), without a copy in memory.
+    public func write(toDescriptor descriptor: Int32) throws {
+        guard let context = xmlSaveToFd(descriptor, "UTF-8", 0) else { throw XMLError.notFound("cannot write \(name)") }
+        let written = xmlSaveDoc(context, pointer)
+        let closed = xmlSaveClose(context)
+        guard written >= 0, closed >= 0 else { throw XMLError.notFound("cannot write \(name)") }
     }
 }
 
@@ -152,16 +194,11 @@ extension XMLDocument {
     /// Every element in document order whose local name and namespace match.
     public func elements(named localName: String, namespace: String?) -> [XMLNode] {
         var found: [XMLNode] = []
-        guard let root = xmlDocGetRootElement(pointer) else { return found }
-        var stack: [xmlNodePtr] = [root]
-        while let node = stack.popLast() {
-            guard node.pointee.type == XML_ELEMENT_NODE else { continue }
-            let wrapped = XMLNode(pointer: node, document: self)
-            if wrapped.name == localName && wrapped.namespaceURI == namespace { found.append(wrapped) }
-            var children: [xmlNodePtr] = []
-            var child = node.pointee.children
-            while let c = child { children.append(c); child = c.pointee.next }
-            stack.append(contentsOf: children.reversed())
+        forEachElement { node in
+            guard xmlStrEqual(node.pointee.name, localName) == 1 else { return }
+            let href = node.pointee.ns?.pointee.href
+            let matches = namespace.map { href != nil && xmlStrEqual(href, $0) == 1 } ?? (href == nil)
+            if matches { found.append(XMLNode(pointer: node, document: self)) }
         }
         return found
     }

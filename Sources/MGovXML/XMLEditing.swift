@@ -78,25 +78,71 @@ extension XMLDocument {
     /// Every element carrying one of `attributeNames` (no namespace), by value.
     /// Two elements with one ID value, in any of the names, is an error: a
     /// reference must resolve to exactly one element.
-    public func elementsByID(attributeNames: [String]) throws -> [String: XMLNode] {
-        var found: [String: XMLNode] = [:]
-        var duplicates: [String: [String]] = [:]
-        guard let root else { return found }
-        var stack = [root]
-        while let node = stack.popLast() {
-            for name in attributeNames {
-                guard let value = node.attribute(name) else { continue }
-                if let existing = found[value], existing != node {
-                    duplicates[value, default: [existing.path]].append(node.path)
+    public func elementsByID(attributeNames: [String]) throws -> IDIndex {
+        var found: [String: xmlNodePtr] = [:]
+        var duplicate: (String, xmlNodePtr, xmlNodePtr)?
+        let names = attributeNames
+        forEachElement { node in
+            var attribute = node.pointee.properties
+            while let attr = attribute {
+                defer { attribute = attr.pointee.next }
+                guard attr.pointee.ns == nil, let name = attr.pointee.name,
+                      names.contains(where: { xmlStrEqual(name, $0) == 1 })
+                else { continue }
+                let value: String
+                if let text = attr.pointee.children, text.pointee.next == nil, let content = text.pointee.content {
+                    value = String(cString: content)
+                } else if let content = xmlNodeListGetString(pointer, attr.pointee.children, 1) {
+                    value = String(cString: content)
+                    mgov_xmlFree(content)
+                } else {
+                    value = ""
+                }
+                if let existing = found[value] {
+                    if existing != node, duplicate == nil { duplicate = (value, existing, node) }
                 } else {
                     found[value] = node
                 }
             }
-            stack.append(contentsOf: node.elementChildren.reversed())
         }
-        if let (id, paths) = duplicates.sorted(by: { $0.key < $1.key }).first { throw XMLError.duplicateID(id, paths: paths) }
-        return found
+        if let (id, first, second) = duplicate {
+            throw XMLError.duplicateID(id, paths: [XMLNode(pointer: first, document: self).path, XMLNode(pointer: second, document: self).path])
+        }
+        return IDIndex(nodes: found, document: self)
     }
+
+    /// Calls `body` for every element, in document order, walking libxml2's links (no allocation per node).
+    func forEachElement(_ body: (xmlNodePtr) -> Void) {
+        guard let root = xmlDocGetRootElement(pointer) else { return }
+        var node: xmlNodePtr? = root
+        while let current = node {
+            if current.pointee.type == XML_ELEMENT_NODE { body(current) }
+            if current.pointee.type == XML_ELEMENT_NODE, let child = current.pointee.children {
+                node = child
+                continue
+            }
+            var next: xmlNodePtr? = current
+            while let n = next, n != root, n.pointee.next == nil { next = n.pointee.parent }
+            guard let n = next, n != root else { return }
+            node = n.pointee.next
+        }
+    }
+}
+
+/// Elements by ID value.
+public struct IDIndex: @unchecked Sendable {
+    // @unchecked: see XMLDocument.
+    let nodes: [String: xmlNodePtr]
+    let document: XMLDocument
+
+    public subscript(id: String) -> XMLNode? {
+        nodes[id].map { XMLNode(pointer: $0, document: document) }
+    }
+
+    public var count: Int { nodes.count }
+
+    /// An index with no IDs (for documents whose references are all URI="").
+    public static func empty(_ document: XMLDocument) -> IDIndex { IDIndex(nodes: [:], document: document) }
 }
 
 extension XMLDocument {

@@ -110,12 +110,14 @@ struct SignCommand: AsyncParsableCommand {
                 let file = jobs[index]
                 do {
                     let document = try XMLDocument(data: try FileSystem.read(file), name: file)
-                    let signed = try signer.sign(document).serialized()
+                    let signed = try signer.sign(document)
                     let destination = outDir.map { $0 + "/" + (file == "-" ? "stdin.xml" : (file as NSString).lastPathComponent) } ?? output
                     if let destination, destination != "-" {
-                        try FileSystem.writeAtomically(signed, to: destination)
+                        let file = try AtomicFile(path: destination)
+                        try file.withDescriptor { try signed.write(toDescriptor: $0) }
+                        try file.commit()
                     } else {
-                        console.outData(signed)
+                        console.outData(signed.serialized())
                     }
                     results.set(index, nil)
                 } catch {
