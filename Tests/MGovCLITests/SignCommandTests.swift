@@ -89,6 +89,21 @@ let c14nMethods = [("exc", "http://www.w3.org/2001/10/xml-exc-c14n#"), ("exc-wit
     }
 }
 
+@Suite struct ECDSACurveTests {
+    @Test(arguments: ["P-384", "P-521"])
+    func largerCurvesSignWithRawSignaturesXmlsec1Accepts(_ curve: String) throws {
+        let t = try SignEnvironment()
+        let key = t.dir.file("\(curve).key"), cert = t.dir.file("\(curve).crt")
+        try TestProcess.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:\(curve)", "-nodes", "-keyout", key,
+                                 "-out", cert, "-subj", "/CN=\(curve) signer", "-days", "2"])
+        let out = t.dir.file("signed-\(curve).xml")
+        let signed = try t.mgov("sign", "xml", t.input, "--key", key, "--cert", cert, "--digest", curve == "P-384" ? "sha384" : "sha512", "-o", out)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        #expect(try t.xmlsec(["--verify", "--trusted-pem", cert, out]).status == 0)
+        #expect(try t.mgov("sign", "verify", out, "--trusted", cert).status == 0)
+    }
+}
+
 @Suite struct SignCommandTests {
     @Test func signsWithTheProfileAndVerifiesWithItsTrustAnchors() throws {
         let t = try SignEnvironment()
