@@ -127,7 +127,7 @@ public struct LogEvent: Sendable, Equatable {
         guard !lines.isEmpty else { throw LogError.emptyBatch }
         let chunkSize = 2_048
         let chunkCount = (lines.count + chunkSize - 1) / chunkSize
-        let results = ChunkResults(count: chunkCount)
+        let results = ConcurrentSlots<Result<[LogEvent], LogError>>(count: chunkCount)
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             var events: [LogEvent] = []
             events.reserveCapacity(chunkSize)
@@ -136,19 +136,19 @@ public struct LogEvent: Sendable, Equatable {
                     if range.count > maximumEventBytes * 2 { throw LogError.eventTooLarge(bytes: range.count) }
                     events.append(try LogEvent(json: data.subdata(in: range)))
                 } catch let error as LogError {
-                    results.set(chunk, .failure(.badLine(number, error)))
+                    results[chunk] = .failure(.badLine(number, error))
                     return
                 } catch {
-                    results.set(chunk, .failure(.badLine(number, .invalidJSON("unreadable"))))
+                    results[chunk] = .failure(.badLine(number, .invalidJSON("unreadable")))
                     return
                 }
             }
-            results.set(chunk, .success(events))
+            results[chunk] = .success(events)
         }
         var events: [LogEvent] = []
         events.reserveCapacity(lines.count)
         for chunk in 0..<chunkCount {
-            switch results.get(chunk) {
+            switch results[chunk] {
             case .success(let part)?: events.append(contentsOf: part)
             case .failure(let error)?: throw error
             case nil: throw LogError.invalidJSON("internal error: a chunk was not parsed")
@@ -225,14 +225,4 @@ enum JSONText {
             return "null"
         }
     }
-}
-
-/// Per-chunk results of a parallel parse, written from several threads.
-private final class ChunkResults: @unchecked Sendable {
-    // @unchecked: every access holds `lock`.
-    private var slots: [Result<[LogEvent], LogError>?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<[LogEvent], LogError>) { lock.lock(); slots[index] = value; lock.unlock() }
-    func get(_ index: Int) -> Result<[LogEvent], LogError>? { lock.lock(); defer { lock.unlock() }; return slots[index] }
 }

@@ -104,7 +104,7 @@ struct SignCommand: AsyncParsableCommand {
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir) }
 
             let jobs = files
-            let results = Results(count: jobs.count)
+            let problems = ConcurrentSlots<String?>(count: jobs.count)
             let progress = Progress(total: jobs.count, console: console)
             DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
                 let file = jobs[index]
@@ -119,16 +119,16 @@ struct SignCommand: AsyncParsableCommand {
                     } else {
                         console.outData(signed.serialized())
                     }
-                    results.set(index, nil)
+                    problems[index] = .some(nil)
                 } catch {
-                    results.set(index, describeError(error))
+                    problems[index] = describeError(error)
                 }
                 progress.step()
             }
             progress.finish()
             var failed = 0
             for (index, file) in jobs.enumerated() {
-                if let problem = results.get(index) {
+                if let problem = problems[index] ?? "not processed" {
                     failed += 1
                     console.error("\(file): \(problem)")
                 } else if FileManager.default.fileExists(atPath: context.home.databasePath) {
@@ -210,7 +210,7 @@ struct SignCommand: AsyncParsableCommand {
             options.trustAnchors = try anchorPaths.flatMap { try Certificate.loadAll(path: $0) }
             let verifier = XMLVerifier(options: options)
             let jobs = files
-            let results = FileResults(count: jobs.count)
+            let results = ConcurrentSlots<VerifiedFile>(count: jobs.count)
             let signedOutputPath = signedOutput
             DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
                 let file = jobs[index]
@@ -225,21 +225,22 @@ struct SignCommand: AsyncParsableCommand {
                             report.error = describeError(error)
                         }
                     }
-                    results.set(index, report, malformed: false)
+                    results[index] = VerifiedFile(report: report, malformed: false)
                 } catch let error as XMLError {
                     let malformed: Bool
                     if case .duplicateID = error { malformed = false } else { malformed = true }
-                    results.set(index, FileReport(file: file, signatures: [], error: error.description), malformed: malformed)
+                    results[index] = VerifiedFile(report: FileReport(file: file, signatures: [], error: error.description), malformed: malformed)
                 } catch let error as SignError {
-                    results.set(index, FileReport(file: file, signatures: [], error: error.description), malformed: false)
+                    results[index] = VerifiedFile(report: FileReport(file: file, signatures: [], error: error.description), malformed: false)
                 } catch {
-                    results.set(index, FileReport(file: file, signatures: [], error: describeError(error)), malformed: true)
+                    results[index] = VerifiedFile(report: FileReport(file: file, signatures: [], error: describeError(error)), malformed: true)
                 }
             }
             let console = context.console
             var anyRefused = false, anyMalformed = false
             for index in jobs.indices {
-                let (report, malformed) = results.get(index)
+                let outcome = results[index] ?? VerifiedFile(report: FileReport(file: jobs[index], signatures: [], error: "not processed"), malformed: true)
+                let (report, malformed) = (outcome.report, outcome.malformed)
                 if malformed { anyMalformed = true } else if !report.ok { anyRefused = true }
                 if console.isJSON { try console.jsonLine(report) } else { console.out(Self.describe(report)) }
             }
@@ -268,26 +269,10 @@ struct SignCommand: AsyncParsableCommand {
     }
 }
 
-/// Per-file outcomes of parallel work, filled from several threads.
-private final class Results: @unchecked Sendable {
-    // @unchecked: every access holds `lock`.
-    private var problems: [String?]
-    private let lock = NSLock()
-    init(count: Int) { problems = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ problem: String?) { lock.lock(); problems[index] = problem; lock.unlock() }
-    func get(_ index: Int) -> String? { lock.lock(); defer { lock.unlock() }; return problems[index] }
-}
-
-private final class FileResults: @unchecked Sendable {
-    // @unchecked: every access holds `lock`.
-    private var reports: [(FileReport, Bool)?]
-    private let lock = NSLock()
-    init(count: Int) { reports = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ report: FileReport, malformed: Bool) { lock.lock(); reports[index] = (report, malformed); lock.unlock() }
-    func get(_ index: Int) -> (FileReport, Bool) {
-        lock.lock(); defer { lock.unlock() }
-        return reports[index] ?? (FileReport(file: "?", signatures: [], error: "not processed"), true)
-    }
+/// One verified file, and whether it could not even be read as XML.
+private struct VerifiedFile: Sendable {
+    let report: FileReport
+    let malformed: Bool
 }
 
 /// A progress bar on stderr when it is a terminal, nothing otherwise.
