@@ -173,13 +173,13 @@ _mgov() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    profile|sign|log|help)
+    profile|sign|log|pki|help)
         # Offer subcommand argument completions
         "_mgov_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'profile sign log help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'profile sign log pki help' -- "${cur}"))
         ;;
     esac
 }
@@ -800,6 +800,50 @@ _mgov_log_serve() {
         return
         ;;
     '--max-body')
+        return
+        ;;
+    esac
+}
+
+_mgov_pki() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    show)
+        # Offer subcommand argument completions
+        "_mgov_pki_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'show' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_pki_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --password-file)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
         return
         ;;
     esac

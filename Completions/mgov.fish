@@ -74,6 +74,12 @@ function __mgov_parse_tokens -S
             case 'serve'
                 __mgov_parse_subcommand 0 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'listen=' 'max-body=' 'insecure' 'version' 'h/help'
             end
+        case 'pki'
+            __mgov_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'show'
+                __mgov_parse_subcommand 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'version' 'h/help'
+            end
         case 'help'
             __mgov_parse_subcommand -r 1 'version'
         end
@@ -134,6 +140,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_positional "mgov" -eq 1' -fa 'profile' -d 'Manage named profiles: identity, keys, trust anchors and endpoints.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_positional "mgov" -eq 1' -fa 'sign' -d 'Sign and verify XML documents (XMLDSig), offline.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_positional "mgov" -eq 1' -fa 'log' -d 'The tamper-evident audit log: append, query, verify, prove, export.'
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_positional "mgov" -eq 1' -fa 'pki' -d 'Inspect certificates and PKCS#12 files (a test PKI is planned).'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_positional "mgov" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov profile" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov profile" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -381,4 +388,15 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov log serve" insecure' -l 'insecure' -d 'Plain HTTP without TLS, on loopback only, for tests.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov log serve" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov log serve" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov pki" version' -l 'version' -d 'Show the version.'
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov pki" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_positional "mgov pki" -eq 1' -fa 'show' -d 'Summarize a certificate file (PEM or DER, every certificate in it) or a PKCS#12 file.'
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov pki show" home' -l 'home' -d 'The mgov home folder (also MGOV_HOME).' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov pki show" profile' -l 'profile' -d 'The profile to act as (also MGOV_PROFILE; else the store\'s default).' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov pki show" json' -l 'json' -d 'Print one JSON document (or JSON lines for streams) on stdout.'
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov pki show" quiet' -l 'quiet' -d 'Print no progress or status messages on stderr.'
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov pki show" no-color' -l 'no-color' -d 'No colours in messages (also NO_COLOR).'
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov pki show" password-file' -l 'password-file' -d 'Read the key password from this file (also MGOV_PASSWORD; a prompt only on a terminal).' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov pki show" version' -l 'version' -d 'Show the version.'
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov pki show" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov help" version' -l 'version' -d 'Show the version.'
