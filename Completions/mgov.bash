@@ -817,13 +817,80 @@ _mgov_pki() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    show)
+    init-ca|issue|show)
         # Offer subcommand argument completions
         "_mgov_pki_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'show' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init-ca issue show' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_pki_init-ca() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --name --rsa --days)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--rsa')
+        return
+        ;;
+    '--days')
+        return
+        ;;
+    esac
+}
+
+_mgov_pki_issue() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --pkcs12 --version -h --help)
+    repeating_options=(--dns --ip)
+    non_repeating_options=(--home --profile --password-file --identity --usage --rsa --days)
+    __mgov_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--identity')
+        return
+        ;;
+    '--dns')
+        return
+        ;;
+    '--ip')
+        return
+        ;;
+    '--usage')
+        __mgov_add_completions -W 'sign'$'\n''tls'$'\n''both'
+        return
+        ;;
+    '--rsa')
+        return
+        ;;
+    '--days')
+        return
         ;;
     esac
 }

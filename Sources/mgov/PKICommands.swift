@@ -6,9 +6,127 @@ import MGovCrypto
 struct PKICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pki",
-        abstract: "Inspect certificates and PKCS#12 files (a test PKI is planned).",
-        subcommands: [Show.self]
+        abstract: "A local test PKI: make a CA, issue certificates for member identities, inspect files.",
+        subcommands: [InitCA.self, Issue.self, Show.self]
     )
+
+    struct InitCA: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "init-ca",
+            abstract: "Create a root CA in DIR: ca.key (0600) and ca.crt.",
+            discussion: "EC P-256 by default. Refuses a DIR that already holds a CA.\n\nExit codes: 0 created; 2 bad input or DIR holds a CA."
+        )
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: ArgumentHelp("The CA's folder (created 0700).", valueName: "dir"))
+        var dir: String
+        @Option(help: ArgumentHelp("The CA's name (its certificate's CN).", valueName: "name"))
+        var name: String
+        @Option(help: ArgumentHelp("An RSA key of this many bits instead of EC P-256.", valueName: "bits"))
+        var rsa: Int?
+        @Option(help: "Days the CA certificate is valid.")
+        var days = 3650
+
+        func run() async throws {
+            let console = global.storelessConsole()
+            try FileSystem.makeOwnerOnlyDirectory(dir)
+            let keyPath = dir + "/ca.key", certPath = dir + "/ca.crt"
+            if FileManager.default.fileExists(atPath: keyPath) { throw CoreError.invalidArgument("\(dir) already holds a CA (ca.key); pick another folder") }
+            let key = try KeyGeneration.generate(rsa.map { .rsa(bits: $0) } ?? .ecP256)
+            var request = CertificateRequest(commonName: name)
+            request.isCA = true
+            request.days = days
+            let certificate = try CertificateIssuer.issue(request, subjectKey: key, issuerKey: key, issuer: nil)
+            try FileSystem.writeAtomically(try key.pkcs8PEM(), to: keyPath, mode: 0o600)
+            try FileSystem.writeAtomically(Data(certificate.pem.utf8), to: certPath)
+            if console.isJSON { try console.json(["key": keyPath, "certificate": certPath]) } else {
+                console.out("created CA \(certificate.subject) in \(dir) (ca.key, ca.crt)")
+            }
+        }
+    }
+
+    enum Usage: String, ExpressibleByArgument, CaseIterable {
+        case sign, tls, both
+    }
+
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a certificate for a member identity from the CA in DIR.",
+            discussion: """
+                Writes NAME.key (0600), NAME.crt, NAME.chain.pem (certificate then CA) and, with --pkcs12, \
+                NAME.p12 (0600; password from --password-file, MGOV_PASSWORD or a prompt). The subject carries \
+                the identity (O and serialNumber), and a SAN URI urn:xroad:IDENTITY binds it to the certificate.
+
+                Exit codes: 0 issued; 2 bad input, no CA in DIR, or NAME already issued.
+                """
+        )
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @OptionGroup var password: PasswordOptions
+        @Argument(help: ArgumentHelp("The CA's folder.", valueName: "dir"))
+        var dir: String
+        @Argument(help: ArgumentHelp("The certificate's name (its CN and file names).", valueName: "name"))
+        var name: String
+        @Option(help: ArgumentHelp("The member identity INSTANCE/CLASS/MEMBER[/SUBSYSTEM].", valueName: "id"))
+        var identity: String
+        @Option(help: ArgumentHelp("A DNS name (repeatable).", valueName: "name"))
+        var dns: [String] = []
+        @Option(help: ArgumentHelp("An IP address (repeatable).", valueName: "address"))
+        var ip: [String] = []
+        @Option(help: "sign, tls or both.")
+        var usage: Usage = .both
+        @Option(help: ArgumentHelp("An RSA key of this many bits instead of EC P-256.", valueName: "bits"))
+        var rsa: Int?
+        @Option(help: "Days the certificate is valid.")
+        var days = 365
+        @Flag(help: "Also write NAME.p12 with the key, certificate and CA.")
+        var pkcs12 = false
+
+        func run() async throws {
+            let console = global.storelessConsole()
+            let member = try MemberIdentity(parsing: identity)
+            guard name.range(of: "^[A-Za-z0-9._-]+$", options: .regularExpression) != nil else {
+                throw CoreError.invalidArgument("the name '\(name)' must be letters, digits, '.', '_' or '-' (it names the files)")
+            }
+            let caKeyPath = dir + "/ca.key", caCertPath = dir + "/ca.crt"
+            guard FileManager.default.fileExists(atPath: caKeyPath) else { throw CoreError.invalidArgument("\(dir) holds no CA (run mgov pki init-ca \(dir) --name ...)") }
+            let base = dir + "/" + name
+            if FileManager.default.fileExists(atPath: base + ".key") { throw CoreError.invalidArgument("\(name) was already issued in \(dir)") }
+            let passwords = PasswordSource(passwordFile: password.passwordFile)
+            let caKey = try PrivateKey.load(path: caKeyPath) { try passwords.password(for: caKeyPath) }
+            guard let caCertificate = try Certificate.loadAll(path: caCertPath).first else { throw CoreError.invalidArgument("\(caCertPath) holds no certificate") }
+            let key = try KeyGeneration.generate(rsa.map { .rsa(bits: $0) } ?? .ecP256)
+            var request = CertificateRequest(commonName: name)
+            request.organization = "\(member.instance)/\(member.memberClass)/\(member.memberCode)"
+            request.serialNumberAttribute = member.description
+            request.days = days
+            request.uris = ["urn:xroad:\(member.description)"]
+            request.dnsNames = dns
+            request.ipAddresses = ip
+            switch usage {
+            case .sign: request.keyUsage = "critical,digitalSignature,nonRepudiation"
+            case .tls:
+                request.keyUsage = "critical,digitalSignature,keyEncipherment"
+                request.extendedKeyUsage = "serverAuth,clientAuth"
+            case .both:
+                request.keyUsage = "critical,digitalSignature,nonRepudiation,keyEncipherment"
+                request.extendedKeyUsage = "serverAuth,clientAuth"
+            }
+            let certificate = try CertificateIssuer.issue(request, subjectKey: key, issuerKey: caKey, issuer: caCertificate)
+            try FileSystem.writeAtomically(try key.pkcs8PEM(), to: base + ".key", mode: 0o600)
+            try FileSystem.writeAtomically(Data(certificate.pem.utf8), to: base + ".crt")
+            try FileSystem.writeAtomically(Data((certificate.pem + caCertificate.pem).utf8), to: base + ".chain.pem")
+            var files = [base + ".key", base + ".crt", base + ".chain.pem"]
+            if pkcs12 {
+                let secret = try passwords.password(for: base + ".p12")
+                let bundle = try CertificateIssuer.pkcs12(key: key, certificate: certificate, chain: [caCertificate], password: secret, name: name)
+                try FileSystem.writeAtomically(bundle, to: base + ".p12", mode: 0o600)
+                files.append(base + ".p12")
+            }
+            struct Issued: Encodable { let subject: String; let serial: String; let files: [String] }
+            if console.isJSON { try console.json(Issued(subject: certificate.subject, serial: certificate.serialHex, files: files)) } else {
+                console.out("issued \(certificate.subject) (serial \(certificate.serialHex)): \(files.joined(separator: ", "))")
+            }
+        }
+    }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

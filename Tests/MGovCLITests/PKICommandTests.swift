@@ -38,3 +38,42 @@ import Testing
         try env.mgov("pki", "show", junk).expectOneLineError(2, containing: "junk.bin")
     }
 }
+
+@Suite struct PKIIssueTests {
+    @Test func issuedCertificatesVerifyWithOpenSSLAndSignForXmlsec1() throws {
+        let env = try CLIEnvironment()
+        let ca = env.dir.file("ca")
+        #expect(try env.mgov("pki", "init-ca", ca, "--name", "Test Root").status == 0)
+        let passwordFile = try env.dir.write("pw", "secret\n")
+        let issued = try env.mgov("pki", "issue", ca, "agency", "--identity", "MD/GOV/1003600123456/REGISTRY", "--dns", "localhost",
+                                  "--ip", "127.0.0.1", "--pkcs12", "--password-file", passwordFile, "--json")
+        #expect(issued.status == 0, "\(issued.stderr)")
+        #expect(try TestProcess.openssl(["verify", "-CAfile", ca + "/ca.crt", ca + "/agency.crt"]).stdout.contains("OK"))
+        for key in ["/ca.key", "/agency.key", "/agency.p12"] {
+            let mode = (try FileManager.default.attributesOfItem(atPath: ca + key)[.posixPermissions] as? Int) ?? -1
+            #expect(mode == 0o600, "\(key) is \(String(mode, radix: 8))")
+        }
+        let shown = try #require(try env.mgov("pki", "show", ca + "/agency.crt", "--json").json() as? [String: Any])
+        let certificate = try #require((shown["certificates"] as? [[String: Any]])?.first)
+        #expect(certificate["uris"] as? [String] == ["urn:xroad:MD/GOV/1003600123456/REGISTRY"])
+        #expect(certificate["dns_names"] as? [String] == ["localhost"])
+        #expect(try TestProcess.openssl(["pkcs12", "-in", ca + "/agency.p12", "-passin", "pass:secret", "-nokeys"]).stdout.contains("CN = agency"))
+
+        let input = try env.dir.write("in.xml", "<doc><a>1</a></doc>")
+        let signed = env.dir.file("signed.xml")
+        #expect(try env.mgov("sign", "xml", input, "--pkcs12", ca + "/agency.p12", "--password-file", passwordFile, "-o", signed).status == 0)
+        #expect(try TestProcess.run("/usr/bin/xmlsec1", ["--verify", "--trusted-pem", ca + "/ca.crt", signed]).status == 0)
+    }
+
+    @Test func refusesToOverwriteAndChecksTheIdentity() throws {
+        let env = try CLIEnvironment()
+        let ca = env.dir.file("ca")
+        try env.mgov("pki", "init-ca", ca, "--name", "Root")
+        try env.mgov("pki", "init-ca", ca, "--name", "Root").expectOneLineError(2, containing: "already holds a CA")
+        try env.mgov("pki", "issue", ca, "x", "--identity", "MD/GOV/1/X")
+        try env.mgov("pki", "issue", ca, "x", "--identity", "MD/GOV/1/X").expectOneLineError(2, containing: "already issued")
+        try env.mgov("pki", "issue", ca, "y", "--identity", "not an identity").expectOneLineError(2, containing: "not an identity")
+        try env.mgov("pki", "issue", env.dir.file("nowhere"), "z", "--identity", "MD/GOV/1/Z").expectOneLineError(2, containing: "holds no CA")
+        try env.mgov("pki", "init-ca", env.dir.file("weak"), "--name", "Weak", "--rsa", "1024").expectOneLineError(2, containing: "2048")
+    }
+}
