@@ -653,7 +653,7 @@ extension LogCommand {
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
             let address = try ListenAddress(parsing: listen)
-            if insecure, !["127.0.0.1", "::1", "localhost"].contains(address.host) {
+            if insecure, !isLoopback(address.host) {
                 throw ValidationError("--insecure serves plain HTTP on loopback only (127.0.0.1, ::1)")
             }
             let tls = insecure ? nil : try TLSIdentity.load(try context.profile(), passwords: PasswordSource(passwordFile: password.passwordFile))
@@ -666,10 +666,14 @@ extension LogCommand {
     }
 }
 
+/// True for the loopback host names --insecure accepts.
+func isLoopback(_ host: String) -> Bool {
+    ["127.0.0.1", "::1", "[::1]", "localhost"].contains(host)
+}
+
 /// --insecure talks to loopback only.
 func requireLoopback(_ url: String) throws {
-    let host = URL(string: url)?.host ?? ""
-    guard ["127.0.0.1", "::1", "[::1]", "localhost"].contains(host) else {
+    guard isLoopback(URL(string: url)?.host ?? "") else {
         throw ValidationError("--insecure sends plain HTTP to loopback only (127.0.0.1, ::1)")
     }
 }

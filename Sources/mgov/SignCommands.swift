@@ -140,16 +140,10 @@ struct SignCommand: AsyncParsableCommand {
         }
 
         func loadCredentials(_ context: Context, _ passwords: PasswordSource) throws -> (key: PrivateKey, certificates: [Certificate]) {
-            if let pkcs12 {
-                let bundle = try PKCS12Bundle.load(path: pkcs12) { try passwords.password(for: pkcs12) }
-                return (bundle.key, [bundle.certificate] + bundle.chain)
-            }
-            if let key {
-                let privateKey = try PrivateKey.load(path: key) { try passwords.password(for: key) }
-                return (privateKey, try cert.map { try Certificate.loadAll(path: $0) } ?? [])
-            }
-            let credentials = try ProfileCredentials.load(try context.profile(), passwords: passwords)
-            return (credentials.key, (credentials.certificate.map { [$0] } ?? []) + credentials.chain)
+            let credentials = pkcs12 != nil || key != nil
+                ? try ProfileCredentials.load(key: key, certificate: cert, pkcs12: pkcs12, passwords: passwords)
+                : try ProfileCredentials.load(try context.profile(), passwords: passwords)
+            return (credentials.key, credentials.certificates)
         }
     }
 
