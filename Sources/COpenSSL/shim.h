@@ -19,6 +19,7 @@
 #include <openssl/core_names.h>
 #include <openssl/asn1.h>
 #include <openssl/hmac.h>
+#include <openssl/ess.h>
 
 /* Macros and functions with awkward Swift imports, wrapped. */
 static inline void mgov_OPENSSL_free(void *p) { OPENSSL_free(p); }
@@ -35,4 +36,49 @@ static inline void mgov_GENERAL_NAMES_free(STACK_OF(GENERAL_NAME) *s) { GENERAL_
 
 /* RFC 2253 names with UTF-8 kept readable (no backslash-U escapes). */
 static inline unsigned long mgov_XN_FLAG_RFC2253_UTF8(void) { return XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB; }
+
+/* CMS signer infos and their signed attributes. */
+static inline int mgov_sk_CMS_SignerInfo_num(const STACK_OF(CMS_SignerInfo) *s) { return sk_CMS_SignerInfo_num(s); }
+static inline CMS_SignerInfo *mgov_sk_CMS_SignerInfo_value(const STACK_OF(CMS_SignerInfo) *s, int i) { return sk_CMS_SignerInfo_value(s, i); }
+static inline const ASN1_ITEM *mgov_CMS_ContentInfo_item(void) { return ASN1_ITEM_rptr(CMS_ContentInfo); }
+
+/* The signingTime attribute: 1 found (into out), 0 absent, -1 malformed. */
+static inline int mgov_CMS_signing_time(CMS_SignerInfo *si, struct tm *out) {
+    int idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
+    if (idx < 0) return 0;
+    X509_ATTRIBUTE *attr = CMS_signed_get_attr(si, idx);
+    ASN1_TYPE *t = attr ? X509_ATTRIBUTE_get0_type(attr, 0) : NULL;
+    if (t == NULL || (t->type != V_ASN1_UTCTIME && t->type != V_ASN1_GENERALIZEDTIME)) return -1;
+    return ASN1_TIME_to_tm(t->value.utctime, out) == 1 ? 1 : -1;
+}
+
+/* The ESS signing-certificate attributes (v1 when v2 is 0, RFC 2634 / RFC 5035) checked
+   against the signer's certificate: 1 present and matching, 0 present and not matching
+   (or malformed), -1 absent. */
+static inline int mgov_CMS_check_signing_certificate(CMS_SignerInfo *si, X509 *signer, int v2) {
+    int nid = v2 ? NID_id_smime_aa_signingCertificateV2 : NID_id_smime_aa_signingCertificate;
+    ASN1_STRING *value = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(nid), -3, V_ASN1_SEQUENCE);
+    if (value == NULL) return -1;
+    if (signer == NULL) return 0;
+    const unsigned char *p = ASN1_STRING_get0_data(value);
+    STACK_OF(X509) *chain = sk_X509_new_null();
+    if (chain == NULL) return 0;
+    sk_X509_push(chain, signer);
+    int ok = 0;
+    if (v2) {
+        ESS_SIGNING_CERT_V2 *ss = d2i_ESS_SIGNING_CERT_V2(NULL, &p, ASN1_STRING_length(value));
+        if (ss != NULL) { ok = OSSL_ESS_check_signing_certs(NULL, ss, chain, 1) > 0; ESS_SIGNING_CERT_V2_free(ss); }
+    } else {
+        ESS_SIGNING_CERT *ss = d2i_ESS_SIGNING_CERT(NULL, &p, ASN1_STRING_length(value));
+        if (ss != NULL) { ok = OSSL_ESS_check_signing_certs(ss, NULL, chain, 1) > 0; ESS_SIGNING_CERT_free(ss); }
+    }
+    sk_X509_free(chain);
+    return ok;
+}
+
+/* Unwinds the BIO chain BIO_new_NDEF built on top of `out`, freeing what it added. */
+static inline void mgov_BIO_free_until(BIO *top, BIO *out) {
+    while (top != NULL && top != out) { BIO *next = BIO_pop(top); BIO_free(top); top = next; }
+}
+static inline long mgov_BIO_flush(BIO *b) { return BIO_flush(b); }
 #endif

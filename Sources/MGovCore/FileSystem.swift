@@ -64,6 +64,17 @@ public enum FileSystem {
         }
     }
 
+    /// Opens `path` for streaming reads ("-": a duplicate of stdin); the caller closes the descriptor.
+    public static func openForReading(_ path: String) throws -> Int32 {
+        if path == "-" { return dup(0) }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw CoreError.fileNotFound(path) }
+        if isDir.boolValue { throw CoreError.fileUnreadable(path, reason: "it is a folder") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CoreError.fileUnreadable(path, reason: String(cString: strerror(errno))) }
+        return fd
+    }
+
     /// Runs `body` holding an exclusive advisory lock on `lockPath` (created 0600).
     public static func withExclusiveLock<T>(_ lockPath: String, _ body: () throws -> T) throws -> T {
         let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)

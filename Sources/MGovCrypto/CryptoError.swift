@@ -9,6 +9,7 @@ public enum CryptoError: UserFacingError, Equatable {
     case notAPublicKey(path: String, detail: String)
     case noKey(profile: String)
     case notAPKCS12(path: String, detail: String)
+    case notASignature(path: String, detail: String)
     case wrongPassword(path: String)
     case pkcs12WithoutKey(path: String)
     case keyCertificateMismatch(key: String, certificate: String)
@@ -30,6 +31,8 @@ public enum CryptoError: UserFacingError, Equatable {
             return "the profile \(profile) has no key (set one: mgov profile set \(profile) key FILE, or pkcs12 FILE)"
         case let .notAPKCS12(path, detail):
             return "\(path) is not a PKCS#12 file: \(detail)"
+        case let .notASignature(path, detail):
+            return "\(path) is not a signature mgov can read: \(detail)"
         case let .wrongPassword(path):
             return "wrong password for \(path)"
         case let .pkcs12WithoutKey(path):
@@ -79,6 +82,8 @@ func makeReadBIO(_ data: Data) -> OpaquePointer? {
     data.withUnsafeBytes { raw -> OpaquePointer? in
         // BIO_new_mem_buf does not copy; copy into a BIO we own instead.
         guard let bio = BIO_new(BIO_s_mem()) else { return nil }
+        // An empty memory BIO says "retry" by default; filters (base64) must see end of file instead.
+        _ = BIO_ctrl(bio, BIO_C_SET_BUF_MEM_EOF_RETURN, 0, nil)
         if raw.count > 0 {
             _ = BIO_write(bio, raw.baseAddress, Int32(raw.count))
         }

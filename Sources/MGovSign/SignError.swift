@@ -5,7 +5,8 @@ public enum SignError: UserFacingError, Equatable {
     case weakKey(String)
     case invalidOption(String)
     case expiredCertificate(String)
-    case noSignature(String)
+    /// A file holds no signature of the kind named (e.g. `ds:Signature element`).
+    case noSignature(String, kind: String)
     case malformedSignature(String)
     case unsupported(String)
     case referenceUnresolved(String)
@@ -22,7 +23,7 @@ public enum SignError: UserFacingError, Equatable {
         switch self {
         case let .weakKey(text), let .invalidOption(text), let .refused(text): return text
         case let .expiredCertificate(text): return "the signing certificate \(text); pass --allow-expired to sign anyway"
-        case let .noSignature(file): return "\(file) holds no ds:Signature element"
+        case let .noSignature(file, kind): return "\(file) holds no \(kind)"
         case let .malformedSignature(text): return "malformed signature: \(text)"
         case let .unsupported(text): return "unsupported: \(text)"
         case let .referenceUnresolved(text): return "reference \(text)"

@@ -46,13 +46,7 @@ public struct XMLSigner: Sendable {
 
     /// Warnings about the signer certificate's validity; throws when it is expired and that is not allowed.
     public func checkValidity(now: Date) throws -> [String] {
-        guard let signer = certificates.first else { return [] }
-        if signer.notAfter < now || signer.notBefore > now {
-            let what = signer.notAfter < now ? "expired on \(Timestamp.formatSeconds(signer.notAfter))" : "is not valid before \(Timestamp.formatSeconds(signer.notBefore))"
-            if !options.allowExpired { throw SignError.expiredCertificate("\(signer.subject) \(what)") }
-            return ["the signing certificate \(signer.subject) \(what); signed anyway (--allow-expired)"]
-        }
-        return []
+        try SigningCertificateValidity.check(certificates.first, now: now, allowExpired: options.allowExpired)
     }
 
     /// Signs `document` and returns the signed document (the same one, changed, except when enveloping).

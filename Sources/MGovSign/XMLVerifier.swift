@@ -3,93 +3,17 @@ import MGovCore
 import MGovCrypto
 import MGovXML
 
-/// How `mgov sign verify` checks.
-public struct XMLVerificationOptions: Sendable {
-    /// Anchors the signer's certificate must chain to.
-    public var trustAnchors: [Certificate] = []
-    /// A pinned signer certificate: its key is used, whatever KeyInfo says.
-    public var pinnedCertificate: Certificate?
-    /// Accept a valid signature from any signer (no trust check).
-    public var anySigner = false
-    /// The time the chain is checked at (default: now).
-    public var at: Date?
-    public var allowSHA1 = false
-    /// The shared key for HMAC signatures; without one they are refused.
-    public var hmacKey: Data?
-    public var idAttributes = ["Id", "ID", "id"]
-    /// Which signatures to check (XPath 1.0, prefix `ds` bound); default: every ds:Signature.
-    public var signatureXPath: String?
-
-    public init() {}
-}
-
-/// One reference as verified.
-public struct ReferenceReport: Codable, Sendable {
-    public let uri: String
-    public let digestAlgorithm: String
-    public let valid: Bool
-    /// The element the reference covers, by path and name (the document element for URI="").
-    public let signedPath: String?
-    public let signedName: String?
-    enum CodingKeys: String, CodingKey { case uri, digestAlgorithm = "digest_algorithm", valid, signedPath = "signed_path", signedName = "signed_name" }
-}
-
-/// What verifying one ds:Signature found.
-public struct SignatureReport: Codable, Sendable {
-    /// The signature is mathematically valid: every reference digest and the SignatureValue check out.
-    public var valid = false
-    /// The signer is trusted (chain to an anchor, a pinned certificate, or --any-signer).
-    public var trusted = false
-    public var signer: CertificateSummary?
-    public var signatureAlgorithm: String?
-    public var canonicalization: String?
-    public var references: [ReferenceReport] = []
-    public var warnings: [String] = []
-    public var problems: [String] = []
-    public var path: String = ""
-
-    enum CodingKeys: String, CodingKey {
-        case valid, trusted, signer, signatureAlgorithm = "signature_algorithm", canonicalization, references, warnings, problems, path
-    }
-}
-
-/// The result for one file.
-public struct FileReport: Codable, Sendable {
-    public let file: String
-    public var signatures: [SignatureReport]
-    public var error: String?
-    public var ok: Bool { error == nil && !signatures.isEmpty && signatures.allSatisfy { $0.valid && $0.trusted } }
-
-    enum CodingKeys: String, CodingKey { case file, ok, signatures, error }
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(file, forKey: .file)
-        try c.encode(ok, forKey: .ok)
-        try c.encode(signatures, forKey: .signatures)
-        try c.encodeIfPresent(error, forKey: .error)
-    }
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        file = try c.decode(String.self, forKey: .file)
-        signatures = try c.decode([SignatureReport].self, forKey: .signatures)
-        error = try c.decodeIfPresent(String.self, forKey: .error)
-    }
-    public init(file: String, signatures: [SignatureReport], error: String? = nil) {
-        self.file = file; self.signatures = signatures; self.error = error
-    }
-}
-
 /// Verifies every ds:Signature of a document. Refuses what XMLDSig allows but
 /// attacks use: other-document URIs, XSLT and XPath transforms, duplicate IDs,
 /// HMACOutputLength, HMAC without a key, SHA-1 without --allow-sha1.
 public struct XMLVerifier: Sendable {
-    public let options: XMLVerificationOptions
+    public let options: VerificationOptions
 
-    public init(options: XMLVerificationOptions) { self.options = options }
+    public init(options: VerificationOptions) { self.options = options }
 
     public func verify(_ document: XMLDocument) throws -> [SignatureReport] {
         let signatures = try signatureElements(document)
-        guard !signatures.isEmpty else { throw SignError.noSignature(document.name) }
+        guard !signatures.isEmpty else { throw SignError.noSignature(document.name, kind: "ds:Signature element") }
         // Duplicate IDs anywhere are an error before anything is checked (signature wrapping).
         let ids = try document.elementsByID(attributeNames: options.idAttributes)
         return signatures.map { verify($0, in: document, ids: ids) }
@@ -238,25 +162,11 @@ public struct XMLVerifier: Sendable {
 
         // Trust.
         if case .hmac = algorithm { return }
-        if options.pinnedCertificate != nil {
-            report.trusted = signatureValid
-        } else if options.anySigner {
-            report.trusted = signatureValid
-            if signatureValid { report.warnings.append("the signer was not checked against trust anchors (--any-signer)") }
-        } else if keyOnly {
+        if keyOnly, options.pinnedCertificate == nil, !options.anySigner {
             report.problems.append("the key is given only as a KeyValue: accepted with --any-signer or a pinned --cert")
-        } else if let signer = signerCertificate {
-            if options.trustAnchors.isEmpty {
-                report.problems.append("the signature is mathematically valid but the signer is not trusted: no trust anchors (pass --trusted FILE, configure the profile's, or --any-signer)")
-            } else {
-                do {
-                    _ = try TrustVerifier.verify(signer, intermediates: chain, anchors: options.trustAnchors, at: options.at)
-                    report.trusted = true
-                } catch let error as UserFacingError {
-                    report.problems.append(error.description)
-                }
-            }
+            return
         }
+        SignerTrust.assess(signer: signerCertificate, intermediates: chain, signatureValid: signatureValid, options: options, report: &report)
     }
 
     private func verifySignature(_ algorithm: XMLSignatureAlgorithm, key: PublicKey, signature: Data, message: Data) -> Bool {

@@ -108,7 +108,8 @@ struct PKICommand: AsyncParsableCommand {
                 request.extendedKeyUsage = "serverAuth,clientAuth"
             case .both:
                 request.keyUsage = "critical,digitalSignature,nonRepudiation,keyEncipherment"
-                request.extendedKeyUsage = "serverAuth,clientAuth"
+                // emailProtection: `openssl cms -verify` checks the S/MIME signing purpose when an EKU is present.
+                request.extendedKeyUsage = "serverAuth,clientAuth,emailProtection"
             }
             let certificate = try CertificateIssuer.issue(request, subjectKey: key, issuerKey: caKey, issuer: caCertificate)
             try FileSystem.writeAtomically(try key.pkcs8PEM(), to: base + ".key", mode: 0o600)

@@ -29,8 +29,8 @@ struct SigningFixture {
         return String(decoding: try signer.sign(try XMLDocument(data: Data(xml.utf8))).serialized(), as: UTF8.self)
     }
 
-    func verify(_ xml: String, _ configure: (inout XMLVerificationOptions) -> Void = { _ in }) throws -> SignatureReport {
-        var options = XMLVerificationOptions()
+    func verify(_ xml: String, _ configure: (inout VerificationOptions) -> Void = { _ in }) throws -> SignatureReport {
+        var options = VerificationOptions()
         options.trustAnchors = anchors
         configure(&options)
         return try XMLVerifier(options: options).verify(try XMLDocument(data: Data(xml.utf8)))[0]
@@ -86,7 +86,7 @@ let assertion = #"<Response xmlns="urn:example"><Assertion Id="a1"><User>alice</
     @Test func signedOutputHoldsOnlySignedContent() throws {
         let f = try SigningFixture()
         let signed = try f.sign(assertion) { $0.mode = .detached(["#a1"]) }
-        var options = XMLVerificationOptions()
+        var options = VerificationOptions()
         options.trustAnchors = f.anchors
         let verifier = XMLVerifier(options: options)
         let document = try XMLDocument(data: Data(signed.utf8))
@@ -139,7 +139,7 @@ let assertion = #"<Response xmlns="urn:example"><Assertion Id="a1"><User>alice</
         let f = try SigningFixture()
         let signed = try f.sign(#"<r><Assertion Id="a1"><NameID>admin@example.md.evil.com</NameID></Assertion></r>"#) { $0.mode = .detached(["#a1"]) }
         let commented = signed.replacingOccurrences(of: "admin@example.md.evil.com", with: "admin@example.md<!---->.evil.com")
-        var options = XMLVerificationOptions()
+        var options = VerificationOptions()
         options.trustAnchors = f.anchors
         let verifier = XMLVerifier(options: options)
         let document = try XMLDocument(data: Data(commented.utf8))
@@ -190,7 +190,7 @@ let assertion = #"<Response xmlns="urn:example"><Assertion Id="a1"><User>alice</
     @Test func anXPathChoosesWhichSignaturesAreChecked() throws {
         let f = try SigningFixture()
         let signed = try f.sign(assertion) { $0.mode = .detached(["#a1"]) }
-        var options = XMLVerificationOptions()
+        var options = VerificationOptions()
         options.trustAnchors = f.anchors
         options.signatureXPath = "/*/ds:Signature"
         #expect(try XMLVerifier(options: options).verify(try XMLDocument(data: Data(signed.utf8))).count == 1)

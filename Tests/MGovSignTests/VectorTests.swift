@@ -15,8 +15,8 @@ enum Fixture {
     static func certificates(_ name: String) throws -> [Certificate] { try Certificate.loadAll(path: path(name)) }
 }
 
-func verify(_ data: Data, _ configure: (inout XMLVerificationOptions) throws -> Void = { _ in }) throws -> [SignatureReport] {
-    var options = XMLVerificationOptions()
+func verify(_ data: Data, _ configure: (inout VerificationOptions) throws -> Void = { _ in }) throws -> [SignatureReport] {
+    var options = VerificationOptions()
     try configure(&options)
     return try XMLVerifier(options: options).verify(try XMLDocument(data: data))
 }

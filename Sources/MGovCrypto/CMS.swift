@@ -1,0 +1,326 @@
+import COpenSSL
+import Foundation
+import MGovCore
+
+/// How a CMS signature is written.
+public enum CMSFormat: String, Sendable, CaseIterable, Codable {
+    /// Binary ASN.1 (`.p7s` detached, `.p7m` attached).
+    case der
+    /// Base64 between `-----BEGIN CMS-----` lines.
+    case pem
+    /// An S/MIME message: multipart/signed (detached) or application/pkcs7-mime (attached).
+    case smime
+}
+
+/// What `mgov sign cms` produces.
+public struct CMSSigningOptions: Sendable {
+    /// Leave the content out of the signature (default), or carry it inside.
+    public var detached = true
+    public var format: CMSFormat = .der
+    public var digest: DigestAlgorithm = .sha256
+    /// CAdES-BES: an ESS signing-certificate-v2 attribute binding the signer's certificate (RFC 5035).
+    public var cades = false
+    /// Include the signer's certificate and the chain (default), or no certificate at all.
+    public var includeCertificates = true
+
+    public init() {}
+}
+
+/// Signs files as CMS SignedData (RFC 5652) with OpenSSL, streaming the content:
+/// memory does not grow with the file.
+///
+/// Content is binary (no MIME canonicalisation) except for S/MIME, which
+/// canonicalises line ends as S/MIME requires and is meant for text messages
+/// (read whole, not streamed). Signed attributes always carry
+/// the content type, message digest and signing time.
+public struct CMSSigner: Sendable {
+    public let key: PrivateKey
+    /// The signer's certificate first, then the chain to include.
+    public let certificates: [Certificate]
+    public let options: CMSSigningOptions
+
+    public init(key: PrivateKey, certificates: [Certificate], options: CMSSigningOptions) throws {
+        guard options.digest != .sha1 else { throw CryptoError.weakKey("SHA-1 is refused for signing (use sha256, sha384 or sha512)") }
+        switch key.algorithm {
+        case .rsa(let bits) where bits < 2048: throw CryptoError.weakKey("RSA keys of \(bits) bits are refused for signing (2048 or more)")
+        case .rsa, .ec: break
+        default: throw CryptoError.unsupportedKey("CMS signatures need an RSA or ECDSA key, not \(key.algorithm)")
+        }
+        guard let signer = certificates.first else {
+            throw CryptoError.operationFailed("a CMS signature names its signer by certificate: give --cert FILE (or a PKCS#12 or profile with one)")
+        }
+        guard key.matches(signer) else { throw CryptoError.operationFailed("the key does not belong to the certificate \(signer.subject)") }
+        self.key = key
+        self.certificates = certificates
+        self.options = options
+    }
+
+    /// The usual file name suffix of the output.
+    public var suffix: String {
+        switch options.format {
+        case .smime: return ".eml"
+        case .der, .pem: return options.detached ? ".p7s" : ".p7m"
+        }
+    }
+
+    /// Signs the content read from `input` (a descriptor the caller owns) and writes the signature
+    /// (with the content when attached) to `output`.
+    public func sign(input: Int32, output: Int32) throws {
+        OpenSSLErrors.clear()
+        var flags = UInt32(CMS_PARTIAL)
+        if options.detached { flags |= UInt32(CMS_DETACHED) }
+        if options.format != .smime { flags |= UInt32(CMS_BINARY | CMS_NOSMIMECAP) }
+        if !options.includeCertificates { flags |= UInt32(CMS_NOCERTS) }
+        let chain = options.includeCertificates ? Array(certificates.dropFirst()) : []
+
+        guard let stack = mgov_sk_X509_new_null() else { throw CryptoError.operationFailed("out of memory") }
+        defer { mgov_sk_X509_free(stack) }
+        for certificate in chain { _ = mgov_sk_X509_push(stack, certificate.pointer) }
+        guard let cms = CMS_sign(nil, nil, stack, nil, flags) else { throw failure("cannot start the signature") }
+        defer { CMS_ContentInfo_free(cms) }
+        let signerFlags = flags | (options.cades ? UInt32(CMS_CADES) : 0)
+        guard CMS_add1_signer(cms, certificates[0].pointer, key.pointer, options.digest.evp, signerFlags) != nil else {
+            throw failure("cannot add the signer")
+        }
+
+        guard let sink = BIO_new_fd(output, BIO_NOCLOSE) else { throw CryptoError.operationFailed("out of memory") }
+        guard let out = BIO_push(BIO_new(BIO_f_buffer()), sink) else { BIO_free(sink); throw CryptoError.operationFailed("out of memory") }
+        defer { BIO_free_all(out) }
+
+        if options.detached && options.format != .smime {
+            // The content only passes through the digest: read it in large blocks, then write DER/PEM.
+            try digestContent(cms, from: input)
+            let written = options.format == .der ? i2d_CMS_bio(out, cms) : PEM_write_bio_CMS(out, cms)
+            guard written == 1 else { throw failure("cannot write the signature") }
+        } else {
+            // Attached or S/MIME: OpenSSL streams the content into the output (indefinite-length BER
+            // for attached DER/PEM, as `openssl cms -stream` writes) and signs at the end.
+            guard let source = try contentSource(input) else { throw CryptoError.operationFailed("out of memory") }
+            defer { BIO_free(source) }
+            let streamFlags = Int32(bitPattern: flags | UInt32(CMS_STREAM))
+            let written: Int32
+            switch options.format {
+            case .der: written = i2d_CMS_bio_stream(out, cms, source, streamFlags)
+            case .pem: written = PEM_write_bio_CMS_stream(out, cms, source, streamFlags)
+            case .smime: written = SMIME_write_CMS(out, cms, source, streamFlags)
+            }
+            guard written == 1 else { throw failure("cannot write the signature") }
+        }
+        guard mgov_BIO_flush(out) == 1 else { throw CryptoError.operationFailed("cannot write the signature: \(String(cString: strerror(errno)))") }
+    }
+
+    /// The content as OpenSSL reads it: streamed from the descriptor, except for S/MIME, whose text
+    /// mode reads lines as C strings: the text is read first and refused if it holds a NUL byte, which
+    /// would otherwise cut lines short without a word.
+    private func contentSource(_ input: Int32) throws -> OpaquePointer? {
+        guard options.format == .smime else { return BIO_new_fd(input, BIO_NOCLOSE) }
+        let text = try FileHandle(fileDescriptor: input, closeOnDealloc: false).readToEnd() ?? Data()
+        if text.contains(0) {
+            throw CryptoError.operationFailed("S/MIME signs text, and this content holds NUL bytes: sign binary files with --format der or pem")
+        }
+        return makeReadBIO(text)
+    }
+
+    private func digestContent(_ cms: OpaquePointer, from input: Int32) throws {
+        guard let chain = CMS_dataInit(cms, nil) else { throw failure("cannot start the digest") }
+        defer { BIO_free_all(chain) }
+        let size = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(input, buffer, size)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CryptoError.operationFailed("cannot read the content: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            guard BIO_write(chain, buffer, Int32(n)) == Int32(n) else { throw failure("cannot digest the content") }
+        }
+        guard CMS_dataFinal(cms, chain) == 1 else { throw failure("cannot sign") }
+    }
+
+    private func failure(_ what: String) -> CryptoError {
+        .operationFailed("CMS: \(what): \(OpenSSLErrors.drain())")
+    }
+}
+
+/// One signer of a CMS SignedData, as found in the message.
+public struct CMSSignerInfo: Sendable {
+    /// The signer's certificate, when the message (or a pinned certificate) holds it.
+    public let certificate: Certificate?
+    /// The digest algorithm's OpenSSL short name in lower case, e.g. `sha256`.
+    public let digestAlgorithm: String
+    /// The signature algorithm's OpenSSL name, e.g. `rsaEncryption`, `ecdsa-with-SHA256`.
+    public let signatureAlgorithm: String
+    /// The signingTime signed attribute.
+    public let signingTime: Date?
+    /// The ESS signing-certificate-v2 attribute: nil when absent, else whether it names the signer's certificate.
+    public let signingCertificateV2: Bool?
+    /// The older ESS signing-certificate (SHA-1) attribute, likewise.
+    public let signingCertificateV1: Bool?
+}
+
+/// The outcome of checking a SignedData's signatures over its content.
+public struct CMSCheck: Sendable {
+    /// Every signer's signature and message digest verify over the content.
+    public let valid: Bool
+    /// OpenSSL's reason when not valid.
+    public let problem: String?
+    public let signers: [CMSSignerInfo]
+}
+
+/// A parsed CMS SignedData (DER or BER, PEM, or S/MIME).
+public final class CMSSignedData: @unchecked Sendable {
+    // @unchecked: used by one thread at a time (one file per task).
+    private let pointer: OpaquePointer
+    /// The first part of a multipart/signed S/MIME message: the signed content.
+    private let mimeContent: OpaquePointer?
+    public let format: CMSFormat
+
+    private init(pointer: OpaquePointer, mimeContent: OpaquePointer?, format: CMSFormat) {
+        self.pointer = pointer
+        self.mimeContent = mimeContent
+        self.format = format
+    }
+
+    deinit {
+        CMS_ContentInfo_free(pointer)
+        if let mimeContent { BIO_free(mimeContent) }
+    }
+
+    /// What kind of signature container `prefix` (the first bytes of a file) starts, if CMS.
+    public static func detectFormat(_ prefix: Data) -> CMSFormat? {
+        let bytes = prefix.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        guard let first = bytes.first else { return nil }
+        if first == 0x30 { return .der }
+        let text = String(decoding: bytes.prefix(512), as: UTF8.self)
+        if text.hasPrefix("-----BEGIN CMS-----") || text.hasPrefix("-----BEGIN PKCS7-----") { return .pem }
+        let lower = text.lowercased()
+        if lower.hasPrefix("mime-version:") || lower.hasPrefix("content-type:"),
+           lower.contains("pkcs7-signature") || lower.contains("pkcs7-mime") {
+            return .smime
+        }
+        return nil
+    }
+
+    /// Parses a signature file's bytes in the given (or detected) format.
+    public static func parse(_ data: Data, name: String, format: CMSFormat? = nil) throws -> CMSSignedData {
+        guard let format = format ?? detectFormat(data.prefix(512)) else {
+            throw CryptoError.notASignature(path: name, detail: "neither CMS (DER, PEM, S/MIME) nor XML")
+        }
+        OpenSSLErrors.clear()
+        guard let bio = makeReadBIO(data) else { throw CryptoError.operationFailed("out of memory") }
+        defer { BIO_free(bio) }
+        var content: OpaquePointer?
+        let parsed: OpaquePointer?
+        switch format {
+        case .der: parsed = d2i_CMS_bio(bio, nil)
+        case .pem: parsed = PEM_read_bio_CMS(bio, nil, nil, nil)
+        case .smime: parsed = SMIME_read_CMS(bio, &content)
+        }
+        guard let parsed else {
+            if let content { BIO_free(content) }
+            throw CryptoError.notASignature(path: name, detail: "not a CMS message (\(OpenSSLErrors.drain()))")
+        }
+        let message = CMSSignedData(pointer: parsed, mimeContent: content, format: format)
+        guard OBJ_obj2nid(CMS_get0_type(parsed)) == NID_pkcs7_signed else {
+            throw CryptoError.notASignature(path: name, detail: "a CMS message, but not SignedData")
+        }
+        return message
+    }
+
+    /// The content is not inside the message (and, for S/MIME, not in a multipart/signed part either).
+    public var isDetached: Bool { mimeContent == nil && CMS_is_detached(pointer) == 1 }
+
+    /// The certificates the message carries.
+    public var certificates: [Certificate] {
+        guard let stack = CMS_get1_certs(pointer) else { return [] }
+        defer { mgov_sk_X509_pop_free(stack) }
+        return (0..<mgov_sk_X509_num(stack)).compactMap { mgov_sk_X509_value(stack, $0).map { Certificate(sharing: $0) } }
+    }
+
+    /// Checks every signer's signature and message digest over the content: `content` for a detached
+    /// signature (a descriptor the caller owns), else the content inside. The content is streamed;
+    /// with `contentOutput`, it is also copied there. Chains are not checked here.
+    ///
+    /// - Parameter signerCertificate: the only certificate the signer may use (pinning); default: the
+    ///   certificates in the message.
+    public func check(content: Int32?, contentOutput: Int32? = nil, signerCertificate: Certificate? = nil) throws -> CMSCheck {
+        if content != nil, !isDetached { throw CryptoError.operationFailed("the signature carries its content: drop --content") }
+        if content == nil, isDetached { throw CryptoError.operationFailed("the signature is detached: give the signed file with --content FILE") }
+        OpenSSLErrors.clear()
+        var flags = UInt32(CMS_NO_SIGNER_CERT_VERIFY)
+        if format != .smime { flags |= UInt32(CMS_BINARY) }
+        guard let pinned = mgov_sk_X509_new_null() else { throw CryptoError.operationFailed("out of memory") }
+        defer { mgov_sk_X509_free(pinned) }
+        if let signerCertificate {
+            _ = mgov_sk_X509_push(pinned, signerCertificate.pointer)
+            flags |= UInt32(CMS_NOINTERN)
+        }
+        _ = CMS_set1_signers_certs(pointer, pinned, flags)
+        OpenSSLErrors.clear()
+
+        var detached: OpaquePointer?
+        if let content { detached = BIO_new_fd(content, BIO_NOCLOSE) } else if let mimeContent { detached = mimeContent }
+        defer { if content != nil, let detached { BIO_free(detached) } }
+        var out: OpaquePointer?
+        if let contentOutput { out = BIO_new_fd(contentOutput, BIO_NOCLOSE) }
+        defer { if let out { BIO_free(out) } }
+
+        let valid = CMS_verify(pointer, pinned, nil, detached, out, flags) == 1
+        let problem = valid ? nil : Self.explain(OpenSSLErrors.drain())
+        return CMSCheck(valid: valid, problem: problem, signers: signerInfos())
+    }
+
+    private func signerInfos() -> [CMSSignerInfo] {
+        guard let infos = CMS_get0_SignerInfos(pointer) else { return [] }
+        return (0..<mgov_sk_CMS_SignerInfo_num(infos)).compactMap { index in
+            guard let info = mgov_sk_CMS_SignerInfo_value(infos, index) else { return nil }
+            var signer: OpaquePointer?
+            var digest: UnsafeMutablePointer<X509_ALGOR>?
+            var signature: UnsafeMutablePointer<X509_ALGOR>?
+            CMS_SignerInfo_get0_algs(info, nil, &signer, &digest, &signature)
+            var parts = tm()
+            let timeFound = mgov_CMS_signing_time(info, &parts)
+            let time = timeFound == 1 ? Date(timeIntervalSince1970: TimeInterval(timegm(&parts))) : nil
+            func ess(_ v2: Int32) -> Bool? {
+                switch mgov_CMS_check_signing_certificate(info, signer, v2) {
+                case -1: return nil
+                case 1: return true
+                default: return false
+                }
+            }
+            let result = CMSSignerInfo(certificate: signer.map { Certificate(sharing: $0) },
+                                       digestAlgorithm: Self.algorithmName(digest, short: true).lowercased(),
+                                       signatureAlgorithm: Self.algorithmName(signature, short: false),
+                                       signingTime: time, signingCertificateV2: ess(1), signingCertificateV1: ess(0))
+            OpenSSLErrors.clear()
+            return result
+        }
+    }
+
+    private static func algorithmName(_ algorithm: UnsafeMutablePointer<X509_ALGOR>?, short: Bool) -> String {
+        guard let algorithm else { return "unknown" }
+        var object: OpaquePointer?
+        X509_ALGOR_get0(&object, nil, nil, algorithm)
+        let nid = OBJ_obj2nid(object)
+        if nid != NID_undef, let name = short ? OBJ_nid2sn(nid) : OBJ_nid2ln(nid) { return String(cString: name) }
+        var buffer = [CChar](repeating: 0, count: 128)
+        OBJ_obj2txt(&buffer, Int32(buffer.count), object, 1)
+        return String(cString: buffer)
+    }
+
+    /// OpenSSL's reasons, in words a user can act on.
+    private static func explain(_ reasons: String) -> String {
+        if reasons.contains("content verify error") || reasons.contains("digest failure") {
+            return "the content does not match the signature's message digest: the signed content was changed"
+        }
+        if reasons.contains("signer certificate not found") {
+            return "the signer's certificate is not in the message (give it with --cert FILE)"
+        }
+        if reasons.contains("verification failure") || reasons.contains("signature failure") {
+            return "the signature does not verify with the signer's key: the signed attributes or the certificate were changed"
+        }
+        return "the CMS signature does not verify: \(reasons)"
+    }
+}

@@ -1,0 +1,190 @@
+import ArgumentParser
+import Foundation
+import MGovCore
+import MGovCrypto
+import MGovSign
+import MGovXML
+
+extension SignCommand {
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify XML and CMS signatures: one result per file (JSON lines with --json).",
+            discussion: """
+                The kind of each file is found from its content: CMS (DER or BER, PEM, S/MIME) or XML.
+
+                CMS: every signer's signature and message digest are checked over the content, which is \
+                inside the signature (attached; --content-output FILE writes it out) or given with --content \
+                FILE (detached; by default the signature's name without .p7s or .sig, when that file exists). \
+                Content is streamed. The signer's certificate comes from the message (or --cert) and must chain \
+                to the anchors as below, through the certificates the message carries. ESS signing-certificate \
+                attributes (CAdES-BES) are checked against the signer's certificate; the signing time is \
+                reported (it is the signer's claim, not a trusted time). SHA-1 fails unless --allow-sha1; MD5 fails.
+
+                XML: every ds:Signature is checked: SignedInfo, every Reference (same-document URIs only: "", #id, \
+                #xpointer(/), #xpointer(id('id'))), transforms (enveloped, the C14N family with PrefixList, base64; \
+                XSLT and XPath are refused). The signer's certificate from KeyInfo (or --cert) must chain to \
+                --trusted anchors or the profile's, at the current time or --at. Duplicate ID values anywhere are \
+                an error. SHA-1 fails unless --allow-sha1; HMAC needs --hmac-key; HMACOutputLength is refused.
+
+                Exit codes: 0 every file valid and trusted; 1 a signature is invalid, untrusted or refused; \
+                2 a file is unreadable, not well-formed, not a signature, or its content is missing.
+                """
+        )
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: ArgumentHelp("Signed XML files or CMS signatures ('-' for stdin).", valueName: "file"))
+        var files: [String]
+        @Option(help: ArgumentHelp("A trust anchor certificate (repeatable; default: the profile's).", valueName: "file"))
+        var trusted: [String] = []
+        @Option(help: ArgumentHelp("Pin the signer's certificate: its key is used, KeyInfo is ignored.", valueName: "file"))
+        var cert: String?
+        @Flag(help: "Accept a valid signature from any signer (no trust check).")
+        var anySigner = false
+        @Option(help: ArgumentHelp("Check the chain at this time instead of now.", valueName: "time"))
+        var at: String?
+        @Flag(help: "Accept SHA-1 digests and signatures, with a warning.")
+        var allowSha1 = false
+        @Option(help: ArgumentHelp("The shared key for HMAC signatures.", valueName: "file"))
+        var hmacKey: String?
+        @Option(help: ArgumentHelp("An ID attribute name (repeatable; default Id, ID, id).", valueName: "name"))
+        var idAttr: [String] = []
+        @Option(name: [.customLong("content-output"), .customLong("signed-output")],
+                help: ArgumentHelp("When valid and trusted, write the signed content here: a CMS signature's content, or what the XML signatures cover (one input only).", valueName: "file"))
+        var contentOutput: String?
+        @Option(help: ArgumentHelp("The signed file of a detached CMS signature ('-' for stdin; one input only).", valueName: "file"))
+        var content: String?
+        @Option(help: ArgumentHelp("Check only the signatures this XPath selects (prefix ds is bound).", valueName: "xpath"))
+        var signatureXpath: String?
+
+        func validate() throws {
+            if contentOutput != nil, files.count != 1 { throw ValidationError("--content-output takes one input file") }
+            if content != nil, files.count != 1 { throw ValidationError("--content takes one signature file") }
+            if content == "-", files.contains("-") { throw ValidationError("stdin cannot be both the signature and the content") }
+        }
+
+        func run() async throws {
+            let context = global.makeContext()
+            var options = VerificationOptions()
+            options.anySigner = anySigner
+            options.allowSHA1 = allowSha1
+            options.signatureXPath = signatureXpath
+            options.at = try at.map(Timestamp.require)
+            if !idAttr.isEmpty { options.idAttributes = idAttr }
+            options.pinnedCertificate = try cert.map { try Certificate.loadAll(path: $0)[0] }
+            options.hmacKey = try hmacKey.map { try FileSystem.read($0) }
+            var anchorPaths = trusted
+            if anchorPaths.isEmpty, FileManager.default.fileExists(atPath: context.home.databasePath), let profile = try context.profileIfAny() {
+                anchorPaths = profile.trustPaths
+            }
+            options.trustAnchors = try anchorPaths.flatMap { try Certificate.loadAll(path: $0) }
+            let verifier = XMLVerifier(options: options)
+            let cmsVerifier = CMSVerifier(options: options)
+            let contentPath = content
+            let jobs = files
+            let results = ConcurrentSlots<VerifiedFile>(count: jobs.count)
+            let contentOutputPath = contentOutput
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+                let file = jobs[index]
+                do {
+                    let data = try FileSystem.read(file)
+                    if let format = CMSSignedData.detectFormat(data.prefix(512)) {
+                        let message = try CMSSignedData.parse(data, name: file, format: format)
+                        let report = try Self.verifyCMS(message, file: file, verifier: cmsVerifier, content: contentPath, contentOutput: contentOutputPath)
+                        results[index] = VerifiedFile(report: report, malformed: false)
+                        return
+                    }
+                    if contentPath != nil { throw CryptoError.operationFailed("--content goes with detached CMS signatures, and \(file) is XML") }
+                    let document = try XMLDocument(data: data, name: file)
+                    let reports = try verifier.verify(document)
+                    var report = FileReport(file: file, signatures: reports)
+                    if let contentOutputPath, report.ok {
+                        do {
+                            try FileSystem.writeAtomically(try verifier.signedContent(document, reports: reports), to: contentOutputPath)
+                        } catch {
+                            report.error = describeError(error)
+                        }
+                    }
+                    results[index] = VerifiedFile(report: report, malformed: false)
+                } catch let error as XMLError {
+                    let malformed: Bool
+                    if case .duplicateID = error { malformed = false } else { malformed = true }
+                    results[index] = VerifiedFile(report: FileReport(file: file, signatures: [], error: error.description), malformed: malformed)
+                } catch let error as SignError {
+                    results[index] = VerifiedFile(report: FileReport(file: file, signatures: [], error: error.description), malformed: false)
+                } catch {
+                    results[index] = VerifiedFile(report: FileReport(file: file, signatures: [], error: describeError(error)), malformed: true)
+                }
+            }
+            let console = context.console
+            var anyRefused = false, anyMalformed = false
+            for index in jobs.indices {
+                let outcome = results[index] ?? VerifiedFile(report: FileReport(file: jobs[index], signatures: [], error: "not processed"), malformed: true)
+                let (report, malformed) = (outcome.report, outcome.malformed)
+                if malformed { anyMalformed = true } else if !report.ok { anyRefused = true }
+                if console.isJSON { try console.jsonLine(report) } else { console.out(Self.describe(report)) }
+            }
+            if anyMalformed { throw ExitCode(2) }
+            if anyRefused { throw ExitCode(1) }
+        }
+
+        /// Verifies one CMS signature; the content comes from `content`, or beside a detached signature.
+        static func verifyCMS(_ message: CMSSignedData, file: String, verifier: CMSVerifier, content: String?, contentOutput: String?) throws -> FileReport {
+            var contentDescriptor: Int32?
+            if message.isDetached {
+                if contentOutput != nil { throw CryptoError.operationFailed("--content-output is for signatures that carry their content; \(file) is detached") }
+                guard let path = content ?? defaultContent(for: file) else {
+                    throw CryptoError.operationFailed("\(file) is a detached signature: give the signed file with --content FILE")
+                }
+                contentDescriptor = try FileSystem.openForReading(path)
+            }
+            defer { if let contentDescriptor { close(contentDescriptor) } }
+            guard let contentOutput else {
+                return FileReport(file: file, signatures: try verifier.verify(message, name: file, content: contentDescriptor))
+            }
+            let out = try AtomicFile(path: contentOutput)
+            let report = FileReport(file: file, signatures: try out.withDescriptor {
+                try verifier.verify(message, name: file, content: contentDescriptor, contentOutput: $0)
+            })
+            if report.ok { try out.commit() }
+            return report
+        }
+
+        /// `doc.pdf` for `doc.pdf.p7s` or `doc.pdf.sig`, when it exists.
+        static func defaultContent(for signature: String) -> String? {
+            for suffix in [".p7s", ".sig"] where signature.hasSuffix(suffix) && signature.count > suffix.count {
+                let candidate = String(signature.dropLast(suffix.count))
+                if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            }
+            return nil
+        }
+
+        static func describe(_ report: FileReport) -> String {
+            if let error = report.error, report.signatures.isEmpty { return "\(report.file): ERROR: \(error)" }
+            var lines: [String] = []
+            for (i, s) in report.signatures.enumerated() {
+                let label = report.signatures.count > 1 ? "\(report.file) [signature \(i + 1)]" : report.file
+                let status = s.valid ? (s.trusted ? "valid, trusted" : "valid signature, NOT TRUSTED") : "INVALID"
+                var line = "\(label): \(status)"
+                if let signer = s.signer { line += "; signed by \(signer.subject) (issuer \(signer.issuer), serial \(signer.serial))" }
+                if let algorithm = s.signatureAlgorithm { line += "; \(algorithm)" }
+                if let digest = s.digestAlgorithm { line += ", \(digest)" }
+                if let time = s.signingTime { line += "; signing time \(Timestamp.formatSeconds(time)) (claimed)" }
+                if s.format == "cms" { line += s.detached == true ? "; CMS, detached" : "; CMS, content inside" }
+                let covers = s.references.map { "'\($0.uri)' → \($0.signedPath ?? "?")\($0.valid ? "" : " (digest mismatch)")" }
+                if !covers.isEmpty { line += "; covers " + covers.joined(separator: ", ") }
+                lines.append(line)
+                if !s.chain.isEmpty { lines.append("  chain: " + s.chain.joined(separator: " → ")) }
+                for attribute in s.attributes { lines.append("  attribute: \(attribute)") }
+                for problem in s.problems { lines.append("  problem: \(problem)") }
+                for warning in s.warnings { lines.append("  warning: \(warning)") }
+            }
+            if let error = report.error { lines.append("  problem: \(error)") }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+/// One verified file, and whether it could not be read as a signature at all.
+private struct VerifiedFile: Sendable {
+    let report: FileReport
+    let malformed: Bool
+}

@@ -1,0 +1,195 @@
+import Foundation
+import MGovTestSupport
+import Testing
+
+/// `openssl cms` signs, mgov verifies.
+@Suite struct CMSFromOpenSSLTests {
+    @Test(arguments: ["rsa", "ec"], ["sha256", "sha384"])
+    func opensslSignaturesVerify(keyType: String, digest: String) throws {
+        let s = try SignEnvironment()
+        let signer = keyType == "rsa" ? s.rsa : s.ec
+        let content = try s.dir.write("report.bin", data: Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 31) }))
+        for (packaging, cades) in [("-nodetach", false), ("-nodetach", true), ("", false), ("", true)] {
+            let signature = s.dir.file("sig-\(packaging)-\(cades).p7")
+            var arguments = ["cms", "-sign", "-binary", "-in", content, "-signer", signer.cert, "-inkey", signer.key, "-md", digest,
+                             "-outform", "DER", "-out", signature]
+            if !packaging.isEmpty { arguments.append(packaging) }
+            if cades { arguments.append("-cades") }
+            try TestProcess.openssl(arguments)
+            var verify = ["sign", "verify", signature, "--trusted", s.ca.cert, "--json"]
+            if packaging.isEmpty { verify += ["--content", content] }
+            let result = try s.mgov.run(verify)
+            #expect(result.status == 0, "\(arguments): \(result.stdout) \(result.stderr)")
+            let report = try #require(try result.json() as? [String: Any])
+            let signature0 = try #require((report["signatures"] as? [[String: Any]])?.first)
+            #expect(signature0["digest_algorithm"] as? String == digest)
+            #expect(signature0["format"] as? String == "cms")
+            #expect(signature0["signing_time"] != nil)
+            let attributes = signature0["attributes"] as? [String] ?? []
+            #expect(attributes.contains { $0.hasPrefix("signing-certificate-v2") } == cades, "\(attributes)")
+        }
+    }
+
+    @Test func pemAndSMIMEFromOpenSSLVerifyAndGiveTheirContent() throws {
+        let s = try SignEnvironment()
+        let text = try s.dir.write("letter.txt", "Stimate cetățean,\nactul dumneavoastră este gata.\n")
+        let pem = s.dir.file("letter.pem")
+        try TestProcess.openssl(["cms", "-sign", "-binary", "-nodetach", "-in", text, "-signer", s.ec.cert, "-inkey", s.ec.key,
+                                 "-outform", "PEM", "-out", pem])
+        let out = s.dir.file("out.txt")
+        #expect(try s.mgov("sign", "verify", pem, "--trusted", s.ca.cert, "--content-output", out).status == 0)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == String(contentsOfFile: text, encoding: .utf8))
+        let smime = s.dir.file("letter.eml")
+        try TestProcess.openssl(["cms", "-sign", "-in", text, "-signer", s.rsa.cert, "-inkey", s.rsa.key, "-out", smime])
+        let result = try s.mgov("sign", "verify", smime, "--trusted", s.ca.cert)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("valid, trusted"))
+    }
+
+    @Test func sha1IsRefusedUnlessAllowed() throws {
+        let s = try SignEnvironment()
+        let content = try s.dir.write("a.txt", "a")
+        let signature = s.dir.file("a.txt.p7s")
+        try TestProcess.openssl(["cms", "-sign", "-binary", "-md", "sha1", "-in", content, "-signer", s.ec.cert, "-inkey", s.ec.key,
+                                 "-outform", "DER", "-out", signature])
+        let refused = try s.mgov("sign", "verify", signature, "--trusted", s.ca.cert)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("SHA-1"))
+        #expect(try s.mgov("sign", "verify", signature, "--trusted", s.ca.cert, "--allow-sha1").status == 0)
+    }
+}
+
+/// mgov signs, `openssl cms -verify` checks.
+@Suite struct CMSToOpenSSLTests {
+    @Test(arguments: ["rsa", "ec"], ["der", "pem", "smime"])
+    func mgovSignaturesVerifyWithOpenSSL(keyType: String, format: String) throws {
+        let s = try SignEnvironment()
+        let signer = keyType == "rsa" ? s.rsa : s.ec
+        let content = format == "smime" ? try s.dir.write("notice.txt", "Line one\nLine two\n")
+                                        : try s.dir.write("scan.bin", data: Data((0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }))
+        let inform = ["der": "DER", "pem": "PEM", "smime": "SMIME"][format]!
+        for packaging in ["--detached", "--attached"] {
+            for cades in [false, true] {
+                let signature = s.dir.file("out-\(packaging)-\(cades)")
+                var arguments = ["sign", "cms", content, "--key", signer.key, "--cert", signer.cert, "--format", format, packaging,
+                                 "--digest", "sha384", "-o", signature]
+                if cades { arguments.append("--cades") }
+                let signed = try s.mgov.run(arguments)
+                #expect(signed.status == 0, "\(signed.stderr)")
+                let recovered = s.dir.file("recovered")
+                var verify = ["cms", "-verify", "-in", signature, "-inform", inform, "-CAfile", s.ca.cert, "-out", recovered]
+                if format != "smime" { verify.append("-binary") }
+                if packaging == "--detached", format != "smime" { verify += ["-content", content] }
+                if cades { verify.append("-cades") }
+                let checked = try TestProcess.run("/usr/bin/openssl", verify)
+                #expect(checked.status == 0, "\(arguments): \(checked.stderr)")
+                if format != "smime" {
+                    #expect(FileManager.default.contentsEqual(atPath: recovered, andPath: content), "\(arguments)")
+                }
+            }
+        }
+    }
+
+    @Test func pkiIssuedCertificatesAndPKCS12BundlesSign() throws {
+        let env = try CLIEnvironment()
+        let ca = env.dir.file("ca")
+        #expect(try env.mgov("pki", "init-ca", ca, "--name", "Test Root", "--rsa", "3072").status == 0)
+        let passwordFile = try env.dir.write("pw", "secret\n")
+        #expect(try env.mgov("pki", "issue", ca, "agency", "--identity", "MD/GOV/1003600123456/DOCS", "--pkcs12", "--password-file", passwordFile).status == 0)
+        #expect(try env.mgov("pki", "issue", ca, "clerk", "--identity", "MD/GOV/1003600123456/CLERK", "--usage", "sign").status == 0)
+        let content = try env.dir.write("act.pdf", data: Data(repeating: 0x25, count: 10_000))
+        // The PKCS#12 from `pki issue`, and one re-exported by openssl with legacy (3DES/RC2) encryption.
+        let legacy = env.dir.file("legacy.p12")
+        try TestProcess.openssl(["pkcs12", "-export", "-legacy", "-inkey", ca + "/clerk.key", "-in", ca + "/clerk.crt",
+                                 "-certfile", ca + "/ca.crt", "-passout", "pass:secret", "-out", legacy])
+        for bundle in [ca + "/agency.p12", legacy] {
+            let signature = env.dir.file("act.pdf.p7s")
+            let signed = try env.mgov("sign", "cms", content, "--pkcs12", bundle, "--password-file", passwordFile, "--cades")
+            #expect(signed.status == 0, "\(signed.stderr)")
+            let checked = try TestProcess.run("/usr/bin/openssl", ["cms", "-verify", "-binary", "-inform", "DER", "-in", signature,
+                                                                   "-content", content, "-CAfile", ca + "/ca.crt", "-cades", "-out", "/dev/null"])
+            #expect(checked.status == 0, "\(bundle): \(checked.stderr)")
+            // The content beside the signature is found without --content.
+            #expect(try env.mgov("sign", "verify", signature, "--trusted", ca + "/ca.crt").status == 0)
+        }
+    }
+}
+
+@Suite struct CMSCommandTests {
+    @Test func aTamperedByteOrASwappedCertificateFails() throws {
+        let s = try SignEnvironment()
+        let content = try s.dir.write("order.txt", "transfer 100 lei")
+        #expect(try s.mgov("sign", "cms", content, "--key", s.ec.key, "--cert", s.ec.cert, "--cades", "--no-certs").status == 0)
+        let signature = content + ".p7s"
+        #expect(try s.mgov("sign", "verify", signature, "--trusted", s.ca.cert, "--cert", s.ec.cert).status == 0)
+        // Without certificates in the message and no --cert, the signer cannot be found.
+        let unknown = try s.mgov("sign", "verify", signature, "--trusted", s.ca.cert)
+        #expect(unknown.status == 1)
+        #expect(unknown.stdout.contains("--cert"))
+
+        // A certificate with the signer's key, issuer and serial, but another subject: the signature
+        // still verifies with the key, and only CAdES's signing-certificate-v2 catches the swap.
+        let serial = try TestProcess.openssl(["x509", "-in", s.ec.cert, "-noout", "-serial"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "serial=", with: "")
+        let csr = s.dir.file("swap.csr"), swapped = s.dir.file("swap.crt")
+        try TestProcess.openssl(["req", "-new", "-key", s.ec.key, "-subj", "/CN=somebody else", "-out", csr])
+        try TestProcess.openssl(["x509", "-req", "-in", csr, "-CA", s.ca.cert, "-CAkey", s.ca.key, "-set_serial", "0x" + serial,
+                                 "-days", "30", "-out", swapped])
+        let caught = try s.mgov("sign", "verify", signature, "--trusted", s.ca.cert, "--cert", swapped)
+        #expect(caught.status == 1, "\(caught.stdout)")
+        #expect(caught.stdout.contains("does not name the signer's certificate"))
+
+        try Data("transfer 900 lei".utf8).write(to: URL(fileURLWithPath: content))
+        let tampered = try s.mgov("sign", "verify", signature, "--trusted", s.ca.cert, "--cert", s.ec.cert)
+        #expect(tampered.status == 1)
+        #expect(tampered.stdout.contains("content was changed"))
+        #expect(try TestProcess.run("/usr/bin/openssl", ["cms", "-verify", "-binary", "-inform", "DER", "-in", signature, "-content", content,
+                                                         "-certfile", s.ec.cert, "-CAfile", s.ca.cert, "-out", "/dev/null"]).status != 0)
+    }
+
+    @Test func batchSigningReportsEachFailureAndVerifiesBesideTheContent() throws {
+        let s = try SignEnvironment()
+        var files: [String] = []
+        for i in 0..<5 { files.append(try s.dir.write("doc\(i).txt", "document \(i)\n")) }
+        let missing = s.dir.file("missing.txt")
+        let result = try s.mgov.run(["sign", "cms"] + files + [missing, "--key", s.rsa.key, "--cert", s.rsa.cert])
+        #expect(result.status == 1)
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("missing.txt"), "\(result.stderr)")
+        let verified = try s.mgov.run(["sign", "verify"] + files.map { $0 + ".p7s" } + ["--trusted", s.ca.cert, "--json"])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.split(separator: "\n").count == 5)
+
+        let outDir = s.dir.file("signatures")
+        #expect(try s.mgov.run(["sign", "cms"] + files + ["--key", s.rsa.key, "--cert", s.rsa.cert, "--out-dir", outDir, "--attached"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: outDir + "/doc3.txt.p7m"))
+        let out = s.dir.file("doc3.out")
+        #expect(try s.mgov("sign", "verify", outDir + "/doc3.txt.p7m", "--trusted", s.ca.cert, "--content-output", out).status == 0)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "document 3\n")
+    }
+
+    @Test func stdinToStdoutAndTheErrorContract() throws {
+        let s = try SignEnvironment()
+        let content = Data("from a pipe".utf8)
+        let signed = try s.mgov.run(["sign", "cms", "-", "--key", s.ec.key, "--cert", s.ec.cert], input: content)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let signature = try s.dir.write("pipe.p7s", data: signed.stdoutData)
+        let contentFile = try s.dir.write("pipe.txt", data: content)
+        #expect(try s.mgov("sign", "verify", signature, "--trusted", s.ca.cert, "--content", contentFile).status == 0)
+        #expect(try s.mgov.run(["sign", "verify", signature, "--trusted", s.ca.cert, "--content", "-"], input: content).status == 0)
+
+        let noContent = try s.mgov("sign", "verify", s.dir.write("lonely.p7s", data: signed.stdoutData), "--trusted", s.ca.cert)
+        #expect(noContent.status == 2)
+        #expect(noContent.stdout.contains("--content FILE"))
+        let junk = try s.dir.write("junk.p7s", data: Data([0x30, 0x82, 0x01]))
+        #expect(try s.mgov("sign", "verify", junk, "--trusted", s.ca.cert).status == 2)
+        let untrusted = try s.mgov("sign", "verify", signature, "--content", contentFile)
+        #expect(untrusted.status == 1)
+        for (arguments, fragment) in [(["--cert", s.ec.cert], "--cert goes with --key"), (["--key", s.ec.key, "--cert", s.ec.cert, "--digest", "sha1"], "sha256"),
+                                      (["--key", s.ec.key, "--cert", s.ec.cert, "--format", "zip"], "smime")] {
+            let usage = try s.mgov.run(["sign", "cms", contentFile] + arguments)
+            #expect(usage.status == 64 && usage.stderr.contains(fragment), "\(usage.stderr)")
+        }
+        try s.mgov("sign", "cms", contentFile, "--key", s.ec.key).expectOneLineError(2, containing: "--cert FILE")
+        try s.mgov("sign", "cms", contentFile, "--key", s.ec.key, "--cert", s.rsa.cert).expectOneLineError(2, containing: "does not belong")
+    }
+}

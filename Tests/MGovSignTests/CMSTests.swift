@@ -1,0 +1,123 @@
+import Foundation
+import MGovCore
+import MGovCrypto
+import MGovTestSupport
+import Testing
+@testable import MGovSign
+
+extension SigningFixture {
+    /// Signs `content` as CMS into a file and returns the signature's path and the content's path.
+    func signCMS(_ content: Data, _ configure: (inout CMSSigningOptions) -> Void = { _ in }) throws -> (signature: String, content: String) {
+        var options = CMSSigningOptions()
+        configure(&options)
+        let contentPath = try dir.write("content-\(UUID().uuidString)", data: content)
+        let signaturePath = contentPath + ".sig"
+        let signer = try CMSSigner(key: key, certificates: [certificate], options: options)
+        let input = try FileSystem.openForReading(contentPath)
+        defer { close(input) }
+        let output = try AtomicFile(path: signaturePath)
+        try output.withDescriptor { try signer.sign(input: input, output: $0) }
+        try output.commit()
+        return (signaturePath, contentPath)
+    }
+
+    func verifyCMS(_ signature: String, content: String?, _ configure: (inout VerificationOptions) -> Void = { _ in }) throws -> SignatureReport {
+        var options = VerificationOptions()
+        options.trustAnchors = anchors
+        configure(&options)
+        let message = try CMSSignedData.parse(try FileSystem.read(signature), name: signature)
+        let descriptor = try content.map(FileSystem.openForReading)
+        defer { if let descriptor { close(descriptor) } }
+        return try CMSVerifier(options: options).verify(message, name: signature, content: descriptor)[0]
+    }
+}
+
+@Suite struct CMSTests {
+    @Test(arguments: ["ec", "rsa:2048"], [CMSFormat.der, .pem, .smime])
+    func detachedAndAttachedSignaturesVerify(keyType: String, format: CMSFormat) throws {
+        let fixture = try SigningFixture(keyType: keyType)
+        // S/MIME signs text; DER and PEM sign any bytes.
+        let content = format == .smime ? Data("Dear citizen,\nyour certificate is ready.\n".utf8)
+                                        : Data((0..<3000).map { UInt8(truncatingIfNeeded: $0 * 7) })
+        let detached = try fixture.signCMS(content) { $0.format = format }
+        let smimeCarriesContent = format == .smime
+        let report = try fixture.verifyCMS(detached.signature, content: smimeCarriesContent ? nil : detached.content)
+        #expect(report.valid && report.trusted, "\(report.problems)")
+        #expect(report.signer?.subject == "CN=signer")
+        #expect(report.digestAlgorithm == "sha256")
+        #expect(report.chain.count == 2)
+        let attached = try fixture.signCMS(content) { $0.format = format; $0.detached = false }
+        let inside = try fixture.verifyCMS(attached.signature, content: nil)
+        #expect(inside.valid && inside.trusted && inside.detached == false, "\(inside.problems)")
+    }
+
+    @Test func sMIMERefusesBinaryContentInsteadOfCuttingIt() throws {
+        let fixture = try SigningFixture()
+        #expect(throws: CryptoError.self) { try fixture.signCMS(Data("abc\0def\n".utf8)) { $0.format = .smime } }
+    }
+
+    @Test func aChangedByteFailsAndTheReasonSaysSo() throws {
+        let fixture = try SigningFixture()
+        let signed = try fixture.signCMS(Data("pay 100 lei".utf8))
+        try Data("pay 900 lei".utf8).write(to: URL(fileURLWithPath: signed.content))
+        let report = try fixture.verifyCMS(signed.signature, content: signed.content)
+        #expect(!report.valid)
+        #expect(report.problems.contains { $0.contains("content was changed") })
+    }
+
+    @Test func cadesBindsTheSignerCertificate() throws {
+        let fixture = try SigningFixture()
+        let signed = try fixture.signCMS(Data("x".utf8)) { $0.cades = true; $0.digest = .sha384 }
+        let report = try fixture.verifyCMS(signed.signature, content: signed.content)
+        #expect(report.valid && report.trusted, "\(report.problems)")
+        #expect(report.digestAlgorithm == "sha384")
+        #expect(report.attributes.contains { $0.hasPrefix("signing-certificate-v2") && $0.contains("checked") })
+        #expect(report.signingTime != nil)
+        let plain = try fixture.signCMS(Data("x".utf8))
+        #expect(try fixture.verifyCMS(plain.signature, content: plain.content).attributes.isEmpty)
+    }
+
+    @Test func trustNeedsAnchorsOrAnExplicitChoice() throws {
+        let fixture = try SigningFixture()
+        let signed = try fixture.signCMS(Data("x".utf8))
+        let noAnchors = try fixture.verifyCMS(signed.signature, content: signed.content) { $0.trustAnchors = [] }
+        #expect(noAnchors.valid && !noAnchors.trusted)
+        let other = try SigningFixture()
+        let wrongAnchor = try fixture.verifyCMS(signed.signature, content: signed.content) { $0.trustAnchors = other.anchors }
+        #expect(wrongAnchor.valid && !wrongAnchor.trusted)
+        let anySigner = try fixture.verifyCMS(signed.signature, content: signed.content) { $0.trustAnchors = []; $0.anySigner = true }
+        #expect(anySigner.trusted && !anySigner.warnings.isEmpty)
+        // A pinned certificate of another signer does not match the signer identifier.
+        let pinnedOther = try fixture.verifyCMS(signed.signature, content: signed.content) { $0.pinnedCertificate = other.certificate }
+        #expect(!pinnedOther.valid && !pinnedOther.trusted)
+    }
+
+    @Test func weakKeysSHA1AndMissingCertificatesAreRefusedForSigning() throws {
+        let fixture = try SigningFixture()
+        var options = CMSSigningOptions()
+        options.digest = .sha1
+        #expect(throws: CryptoError.self) { try CMSSigner(key: fixture.key, certificates: [fixture.certificate], options: options) }
+        #expect(throws: CryptoError.self) { try CMSSigner(key: fixture.key, certificates: [], options: CMSSigningOptions()) }
+        let other = try SigningFixture()
+        #expect(throws: CryptoError.self) { try CMSSigner(key: fixture.key, certificates: [other.certificate], options: CMSSigningOptions()) }
+        let weak = try SigningFixture(keyType: "rsa:1024")
+        #expect(throws: CryptoError.self) { try CMSSigner(key: weak.key, certificates: [weak.certificate], options: CMSSigningOptions()) }
+    }
+
+    @Test func formatsAreDetectedAndJunkIsNotASignature() throws {
+        #expect(CMSSignedData.detectFormat(Data([0x30, 0x80, 0x06])) == .der)
+        #expect(CMSSignedData.detectFormat(Data("\n-----BEGIN CMS-----\nMIA=".utf8)) == .pem)
+        #expect(CMSSignedData.detectFormat(Data("MIME-Version: 1.0\nContent-Type: application/pkcs7-mime; smime-type=signed-data".utf8)) == .smime)
+        #expect(CMSSignedData.detectFormat(Data("<doc/>".utf8)) == nil)
+        #expect(throws: CryptoError.self) { try CMSSignedData.parse(Data([0x30, 0x03, 0x02, 0x01, 0x00]), name: "junk") }
+        #expect(throws: CryptoError.self) { try CMSSignedData.parse(Data("hello".utf8), name: "text") }
+    }
+
+    @Test func aDetachedSignatureNeedsItsContentAndAnAttachedOneRefusesOne() throws {
+        let fixture = try SigningFixture()
+        let detached = try fixture.signCMS(Data("x".utf8))
+        #expect(throws: CryptoError.self) { try fixture.verifyCMS(detached.signature, content: nil) }
+        let attached = try fixture.signCMS(Data("x".utf8)) { $0.detached = false }
+        #expect(throws: CryptoError.self) { try fixture.verifyCMS(attached.signature, content: attached.content) }
+    }
+}
