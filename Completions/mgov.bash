@@ -351,20 +351,20 @@ _mgov_sign() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    xml|verify)
+    xml|cms|verify)
         # Offer subcommand argument completions
         "_mgov_sign_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'xml verify' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'xml cms verify' -- "${cur}"))
         ;;
     esac
 }
 
 _mgov_sign_xml() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --enveloped --enveloping --detached --rsa-pss --no-keyinfo --allow-expired --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --allow-expired --enveloped --enveloping --detached --rsa-pss --no-keyinfo --version -h --help)
     repeating_options=(--reference --id-attr)
     non_repeating_options=(--home --profile --password-file -o --output --out-dir --key --cert --pkcs12 --c14n --digest)
     __mgov_offer_flags_options -1
@@ -410,11 +410,54 @@ _mgov_sign_xml() {
     esac
 }
 
+_mgov_sign_cms() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --allow-expired --detached --attached --cades --no-certs --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --password-file -o --output --out-dir --key --cert --pkcs12 --format --digest)
+    __mgov_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--out-dir')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--cert')
+        return
+        ;;
+    '--pkcs12')
+        return
+        ;;
+    '--format')
+        __mgov_add_completions -W 'der'$'\n''pem'$'\n''smime'
+        return
+        ;;
+    '--digest')
+        return
+        ;;
+    esac
+}
+
 _mgov_sign_verify() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --no-color --any-signer --allow-sha1 --version -h --help)
     repeating_options=(--trusted --id-attr)
-    non_repeating_options=(--home --profile --cert --at --hmac-key --signed-output --signature-xpath)
+    non_repeating_options=(--home --profile --cert --at --hmac-key --content-output --signed-output --content --signature-xpath)
     __mgov_offer_flags_options -1
 
     # Offer option value completions
@@ -440,7 +483,10 @@ _mgov_sign_verify() {
     '--id-attr')
         return
         ;;
-    '--signed-output')
+    '--content-output'|'--signed-output')
+        return
+        ;;
+    '--content')
         return
         ;;
     '--signature-xpath')

@@ -1,3 +1,4 @@
+import CMGovSystem
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -180,5 +181,92 @@ public final class AtomicFile {
         }
         let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
+}
+
+/// Many files written for one command (a batch of signatures), made durable together: each is
+/// written to a temporary file beside its destination; `commit()` flushes them with one
+/// filesystem sync per filesystem, renames them into place and syncs their folders. A crash
+/// before `commit()` leaves no half-written file under a destination name; files not committed
+/// are removed when the batch is dropped. One fsync per file would cost more than signing it.
+public final class AtomicBatch: @unchecked Sendable {
+    // @unchecked: `pending` is guarded by `lock`.
+    private var pending: [(temporary: String, path: String)] = []
+    private let lock = NSLock()
+
+    public init() {}
+
+    deinit {
+        for file in pending { unlink(file.temporary) }
+    }
+
+    /// Writes `path`'s content through `body` (given the temporary file's descriptor); the file
+    /// appears at `path` on `commit()`. Safe to call from several threads.
+    public func write(to path: String, mode: mode_t = 0o644, _ body: (Int32) throws -> Void) throws {
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
+        var template = Array("\(directory)/.\((path as NSString).lastPathComponent).tmp-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        guard fd >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        fchmod(fd, mode)
+        do {
+            try body(fd)
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        guard close(fd) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw CoreError.fileUnwritable(path, reason: reason)
+        }
+        lock.lock()
+        pending.append((temporary, path))
+        lock.unlock()
+    }
+
+    /// Syncs, renames and syncs the folders. Throws the first failure; files after it stay uncommitted.
+    public func commit() throws {
+        lock.lock()
+        let files = pending
+        pending = []
+        lock.unlock()
+        var remaining = files[...]
+        defer { for file in remaining { unlink(file.temporary) } }
+        let directories = Set(files.map { directoryOf($0.path) })
+        try syncFileSystems(holding: directories)
+        while let file = remaining.first {
+            guard rename(file.temporary, file.path) == 0 else {
+                throw CoreError.fileUnwritable(file.path, reason: String(cString: strerror(errno)))
+            }
+            remaining = remaining.dropFirst()
+        }
+        for directory in directories {
+            let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 { fsync(fd); close(fd) }
+        }
+    }
+
+    private func directoryOf(_ path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
+    }
+
+    private func syncFileSystems(holding directories: Set<String>) throws {
+        var synced = Set<UInt64>()
+        for directory in directories {
+            let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else { throw CoreError.fileUnwritable(directory, reason: String(cString: strerror(errno))) }
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { continue }
+            guard synced.insert(UInt64(info.st_dev)).inserted else { continue }
+            guard mgov_syncfs(fd) == 0 else { throw CoreError.fileUnwritable(directory, reason: String(cString: strerror(errno))) }
+        }
     }
 }

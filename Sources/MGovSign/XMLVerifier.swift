@@ -19,7 +19,7 @@ public struct XMLVerifier: Sendable {
         return signatures.map { verify($0, in: document, ids: ids) }
     }
 
-    /// The content the signatures cover, for --signed-output: for URI="" the
+    /// The content the signatures cover, for --content-output: for URI="" the
     /// document without its signatures; else the signed elements.
     public func signedContent(_ document: XMLDocument, reports: [SignatureReport]) throws -> Data {
         let ids = try document.elementsByID(attributeNames: options.idAttributes)

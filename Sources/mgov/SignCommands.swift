@@ -93,14 +93,12 @@ struct SignCommand: AsyncParsableCommand {
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir) }
 
             let output = output, outDir = outDir
-            try signInParallel(files, context: context, objectType: "xml") { file in
+            try signInParallel(files, context: context, objectType: "xml") { file, batch in
                 let document = try XMLDocument(data: try FileSystem.read(file), name: file)
                 let signed = try signer.sign(document)
                 let destination = outDir.map { $0 + "/" + (file == "-" ? "stdin.xml" : (file as NSString).lastPathComponent) } ?? output
                 if let destination, destination != "-" {
-                    let file = try AtomicFile(path: destination)
-                    try file.withDescriptor { try signed.write(toDescriptor: $0) }
-                    try file.commit()
+                    try batch.write(to: destination) { try signed.write(toDescriptor: $0) }
                 } else {
                     console.outData(signed.serialized())
                 }
@@ -186,7 +184,7 @@ struct SignCommand: AsyncParsableCommand {
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir) }
 
             let output = output, outDir = outDir
-            try signInParallel(files, context: context, objectType: "cms") { file in
+            try signInParallel(files, context: context, objectType: "cms") { file, batch in
                 let input = try FileSystem.openForReading(file)
                 defer { close(input) }
                 let name = file == "-" ? "stdin" : (file as NSString).lastPathComponent
@@ -194,9 +192,7 @@ struct SignCommand: AsyncParsableCommand {
                 if destination == "-" {
                     try signer.sign(input: input, output: STDOUT_FILENO)
                 } else {
-                    let signature = try AtomicFile(path: destination)
-                    try signature.withDescriptor { try signer.sign(input: input, output: $0) }
-                    try signature.commit()
+                    try batch.write(to: destination) { try signer.sign(input: input, output: $0) }
                 }
             }
             if let outDir { console.info("signed \(files.count) files into \(outDir)") }
@@ -240,15 +236,17 @@ private func signingDigest(_ name: String) throws -> DigestAlgorithm {
 }
 
 /// Signs `files` in parallel with `sign`, a progress bar on a terminal, one error line per failed
-/// file, and an audit event per signed file. Throws exit code 1 when a file failed.
+/// file, and an audit event per signed file. `sign` writes its files through the batch, which makes
+/// them durable together at the end. Throws exit code 1 when a file failed.
 private func signInParallel(_ files: [String], context: Context, objectType: String,
-                            _ sign: @escaping @Sendable (String) throws -> Void) throws {
+                            _ sign: @escaping @Sendable (String, AtomicBatch) throws -> Void) throws {
     let console = context.console
+    let batch = AtomicBatch()
     let problems = ConcurrentSlots<String?>(count: files.count)
     let progress = Progress(total: files.count, console: console)
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
         do {
-            try sign(files[index])
+            try sign(files[index], batch)
             problems[index] = .some(nil)
         } catch {
             problems[index] = describeError(error)
@@ -256,6 +254,7 @@ private func signInParallel(_ files: [String], context: Context, objectType: Str
         progress.step()
     }
     progress.finish()
+    try batch.commit()
     var failed = 0
     for (index, file) in files.enumerated() {
         if let problem = problems[index] ?? "not processed" {

@@ -1,0 +1,36 @@
+import Foundation
+import MGovCore
+import MGovTestSupport
+import Testing
+
+@Suite struct AtomicBatchTests {
+    private func names(_ dir: TemporaryDirectory) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+    }
+
+    @Test func filesAppearOnlyOnCommitAndNothingIsLeftBehind() throws {
+        let dir = try TemporaryDirectory()
+        let batch = AtomicBatch()
+        DispatchQueue.concurrentPerform(iterations: 20) { i in
+            try? batch.write(to: dir.file("f\(i).sig")) { fd in
+                _ = "signature \(i)".withCString { write(fd, $0, strlen($0)) }
+            }
+        }
+        #expect(try names(dir).allSatisfy { $0.hasPrefix(".") }, "nothing under a final name before commit")
+        try batch.commit()
+        #expect(try names(dir) == (0..<20).map { "f\($0).sig" }.sorted())
+        #expect(try String(contentsOfFile: dir.file("f7.sig"), encoding: .utf8) == "signature 7")
+    }
+
+    @Test func aFailedWriteAndADroppedBatchLeaveNoFiles() throws {
+        let dir = try TemporaryDirectory()
+        struct Boom: Error {}
+        do {
+            let batch = AtomicBatch()
+            #expect(throws: Boom.self) { try batch.write(to: dir.file("bad")) { _ in throw Boom() } }
+            try batch.write(to: dir.file("never")) { fd in _ = write(fd, "x", 1) }
+        }
+        #expect(try names(dir).isEmpty)
+        #expect(throws: CoreError.self) { try AtomicBatch().write(to: dir.file("no/such/folder/f")) { _ in } }
+    }
+}
