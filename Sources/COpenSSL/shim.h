@@ -52,18 +52,20 @@ static inline int mgov_CMS_signing_time(CMS_SignerInfo *si, struct tm *out) {
     return ASN1_TIME_to_tm(t->value.utctime, out) == 1 ? 1 : -1;
 }
 
-/* The ESS signing-certificate attributes (v1 when v2 is 0, RFC 2634 / RFC 5035) checked
-   against the signer's certificate: 1 present and matching, 0 present and not matching
-   (or malformed), -1 absent. */
-static inline int mgov_CMS_check_signing_certificate(CMS_SignerInfo *si, X509 *signer, int v2) {
+/* The ESS signing-certificate attribute (v2 when `v2`, else v1; RFC 5035 / RFC 2634) checked
+   against the signer's certificate: 1 present and its first ESSCertID names the signer (further
+   ones must name certificates in `others`), 0 present but not matching or malformed, -1 absent. */
+static inline int mgov_CMS_check_signing_certificate(CMS_SignerInfo *si, X509 *signer, STACK_OF(X509) *others, int v2) {
     int nid = v2 ? NID_id_smime_aa_signingCertificateV2 : NID_id_smime_aa_signingCertificate;
-    ASN1_STRING *value = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(nid), -3, V_ASN1_SEQUENCE);
-    if (value == NULL) return -1;
+    if (CMS_signed_get_attr_by_NID(si, nid, -1) < 0) return -1;
     if (signer == NULL) return 0;
+    ASN1_STRING *value = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(nid), -3, V_ASN1_SEQUENCE);
+    if (value == NULL) return 0;  /* duplicated, multi-valued or not a SEQUENCE */
     const unsigned char *p = ASN1_STRING_get0_data(value);
     STACK_OF(X509) *chain = sk_X509_new_null();
     if (chain == NULL) return 0;
     sk_X509_push(chain, signer);
+    for (int i = 0; others != NULL && i < sk_X509_num(others); i++) sk_X509_push(chain, sk_X509_value(others, i));
     int ok = 0;
     if (v2) {
         ESS_SIGNING_CERT_V2 *ss = d2i_ESS_SIGNING_CERT_V2(NULL, &p, ASN1_STRING_length(value));
@@ -74,6 +76,15 @@ static inline int mgov_CMS_check_signing_certificate(CMS_SignerInfo *si, X509 *s
     }
     sk_X509_free(chain);
     return ok;
+}
+
+/* The digest algorithm of a SignerInfo as a NID (NID_undef when unknown), resolved as OpenSSL
+   resolves it for verification, so aliases such as sha1WithRSAEncryption count as SHA-1. */
+static inline int mgov_CMS_digest_nid(const X509_ALGOR *digest) {
+    const ASN1_OBJECT *object = NULL;
+    X509_ALGOR_get0(&object, NULL, NULL, digest);
+    const EVP_MD *md = EVP_get_digestbyobj(object);
+    return md == NULL ? NID_undef : EVP_MD_get_type(md);
 }
 
 /* Unwinds the BIO chain BIO_new_NDEF built on top of `out`, freeing what it added. */

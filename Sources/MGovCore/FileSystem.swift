@@ -67,7 +67,11 @@ public enum FileSystem {
 
     /// Opens `path` for streaming reads ("-": a duplicate of stdin); the caller closes the descriptor.
     public static func openForReading(_ path: String) throws -> Int32 {
-        if path == "-" { return dup(0) }
+        if path == "-" {
+            let fd = fcntl(0, F_DUPFD_CLOEXEC, 0)
+            guard fd >= 0 else { throw CoreError.fileUnreadable("stdin", reason: String(cString: strerror(errno))) }
+            return fd
+        }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw CoreError.fileNotFound(path) }
         if isDir.boolValue { throw CoreError.fileUnreadable(path, reason: "it is a folder") }
@@ -122,7 +126,7 @@ public final class AtomicFile {
         var template = Array("\(directory)/.\((path as NSString).lastPathComponent).tmp-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
-            return mkstemp(base)
+            return mgov_mkstemp_cloexec(base)
         }
         guard descriptor >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
         fd = descriptor
@@ -190,25 +194,38 @@ public final class AtomicFile {
 /// before `commit()` leaves no half-written file under a destination name; files not committed
 /// are removed when the batch is dropped. One fsync per file would cost more than signing it.
 public final class AtomicBatch: @unchecked Sendable {
-    // @unchecked: `pending` is guarded by `lock`.
+    // @unchecked: the mutable state is guarded by `lock`.
     private var pending: [(temporary: String, path: String)] = []
+    private var destinations = Set<String>()
+    /// One descriptor per folder, opened before its first file is written: syncfs reports the
+    /// write-back errors that happen after the descriptor was opened.
+    private var folders: [String: Int32] = [:]
     private let lock = NSLock()
 
     public init() {}
 
     deinit {
         for file in pending { unlink(file.temporary) }
+        for fd in folders.values { close(fd) }
     }
 
     /// Writes `path`'s content through `body` (given the temporary file's descriptor); the file
-    /// appears at `path` on `commit()`. Safe to call from several threads.
+    /// appears at `path` on `commit()`. Safe to call from several threads; one path once per batch.
     public func write(to path: String, mode: mode_t = 0o644, _ body: (Int32) throws -> Void) throws {
-        let parent = (path as NSString).deletingLastPathComponent
-        let directory = parent.isEmpty ? "." : parent
+        let directory = Self.directory(of: path)
+        let key = (path as NSString).standardizingPath
+        lock.lock()
+        let fresh = destinations.insert(key).inserted
+        if fresh, folders[directory] == nil {
+            let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 { folders[directory] = fd }
+        }
+        lock.unlock()
+        guard fresh else { throw CoreError.invalidArgument("\(path) would be written twice by this command (two inputs with one name?)") }
         var template = Array("\(directory)/.\((path as NSString).lastPathComponent).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
-            return mkstemp(base)
+            return mgov_mkstemp_cloexec(base)
         }
         guard fd >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -230,43 +247,38 @@ public final class AtomicBatch: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Syncs, renames and syncs the folders. Throws the first failure; files after it stay uncommitted.
-    public func commit() throws {
+    /// Syncs each filesystem once, renames every file into place and syncs the folders. Returns the
+    /// files that could not be committed, with the reason; the others are in place.
+    public func commit() -> [String: String] {
         lock.lock()
         let files = pending
+        let folders = self.folders
         pending = []
+        self.folders = [:]
         lock.unlock()
-        var remaining = files[...]
-        defer { for file in remaining { unlink(file.temporary) } }
-        let directories = Set(files.map { directoryOf($0.path) })
-        try syncFileSystems(holding: directories)
-        while let file = remaining.first {
-            guard rename(file.temporary, file.path) == 0 else {
-                throw CoreError.fileUnwritable(file.path, reason: String(cString: strerror(errno)))
+        defer { for fd in folders.values { close(fd) } }
+        var failed: [String: String] = [:]
+        // Once per folder, not per filesystem: each descriptor reports its own write-back errors;
+        // a second sync of a filesystem has little left to write.
+        var unsyncedFolders: [String: String] = [:]
+        for (directory, fd) in folders where mgov_syncfs(fd) != 0 {
+            unsyncedFolders[directory] = String(cString: strerror(errno))
+        }
+        for file in files {
+            if let reason = unsyncedFolders[Self.directory(of: file.path)] ?? (folders[Self.directory(of: file.path)] == nil ? "cannot open its folder" : nil) {
+                unlink(file.temporary)
+                failed[file.path] = reason
+            } else if rename(file.temporary, file.path) != 0 {
+                failed[file.path] = String(cString: strerror(errno))
+                unlink(file.temporary)
             }
-            remaining = remaining.dropFirst()
         }
-        for directory in directories {
-            let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fd >= 0 { fsync(fd); close(fd) }
-        }
+        for fd in folders.values { fsync(fd) }
+        return failed
     }
 
-    private func directoryOf(_ path: String) -> String {
+    private static func directory(of path: String) -> String {
         let parent = (path as NSString).deletingLastPathComponent
         return parent.isEmpty ? "." : parent
-    }
-
-    private func syncFileSystems(holding directories: Set<String>) throws {
-        var synced = Set<UInt64>()
-        for directory in directories {
-            let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            guard fd >= 0 else { throw CoreError.fileUnwritable(directory, reason: String(cString: strerror(errno))) }
-            defer { close(fd) }
-            var info = stat()
-            guard fstat(fd, &info) == 0 else { continue }
-            guard synced.insert(UInt64(info.st_dev)).inserted else { continue }
-            guard mgov_syncfs(fd) == 0 else { throw CoreError.fileUnwritable(directory, reason: String(cString: strerror(errno))) }
-        }
     }
 }

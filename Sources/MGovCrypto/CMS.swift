@@ -87,43 +87,23 @@ public struct CMSSigner: Sendable {
         guard let out = BIO_push(BIO_new(BIO_f_buffer()), sink) else { BIO_free(sink); throw CryptoError.operationFailed("out of memory") }
         defer { BIO_free_all(out) }
 
-        if options.detached && options.format != .smime {
+        switch (options.format, options.detached) {
+        case (.smime, _):
+            try signText(cms, from: input, to: out, flags: flags)
+        case (_, true):
             // The content only passes through the digest: read it in large blocks, then write DER/PEM.
             try digestContent(cms, from: input)
             let written = options.format == .der ? i2d_CMS_bio(out, cms) : PEM_write_bio_CMS(out, cms)
             guard written == 1 else { throw failure("cannot write the signature") }
-        } else {
-            // Attached or S/MIME: OpenSSL streams the content into the output (indefinite-length BER
-            // for attached DER/PEM, as `openssl cms -stream` writes) and signs at the end.
-            guard let source = try contentSource(input) else { throw CryptoError.operationFailed("out of memory") }
-            defer { BIO_free(source) }
-            let streamFlags = Int32(bitPattern: flags | UInt32(CMS_STREAM))
-            let written: Int32
-            switch options.format {
-            case .der: written = i2d_CMS_bio_stream(out, cms, source, streamFlags)
-            case .pem: written = PEM_write_bio_CMS_stream(out, cms, source, streamFlags)
-            case .smime: written = SMIME_write_CMS(out, cms, source, streamFlags)
-            }
-            guard written == 1 else { throw failure("cannot write the signature") }
+        case (_, false):
+            try streamAttached(cms, from: input, to: out)
         }
         guard mgov_BIO_flush(out) == 1 else { throw CryptoError.operationFailed("cannot write the signature: \(String(cString: strerror(errno)))") }
     }
 
-    /// The content as OpenSSL reads it: streamed from the descriptor, except for S/MIME, whose text
-    /// mode reads lines as C strings: the text is read first and refused if it holds a NUL byte, which
-    /// would otherwise cut lines short without a word.
-    private func contentSource(_ input: Int32) throws -> OpaquePointer? {
-        guard options.format == .smime else { return BIO_new_fd(input, BIO_NOCLOSE) }
-        let text = try FileHandle(fileDescriptor: input, closeOnDealloc: false).readToEnd() ?? Data()
-        if text.contains(0) {
-            throw CryptoError.operationFailed("S/MIME signs text, and this content holds NUL bytes: sign binary files with --format der or pem")
-        }
-        return makeReadBIO(text)
-    }
-
-    private func digestContent(_ cms: OpaquePointer, from input: Int32) throws {
-        guard let chain = CMS_dataInit(cms, nil) else { throw failure("cannot start the digest") }
-        defer { BIO_free_all(chain) }
+    /// Reads `input` to the end in large blocks, handing each to `consume`; read errors are errors
+    /// (OpenSSL's own copy loops take them for the end of the file).
+    private func pump(_ input: Int32, _ consume: (UnsafeMutableRawPointer, Int) throws -> Void) throws {
         let size = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
         defer { buffer.deallocate() }
@@ -133,10 +113,63 @@ public struct CMSSigner: Sendable {
                 if errno == EINTR { continue }
                 throw CryptoError.operationFailed("cannot read the content: \(String(cString: strerror(errno)))")
             }
-            if n == 0 { break }
+            if n == 0 { return }
+            try consume(buffer, n)
+        }
+    }
+
+    private func digestContent(_ cms: OpaquePointer, from input: Int32) throws {
+        guard let chain = CMS_dataInit(cms, nil) else { throw failure("cannot start the digest") }
+        defer { BIO_free_all(chain) }
+        try pump(input) { buffer, n in
             guard BIO_write(chain, buffer, Int32(n)) == Int32(n) else { throw failure("cannot digest the content") }
         }
         guard CMS_dataFinal(cms, chain) == 1 else { throw failure("cannot sign") }
+    }
+
+    /// Attached DER or PEM: the content streams into the output as indefinite-length BER (as
+    /// `openssl cms -stream` writes) and the signature is made when the stream is flushed.
+    private func streamAttached(_ cms: OpaquePointer, from input: Int32, to out: OpaquePointer) throws {
+        var base64: OpaquePointer?
+        if options.format == .pem {
+            guard BIO_puts(out, "-----BEGIN CMS-----\n") > 0, let b64 = BIO_new(BIO_f_base64()) else {
+                throw failure("cannot write the signature")
+            }
+            base64 = BIO_push(b64, out)
+        }
+        let target = base64 ?? out
+        try {
+            guard let ndef = BIO_new_NDEF(target, cms, mgov_CMS_ContentInfo_item()) else { throw failure("cannot start the output") }
+            defer { mgov_BIO_free_until(ndef, target) }
+            try pump(input) { buffer, n in
+                guard BIO_write(ndef, buffer, Int32(n)) == Int32(n) else { throw failure("cannot write the content") }
+            }
+            // Flushing the stream computes the signature and writes the trailer.
+            guard mgov_BIO_flush(ndef) == 1 else { throw failure("cannot sign") }
+        }()
+        if let base64 {
+            guard mgov_BIO_flush(base64) == 1 else { throw failure("cannot write the signature") }
+            BIO_pop(base64)
+            BIO_free(base64)
+            guard BIO_puts(out, "-----END CMS-----\n") > 0 else { throw failure("cannot write the signature") }
+        }
+    }
+
+    /// S/MIME: its text mode reads lines as C strings, so the text is read whole first (no read error
+    /// can cut it short) and refused if it holds a NUL byte (which would cut a line short without a word).
+    private func signText(_ cms: OpaquePointer, from input: Int32, to out: OpaquePointer, flags: UInt32) throws {
+        var text = Data()
+        try pump(input) { buffer, n in text.append(buffer.assumingMemoryBound(to: UInt8.self), count: n) }
+        if text.contains(0) {
+            throw CryptoError.operationFailed("S/MIME signs text, and this content holds NUL bytes: sign binary files with --format der or pem")
+        }
+        // Streamed from memory: OpenSSL digests the text while writing it, then signs (its
+        // non-streaming S/MIME writer would digest a finalised signature a second time).
+        guard let source = makeReadBIO(text) else { throw CryptoError.operationFailed("out of memory") }
+        defer { BIO_free(source) }
+        guard SMIME_write_CMS(out, cms, source, Int32(bitPattern: flags | UInt32(CMS_STREAM))) == 1 else {
+            throw failure("cannot write the signature")
+        }
     }
 
     private func failure(_ what: String) -> CryptoError {
@@ -150,6 +183,9 @@ public struct CMSSignerInfo: Sendable {
     public let certificate: Certificate?
     /// The digest algorithm's OpenSSL short name in lower case, e.g. `sha256`.
     public let digestAlgorithm: String
+    /// The digest as OpenSSL resolves it for verification (aliases included); nil when it is none of
+    /// SHA-1 and SHA-2 (MD5, unknown).
+    public let digest: DigestAlgorithm?
     /// The signature algorithm's OpenSSL name, e.g. `rsaEncryption`, `ecdsa-with-SHA256`.
     public let signatureAlgorithm: String
     /// The signingTime signed attribute.
@@ -193,11 +229,14 @@ public final class CMSSignedData: @unchecked Sendable {
         let bytes = prefix.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         guard let first = bytes.first else { return nil }
         if first == 0x30 { return .der }
-        let text = String(decoding: bytes.prefix(512), as: UTF8.self)
+        let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
         if text.hasPrefix("-----BEGIN CMS-----") || text.hasPrefix("-----BEGIN PKCS7-----") { return .pem }
+        // A MIME message: a header line first, and a PKCS#7 content type in the headers.
         let lower = text.lowercased()
-        if lower.hasPrefix("mime-version:") || lower.hasPrefix("content-type:"),
-           lower.contains("pkcs7-signature") || lower.contains("pkcs7-mime") {
+        let headers = lower.components(separatedBy: "\n\n").first?.components(separatedBy: "\r\n\r\n").first ?? ""
+        if let colon = headers.firstIndex(of: ":"), !headers[..<colon].isEmpty,
+           headers[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }),
+           headers.contains("application/pkcs7-") || headers.contains("application/x-pkcs7-") {
             return .smime
         }
         return nil
@@ -274,6 +313,8 @@ public final class CMSSignedData: @unchecked Sendable {
 
     private func signerInfos() -> [CMSSignerInfo] {
         guard let infos = CMS_get0_SignerInfos(pointer) else { return [] }
+        let carried = CMS_get1_certs(pointer)
+        defer { if let carried { mgov_sk_X509_pop_free(carried) } }
         return (0..<mgov_sk_CMS_SignerInfo_num(infos)).compactMap { index in
             guard let info = mgov_sk_CMS_SignerInfo_value(infos, index) else { return nil }
             var signer: OpaquePointer?
@@ -284,7 +325,7 @@ public final class CMSSignedData: @unchecked Sendable {
             let timeFound = mgov_CMS_signing_time(info, &parts)
             let time = timeFound == 1 ? Date(timeIntervalSince1970: TimeInterval(timegm(&parts))) : nil
             func ess(_ v2: Int32) -> Bool? {
-                switch mgov_CMS_check_signing_certificate(info, signer, v2) {
+                switch mgov_CMS_check_signing_certificate(info, signer, carried, v2) {
                 case -1: return nil
                 case 1: return true
                 default: return false
@@ -292,6 +333,7 @@ public final class CMSSignedData: @unchecked Sendable {
             }
             let result = CMSSignerInfo(certificate: signer.map { Certificate(sharing: $0) },
                                        digestAlgorithm: Self.algorithmName(digest, short: true).lowercased(),
+                                       digest: digest.flatMap { DigestAlgorithm(nid: mgov_CMS_digest_nid($0)) },
                                        signatureAlgorithm: Self.algorithmName(signature, short: false),
                                        signingTime: time, signingCertificateV2: ess(1), signingCertificateV1: ess(0))
             OpenSSLErrors.clear()
@@ -313,7 +355,8 @@ public final class CMSSignedData: @unchecked Sendable {
     /// OpenSSL's reasons, in words a user can act on.
     private static func explain(_ reasons: String) -> String {
         if reasons.contains("content verify error") || reasons.contains("digest failure") {
-            return "the content does not match the signature's message digest: the signed content was changed"
+            return "the content does not match the signature's message digest: the signed content was changed "
+                + "(or, for a detached signature made in text mode, its line ends: mgov reads content as binary)"
         }
         if reasons.contains("signer certificate not found") {
             return "the signer's certificate is not in the message (give it with --cert FILE)"

@@ -14,6 +14,17 @@ public enum DigestAlgorithm: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The algorithm for an OpenSSL NID, when it is one of these.
+    public init?(nid: Int32) {
+        switch nid {
+        case NID_sha1: self = .sha1
+        case NID_sha256: self = .sha256
+        case NID_sha384: self = .sha384
+        case NID_sha512: self = .sha512
+        default: return nil
+        }
+    }
+
     public var outputLength: Int {
         switch self {
         case .sha1: return 20

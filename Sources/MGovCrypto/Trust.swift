@@ -4,6 +4,10 @@ import MGovCore
 
 /// Chain verification against trust anchors, done by OpenSSL.
 public enum TrustVerifier {
+    /// The S/MIME signing purpose, as `openssl cms -verify` checks it: key usage digitalSignature or
+    /// nonRepudiation, and emailProtection when the certificate lists extended key usages.
+    public static let smimeSigningPurpose = X509_PURPOSE_SMIME_SIGN
+
     /// Verifies that `leaf` chains to one of `anchors` through `intermediates`,
     /// at `time` (now when nil). Returns the verified chain, leaf first.
     ///

@@ -27,18 +27,18 @@ public struct CMSVerifier: Sendable {
             var valid = check.valid
             if let problem = check.problem { report.problems.append(problem) }
 
-            switch signer.digestAlgorithm {
-            case "sha1":
+            switch signer.digest {
+            case .sha1:
                 if options.allowSHA1 {
                     report.warnings.append("SHA-1 is used (allowed by --allow-sha1); it is broken for collision resistance")
                 } else {
                     report.problems.append("SHA-1 is used; refused unless --allow-sha1")
                     valid = false
                 }
-            case "md5", "md4", "md2":
-                report.problems.append("\(signer.digestAlgorithm.uppercased()) is refused")
+            case .sha256, .sha384, .sha512: break
+            case nil:
+                report.problems.append("the digest algorithm \(signer.digestAlgorithm) is refused (SHA-256, SHA-384 or SHA-512)")
                 valid = false
-            default: break
             }
 
             for (found, name) in [(signer.signingCertificateV2, "signing-certificate-v2"), (signer.signingCertificateV1, "signing-certificate")] {
@@ -56,7 +56,7 @@ public struct CMSVerifier: Sendable {
 
             let signerDER = signer.certificate?.der
             SignerTrust.assess(signer: signer.certificate, intermediates: carried.filter { $0.der != signerDER },
-                               signatureValid: valid, options: options, report: &report)
+                               signatureValid: valid, options: options, purpose: TrustVerifier.smimeSigningPurpose, report: &report)
             return report
         }
     }

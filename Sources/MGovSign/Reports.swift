@@ -104,7 +104,7 @@ enum SignerTrust {
     /// certificate or --any-signer trusts a valid signature; otherwise the certificate must chain to
     /// the anchors at `options.at`, through `intermediates`.
     static func assess(signer: Certificate?, intermediates: [Certificate], signatureValid: Bool,
-                       options: VerificationOptions, report: inout SignatureReport) {
+                       options: VerificationOptions, purpose: Int32? = nil, report: inout SignatureReport) {
         if options.pinnedCertificate != nil {
             report.trusted = signatureValid
         } else if options.anySigner {
@@ -116,7 +116,8 @@ enum SignerTrust {
                 report.problems.append("\(lead): no trust anchors (pass --trusted FILE, configure the profile's, or --any-signer)")
             } else {
                 do {
-                    let chain = try TrustVerifier.verify(signer, intermediates: intermediates, anchors: options.trustAnchors, at: options.at)
+                    let chain = try TrustVerifier.verify(signer, intermediates: intermediates, anchors: options.trustAnchors,
+                                                         at: options.at, purpose: purpose)
                     report.chain = chain.map(\.subject)
                     report.trusted = true
                 } catch let error as UserFacingError {

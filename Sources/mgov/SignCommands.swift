@@ -99,9 +99,10 @@ struct SignCommand: AsyncParsableCommand {
                 let destination = outDir.map { $0 + "/" + (file == "-" ? "stdin.xml" : (file as NSString).lastPathComponent) } ?? output
                 if let destination, destination != "-" {
                     try batch.write(to: destination) { try signed.write(toDescriptor: $0) }
-                } else {
-                    console.outData(signed.serialized())
+                    return destination
                 }
+                console.outData(signed.serialized())
+                return nil
             }
             if let outDir { console.info("signed \(files.count) files into \(outDir)") }
         }
@@ -191,9 +192,10 @@ struct SignCommand: AsyncParsableCommand {
                 let destination = outDir.map { $0 + "/" + name + signer.suffix } ?? output ?? (file == "-" ? "-" : file + signer.suffix)
                 if destination == "-" {
                     try signer.sign(input: input, output: STDOUT_FILENO)
-                } else {
-                    try batch.write(to: destination) { try signer.sign(input: input, output: $0) }
+                    return nil
                 }
+                try batch.write(to: destination) { try signer.sign(input: input, output: $0) }
+                return destination
             }
             if let outDir { console.info("signed \(files.count) files into \(outDir)") }
         }
@@ -236,17 +238,19 @@ private func signingDigest(_ name: String) throws -> DigestAlgorithm {
 }
 
 /// Signs `files` in parallel with `sign`, a progress bar on a terminal, one error line per failed
-/// file, and an audit event per signed file. `sign` writes its files through the batch, which makes
-/// them durable together at the end. Throws exit code 1 when a file failed.
+/// file, and an audit event per signed file. `sign` writes its file through the batch, which makes
+/// them durable together at the end, and returns where it wrote (nil: stdout). Throws exit code 1
+/// when a file failed.
 private func signInParallel(_ files: [String], context: Context, objectType: String,
-                            _ sign: @escaping @Sendable (String, AtomicBatch) throws -> Void) throws {
+                            _ sign: @escaping @Sendable (String, AtomicBatch) throws -> String?) throws {
     let console = context.console
     let batch = AtomicBatch()
     let problems = ConcurrentSlots<String?>(count: files.count)
+    let destinations = ConcurrentSlots<String?>(count: files.count)
     let progress = Progress(total: files.count, console: console)
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
         do {
-            try sign(files[index], batch)
+            destinations[index] = try sign(files[index], batch)
             problems[index] = .some(nil)
         } catch {
             problems[index] = describeError(error)
@@ -254,10 +258,14 @@ private func signInParallel(_ files: [String], context: Context, objectType: Str
         progress.step()
     }
     progress.finish()
-    try batch.commit()
+    let uncommitted = batch.commit()
     var failed = 0
     for (index, file) in files.enumerated() {
-        if let problem = problems[index] ?? "not processed" {
+        var problem = problems[index] ?? "not processed"
+        if problem == nil, let destination = destinations[index] ?? nil, let reason = uncommitted[destination] {
+            problem = "cannot write \(destination): \(reason)"
+        }
+        if let problem {
             failed += 1
             console.error("\(file): \(problem)")
         } else if FileManager.default.fileExists(atPath: context.home.databasePath) {

@@ -15,7 +15,7 @@ extension SignCommand {
                 CMS: every signer's signature and message digest are checked over the content, which is \
                 inside the signature (attached; --content-output FILE writes it out) or given with --content \
                 FILE (detached; by default the signature's name without .p7s or .sig, when that file exists). \
-                Content is streamed. The signer's certificate comes from the message (or --cert) and must chain \
+                Detached content is streamed; an attached signature is read into memory. The signer's certificate comes from the message (or --cert) and must chain \
                 to the anchors as below, through the certificates the message carries. ESS signing-certificate \
                 attributes (CAdES-BES) are checked against the signer's certificate; the signing time is \
                 reported (it is the signer's claim, not a trusted time). SHA-1 fails unless --allow-sha1; MD5 fails.
@@ -57,6 +57,7 @@ extension SignCommand {
 
         func validate() throws {
             if contentOutput != nil, files.count != 1 { throw ValidationError("--content-output takes one input file") }
+            if contentOutput == "-" { throw ValidationError("--content-output needs a file name (the report goes to stdout)") }
             if content != nil, files.count != 1 { throw ValidationError("--content takes one signature file") }
             if content == "-", files.contains("-") { throw ValidationError("stdin cannot be both the signature and the content") }
         }

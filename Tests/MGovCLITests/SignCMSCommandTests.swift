@@ -147,6 +147,18 @@ import Testing
                                                          "-certfile", s.ec.cert, "-CAfile", s.ca.cert, "-out", "/dev/null"]).status != 0)
     }
 
+    @Test func aCertificateForTLSOnlyIsNotTrustedForSigning() throws {
+        let env = try CLIEnvironment()
+        let ca = env.dir.file("ca")
+        try env.mgov("pki", "init-ca", ca, "--name", "Root")
+        try env.mgov("pki", "issue", ca, "server", "--identity", "MD/GOV/1/API", "--usage", "tls")
+        let content = try env.dir.write("a.txt", "a")
+        #expect(try env.mgov("sign", "cms", content, "--key", ca + "/server.key", "--cert", ca + "/server.crt").status == 0)
+        let result = try env.mgov("sign", "verify", content + ".p7s", "--trusted", ca + "/ca.crt")
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("purpose"), "\(result.stdout)")
+    }
+
     @Test func batchSigningReportsEachFailureAndVerifiesBesideTheContent() throws {
         let s = try SignEnvironment()
         var files: [String] = []

@@ -17,7 +17,7 @@ import Testing
             }
         }
         #expect(try names(dir).allSatisfy { $0.hasPrefix(".") }, "nothing under a final name before commit")
-        try batch.commit()
+        #expect(batch.commit().isEmpty)
         #expect(try names(dir) == (0..<20).map { "f\($0).sig" }.sorted())
         #expect(try String(contentsOfFile: dir.file("f7.sig"), encoding: .utf8) == "signature 7")
     }
@@ -32,5 +32,14 @@ import Testing
         }
         #expect(try names(dir).isEmpty)
         #expect(throws: CoreError.self) { try AtomicBatch().write(to: dir.file("no/such/folder/f")) { _ in } }
+    }
+
+    @Test func onePathIsWrittenOncePerBatch() throws {
+        let dir = try TemporaryDirectory()
+        let batch = AtomicBatch()
+        try batch.write(to: dir.file("x.p7s")) { fd in _ = write(fd, "1", 1) }
+        #expect(throws: CoreError.self) { try batch.write(to: dir.file("./x.p7s")) { fd in _ = write(fd, "2", 1) } }
+        #expect(batch.commit().isEmpty)
+        #expect(try String(contentsOfFile: dir.file("x.p7s"), encoding: .utf8) == "1")
     }
 }

@@ -108,6 +108,8 @@ extension SigningFixture {
         #expect(CMSSignedData.detectFormat(Data([0x30, 0x80, 0x06])) == .der)
         #expect(CMSSignedData.detectFormat(Data("\n-----BEGIN CMS-----\nMIA=".utf8)) == .pem)
         #expect(CMSSignedData.detectFormat(Data("MIME-Version: 1.0\nContent-Type: application/pkcs7-mime; smime-type=signed-data".utf8)) == .smime)
+        #expect(CMSSignedData.detectFormat(Data("From: registry@gov.md\r\nMIME-Version: 1.0\r\nContent-Type: multipart/signed; protocol=\"application/pkcs7-signature\"\r\n\r\nbody".utf8)) == .smime)
+        #expect(CMSSignedData.detectFormat(Data("Subject: hi\n\napplication/pkcs7-mime in the body only".utf8)) == nil)
         #expect(CMSSignedData.detectFormat(Data("<doc/>".utf8)) == nil)
         #expect(throws: CryptoError.self) { try CMSSignedData.parse(Data([0x30, 0x03, 0x02, 0x01, 0x00]), name: "junk") }
         #expect(throws: CryptoError.self) { try CMSSignedData.parse(Data("hello".utf8), name: "text") }

@@ -1,6 +1,11 @@
 #ifndef MGOV_CSYSTEM_H
 #define MGOV_CSYSTEM_H
 /* Linux calls that Swift's Glibc module leaves out (they need _GNU_SOURCE). */
-/* Flushes the whole filesystem holding `fd` to disk: one sync for a batch of files. */
+
+/* Flushes the whole filesystem holding `fd` to disk: one sync for a batch of files.
+   Reports write-back errors that happened since `fd` was opened (Linux 5.8 and later). */
 int mgov_syncfs(int fd);
+
+/* mkstemp with O_CLOEXEC, so no child process inherits the descriptor. */
+int mgov_mkstemp_cloexec(char *template_path);
 #endif
