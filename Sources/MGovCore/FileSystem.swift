@@ -192,8 +192,13 @@ public final class AtomicFile {
 /// written to a temporary file beside its destination; `commit()` flushes them with one
 /// filesystem sync per filesystem, renames them into place and syncs their folders. A crash
 /// before `commit()` leaves no half-written file under a destination name; files not committed
-/// are removed when the batch is dropped. One fsync per file would cost more than signing it.
+/// are removed when the batch is dropped. One fsync per small file would cost more than signing
+/// it; but syncfs also writes out whatever else is dirty on the filesystem, so a batch of a few
+/// files (a single large one, typically) fsyncs each file instead.
 public final class AtomicBatch: @unchecked Sendable {
+    /// Batches of at most this many files fsync each file rather than sync the filesystem.
+    public static let perFileSyncLimit = 8
+    private let syncEachFile: Bool
     // @unchecked: the mutable state is guarded by `lock`.
     private var pending: [(temporary: String, path: String)] = []
     private var destinations = Set<String>()
@@ -202,7 +207,10 @@ public final class AtomicBatch: @unchecked Sendable {
     private var folders: [String: Int32] = [:]
     private let lock = NSLock()
 
-    public init() {}
+    /// - Parameter expectedFiles: how many files the batch will hold, which decides how they are synced.
+    public init(expectedFiles: Int) {
+        syncEachFile = expectedFiles <= Self.perFileSyncLimit
+    }
 
     deinit {
         for file in pending { unlink(file.temporary) }
@@ -232,6 +240,7 @@ public final class AtomicBatch: @unchecked Sendable {
         fchmod(fd, mode)
         do {
             try body(fd)
+            if syncEachFile, fsync(fd) != 0 { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
         } catch {
             close(fd)
             unlink(temporary)
@@ -261,7 +270,7 @@ public final class AtomicBatch: @unchecked Sendable {
         // Once per folder, not per filesystem: each descriptor reports its own write-back errors;
         // a second sync of a filesystem has little left to write.
         var unsyncedFolders: [String: String] = [:]
-        for (directory, fd) in folders where mgov_syncfs(fd) != 0 {
+        for (directory, fd) in folders where !syncEachFile && mgov_syncfs(fd) != 0 {
             unsyncedFolders[directory] = String(cString: strerror(errno))
         }
         for file in files {

@@ -244,7 +244,7 @@ private func signingDigest(_ name: String) throws -> DigestAlgorithm {
 private func signInParallel(_ files: [String], context: Context, objectType: String,
                             _ sign: @escaping @Sendable (String, AtomicBatch) throws -> String?) throws {
     let console = context.console
-    let batch = AtomicBatch()
+    let batch = AtomicBatch(expectedFiles: files.count)
     let problems = ConcurrentSlots<String?>(count: files.count)
     let destinations = ConcurrentSlots<String?>(count: files.count)
     let progress = Progress(total: files.count, console: console)

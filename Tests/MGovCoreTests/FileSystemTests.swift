@@ -10,7 +10,7 @@ import Testing
 
     @Test func filesAppearOnlyOnCommitAndNothingIsLeftBehind() throws {
         let dir = try TemporaryDirectory()
-        let batch = AtomicBatch()
+        let batch = AtomicBatch(expectedFiles: 20)
         DispatchQueue.concurrentPerform(iterations: 20) { i in
             try? batch.write(to: dir.file("f\(i).sig")) { fd in
                 _ = "signature \(i)".withCString { write(fd, $0, strlen($0)) }
@@ -26,17 +26,17 @@ import Testing
         let dir = try TemporaryDirectory()
         struct Boom: Error {}
         do {
-            let batch = AtomicBatch()
+            let batch = AtomicBatch(expectedFiles: 1)
             #expect(throws: Boom.self) { try batch.write(to: dir.file("bad")) { _ in throw Boom() } }
             try batch.write(to: dir.file("never")) { fd in _ = write(fd, "x", 1) }
         }
         #expect(try names(dir).isEmpty)
-        #expect(throws: CoreError.self) { try AtomicBatch().write(to: dir.file("no/such/folder/f")) { _ in } }
+        #expect(throws: CoreError.self) { try AtomicBatch(expectedFiles: 1).write(to: dir.file("no/such/folder/f")) { _ in } }
     }
 
     @Test func onePathIsWrittenOncePerBatch() throws {
         let dir = try TemporaryDirectory()
-        let batch = AtomicBatch()
+        let batch = AtomicBatch(expectedFiles: 1)
         try batch.write(to: dir.file("x.p7s")) { fd in _ = write(fd, "1", 1) }
         #expect(throws: CoreError.self) { try batch.write(to: dir.file("./x.p7s")) { fd in _ = write(fd, "2", 1) } }
         #expect(batch.commit().isEmpty)
