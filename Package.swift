@@ -48,10 +48,15 @@ let package = Package(
             name: "MGovLog",
             dependencies: ["MGovCore", "MGovCrypto", "MGovNet", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(
+            name: "MGovDocs",
+            dependencies: ["MGovCore", "MGovCrypto", "MGovNet", "CMGovSystem", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .executableTarget(
             name: "mgov",
             dependencies: [
-                "MGovCore", "MGovCrypto", "MGovXML", "MGovLog", "MGovSign",
+                "MGovCore", "MGovCrypto", "MGovXML", "MGovLog", "MGovSign", "MGovDocs", "MGovNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,7 +64,8 @@ let package = Package(
         .testTarget(name: "MGovCoreTests", dependencies: ["MGovCore", "MGovCrypto", "MGovTestSupport"]),
         .testTarget(name: "MGovCryptoTests", dependencies: ["MGovCrypto", "MGovTestSupport"]),
         .testTarget(name: "MGovXMLTests", dependencies: ["MGovXML", "MGovTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MGovLogTests", dependencies: ["MGovLog", "MGovTestSupport"]),
+        .testTarget(name: "MGovLogTests", dependencies: ["MGovLog", "MGovCore", "MGovTestSupport"]),
+        .testTarget(name: "MGovDocsTests", dependencies: ["MGovDocs", "MGovCore", "MGovTestSupport"]),
         .testTarget(name: "MGovSignTests", dependencies: ["MGovSign", "MGovCore", "MGovCrypto", "MGovXML", "MGovTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MGovCLITests", dependencies: ["mgov", "MGovTestSupport"]),
     ],

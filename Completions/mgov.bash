@@ -173,13 +173,13 @@ _mgov() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    profile|sign|log|pki|help)
+    profile|sign|log|docs|pki|help)
         # Offer subcommand argument completions
         "_mgov_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'profile sign log pki help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'profile sign log docs pki help' -- "${cur}"))
         ;;
     esac
 }
@@ -846,6 +846,475 @@ _mgov_log_serve() {
         return
         ;;
     '--max-body')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    type|add|get|show|list|version|rm|restore|purge|hold|release|share|shares|revoke|serve|verify)
+        # Offer subcommand argument completions
+        "_mgov_docs_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'type add get show list version rm restore purge hold release share shares revoke serve verify' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_docs_type() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list)
+        # Offer subcommand argument completions
+        "_mgov_docs_type_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_docs_type_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --delete-on-expiry --official --anonymous-verify --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --retention)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--retention')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_type_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=(--tag)
+    non_repeating_options=(--home --profile --name --owner --type --number --expires --link-code --as)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--owner')
+        return
+        ;;
+    '--type')
+        return
+        ;;
+    '--number')
+        return
+        ;;
+    '--expires')
+        return
+        ;;
+    '--tag')
+        return
+        ;;
+    '--link-code')
+        return
+        ;;
+    '--as')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_get() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile -o --output --version --as)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--version')
+        return
+        ;;
+    '--as')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --expiring --deleted --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --owner --type)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--owner')
+        return
+        ;;
+    '--type')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_version() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add)
+        # Offer subcommand argument completions
+        "_mgov_docs_version_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_docs_version_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --as)
+    __mgov_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--as')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_rm() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --as)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--as')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_restore() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --as)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--as')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_purge() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --dry-run --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --as)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--as')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_hold() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --reason --as)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--as')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_release() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --as)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--as')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_share() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --link --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --for --permission --from --to --as)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--for')
+        return
+        ;;
+    '--permission')
+        __mgov_add_completions -W 'read'$'\n''write'
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--as')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_shares() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --by-me --for-me --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --document --as)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--document')
+        return
+        ;;
+    '--as')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_revoke() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --as)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--as')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --insecure --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --password-file --listen)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--listen')
+        return
+        ;;
+    esac
+}
+
+_mgov_docs_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
         return
         ;;
     esac

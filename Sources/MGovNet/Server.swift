@@ -30,11 +30,13 @@ public struct PeerRequestContext: RequestContext {
 public struct HTTPServerRunner: Sendable {
     public let address: ListenAddress
     public let tls: TLSIdentity?
+    public let clientCertificates: ClientCertificates
     public let logger: Logger
 
-    public init(address: ListenAddress, tls: TLSIdentity?) {
+    public init(address: ListenAddress, tls: TLSIdentity?, clientCertificates: ClientCertificates = .required) {
         self.address = address
         self.tls = tls
+        self.clientCertificates = clientCertificates
         var logger = Logger(label: "mgov.server") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         self.logger = logger
@@ -43,7 +45,7 @@ public struct HTTPServerRunner: Sendable {
     /// Serves until stopped. `onListening` gets the URL with the port actually bound.
     public func run(_ router: Router<PeerRequestContext>, onListening: @escaping @Sendable (String) async -> Void) async throws {
         let scheme = tls == nil ? "http" : "https"
-        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0.serverConfiguration) } ?? .http1()
+        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0.serverConfiguration(clientCertificates: clientCertificates)) } ?? .http1()
         let app = Application(
             router: router,
             server: server,

@@ -30,10 +30,13 @@ public struct TLSIdentity: Sendable {
     }
 
     /// Server side: present our chain, and require a client certificate that chains to our anchors.
-    public var serverConfiguration: TLSConfiguration {
+    public var serverConfiguration: TLSConfiguration { serverConfiguration(clientCertificates: .required) }
+
+    /// Server side: present our chain; a client certificate, required or optional, must chain to our anchors.
+    public func serverConfiguration(clientCertificates: ClientCertificates) -> TLSConfiguration {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: certificateChain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
-        configuration.certificateVerification = .noHostnameVerification
+        configuration.certificateVerification = clientCertificates == .required ? .noHostnameVerification : .optionalVerification
         configuration.trustRoots = .certificates(trustAnchors)
         configuration.minimumTLSVersion = .tlsv12
         return configuration
@@ -49,6 +52,13 @@ public struct TLSIdentity: Sendable {
         configuration.minimumTLSVersion = .tlsv12
         return configuration
     }
+}
+
+/// Whether a server demands client certificates (mutual TLS) or accepts clients without one
+/// (who then prove themselves otherwise, e.g. with an access code). A certificate presented is
+/// always verified.
+public enum ClientCertificates: Sendable {
+    case required, optional
 }
 
 /// HOST:PORT to listen on.

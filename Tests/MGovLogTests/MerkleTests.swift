@@ -1,4 +1,5 @@
 import Foundation
+import MGovCore
 import Testing
 @testable import MGovLog
 

@@ -1,0 +1,139 @@
+import CMGovSystem
+import Foundation
+import MGovCore
+import MGovCrypto
+
+/// Content stored once by its SHA-256 under `blobs/ab/cdef…` in the home.
+///
+/// Writing is two-step: `stage` streams the content to a temporary file (hashing it, fsynced);
+/// `StagedBlob.place()` then links it under its hash, inside the caller's store transaction, so a
+/// concurrent purge (which removes unreferenced blobs inside its own transaction) cannot remove a
+/// blob a new document is about to reference. Reading re-hashes and refuses content that changed.
+public struct BlobStore: Sendable {
+    public let root: String
+
+    public init(home: MGovHome) {
+        root = (home.databasePath as NSString).deletingLastPathComponent + "/blobs"
+    }
+
+    public func path(of hash: String) -> String {
+        "\(root)/\(hash.prefix(2))/\(hash.dropFirst(2))"
+    }
+
+    /// Streams `input` (a descriptor the caller owns) into a temporary file in the store.
+    public func stage(from input: Int32) throws -> StagedBlob {
+        try FileSystem.makeOwnerOnlyDirectory(root)
+        var template = Array("\(root)/.incoming-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mgov_mkstemp_cloexec($0.baseAddress!) }  // safe: non-empty buffer
+        guard fd >= 0 else { throw CoreError.fileUnwritable(root, reason: String(cString: strerror(errno))) }
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        fchmod(fd, 0o600)
+        do {
+            defer { close(fd) }
+            let digest = StreamingDigest(.sha256)
+            var size: Int64 = 0
+            try Self.pump(input) { chunk in
+                digest.update(chunk)
+                try Self.writeAll(fd, chunk, path: temporary)
+                size += Int64(chunk.count)
+            }
+            guard fsync(fd) == 0 else { throw CoreError.fileUnwritable(temporary, reason: String(cString: strerror(errno))) }
+            return StagedBlob(store: self, temporary: temporary, hash: Hex.encode(digest.finish()), size: size)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Streams the blob to `output`, checking its hash; throws `corruptBlob` at the end when it does not
+    /// match (the caller discards what was written) and `missingBlob` when the file is gone.
+    public func read(_ hash: String, to output: Int32) throws {
+        let fd = open(path(of: hash), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw DocsError.missingBlob(hash) }
+            throw CoreError.fileUnreadable(path(of: hash), reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        let digest = StreamingDigest(.sha256)
+        try Self.pump(fd) { chunk in
+            digest.update(chunk)
+            try Self.writeAll(output, chunk, path: "the output")
+        }
+        let actual = Hex.encode(digest.finish())
+        guard actual == hash else { throw DocsError.corruptBlob(hash, actual: actual) }
+    }
+
+    /// Re-hashes a blob without copying it anywhere.
+    public func check(_ hash: String) throws {
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { close(null) }
+        try read(hash, to: null)
+    }
+
+    /// Removes a blob no version refers to any more (called inside the purge's transaction).
+    func remove(_ hash: String) {
+        unlink(path(of: hash))
+    }
+
+    static func pump(_ input: Int32, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let size = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = Foundation.read(input, buffer, size)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CoreError.fileUnreadable("the input", reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { return }
+            try consume(UnsafeRawBufferPointer(start: buffer, count: n))
+        }
+    }
+
+    static func writeAll(_ fd: Int32, _ chunk: UnsafeRawBufferPointer, path: String) throws {
+        var offset = 0
+        while offset < chunk.count {
+            let n = write(fd, chunk.baseAddress! + offset, chunk.count - offset)  // safe: non-empty chunk
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno)))
+            }
+            offset += n
+        }
+    }
+}
+
+/// Content written to the store under a temporary name, waiting to be placed under its hash.
+public final class StagedBlob: @unchecked Sendable {
+    // @unchecked: used by one thread; `placed` is only set by `place()`.
+    let store: BlobStore
+    let temporary: String
+    public let hash: String
+    public let size: Int64
+    private var placed = false
+
+    init(store: BlobStore, temporary: String, hash: String, size: Int64) {
+        self.store = store
+        self.temporary = temporary
+        self.hash = hash
+        self.size = size
+    }
+
+    deinit { if !placed { unlink(temporary) } }
+
+    /// Links the content under its hash (or drops it when identical content is there already).
+    /// Call inside the store transaction that records the reference.
+    func place() throws {
+        let final = store.path(of: hash)
+        let folder = (final as NSString).deletingLastPathComponent
+        try FileSystem.makeOwnerOnlyDirectory(folder)
+        if FileManager.default.fileExists(atPath: final) {
+            unlink(temporary)
+        } else {
+            guard rename(temporary, final) == 0 else { throw CoreError.fileUnwritable(final, reason: String(cString: strerror(errno))) }
+            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 { fsync(fd); close(fd) }
+        }
+        placed = true
+    }
+}

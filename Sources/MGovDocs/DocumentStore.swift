@@ -1,0 +1,408 @@
+import Foundation
+import GRDB
+import MGovCore
+import MGovCrypto
+
+/// The document store (MDocs' model): types with retention rules, documents with versions, a
+/// recycle bin, legal holds, and shares. Content lives in the `BlobStore`; every change and every
+/// read is an audit event.
+public final class DocumentStore: Sendable {
+    public let store: Store
+    public let blobs: BlobStore
+    let clock: Clock
+    let audit: any AuditSink
+
+    public init(store: Store, clock: Clock, audit: any AuditSink) {
+        self.store = store
+        self.blobs = BlobStore(home: store.home)
+        self.clock = clock
+        self.audit = audit
+    }
+
+    public static let migrations: [StoreMigration] = [
+        StoreMigration("docs.1-documents") { db in
+            try db.execute(sql: """
+                CREATE TABLE docs_type (
+                    code TEXT PRIMARY KEY,
+                    retention TEXT NOT NULL,
+                    delete_on_expiry INTEGER NOT NULL,
+                    official INTEGER NOT NULL,
+                    anonymous_verify INTEGER NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE docs_document (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    number TEXT,
+                    type_code TEXT REFERENCES docs_type(code),
+                    owner TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    expires_on TEXT,
+                    tags TEXT NOT NULL,
+                    deleted_at TEXT,
+                    hold_reason TEXT
+                );
+                CREATE INDEX docs_document_by_owner ON docs_document(owner);
+                CREATE INDEX docs_document_by_type ON docs_document(type_code);
+                CREATE TABLE docs_version (
+                    document_id TEXT NOT NULL REFERENCES docs_document(id) ON DELETE CASCADE,
+                    version INTEGER NOT NULL,
+                    blob TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    added_by TEXT NOT NULL,
+                    added_at TEXT NOT NULL,
+                    PRIMARY KEY (document_id, version)
+                ) WITHOUT ROWID;
+                CREATE INDEX docs_version_by_blob ON docs_version(blob);
+                CREATE TABLE docs_share (
+                    id TEXT PRIMARY KEY,
+                    document_id TEXT REFERENCES docs_document(id) ON DELETE CASCADE,
+                    grantee TEXT,
+                    permission TEXT NOT NULL,
+                    valid_from TEXT NOT NULL,
+                    valid_to TEXT NOT NULL,
+                    code_hash TEXT UNIQUE,
+                    shared_by TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    revoked_at TEXT
+                );
+                CREATE INDEX docs_share_by_document ON docs_share(document_id);
+                CREATE INDEX docs_share_by_grantee ON docs_share(grantee);
+                """)
+        },
+    ]
+
+    // MARK: Types
+
+    public func addType(code: String, retention: String, deleteOnExpiry: Bool, official: Bool, anonymousVerify: Bool) throws -> DocumentType {
+        guard !code.isEmpty, code.count <= 50, code.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw DocsError.invalidArgument("a type code is 1 to 50 letters, digits, '-', '_' or '.'")
+        }
+        let period = try Retention(retention)
+        let now = Timestamp.format(clock.now())
+        let type = try store.database.write { db -> DocumentType in
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM docs_type WHERE code = ?", arguments: [code]) != nil { throw DocsError.typeExists(code) }
+            try db.execute(sql: "INSERT INTO docs_type VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [code, period.description, deleteOnExpiry, official, anonymousVerify, now])
+            return try self.type(code, db)
+        }
+        try record("MDocs.Type.Added", ["object": code, "object_type": "document_type", "event_message": "retention \(period)"])
+        return type
+    }
+
+    public func types() throws -> [DocumentType] {
+        try store.database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM docs_type ORDER BY code").map(DocumentType.init) }
+    }
+
+    func type(_ code: String, _ db: Database) throws -> DocumentType {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM docs_type WHERE code = ?", arguments: [code]) else { throw DocsError.unknownType(code) }
+        return DocumentType(row: row)
+    }
+
+    // MARK: Documents
+
+    /// What `add` records besides the content.
+    public struct NewDocument: Sendable {
+        public var name: String
+        public var owner: Principal
+        public var type: String?
+        public var number: String?
+        /// `YYYY-MM-DD`.
+        public var expiresOn: String?
+        public var tags: [String] = []
+        /// A link reserved earlier (`share --link` without a document): bound to the new document.
+        public var linkCode: String?
+
+        public init(name: String, owner: Principal) {
+            self.name = name
+            self.owner = owner
+        }
+    }
+
+    /// Stores the content read from `input` and records a document owned by `new.owner`, added by `actor`.
+    public func add(_ new: NewDocument, from input: Int32, actor: Principal) throws -> Document {
+        guard !new.name.isEmpty, new.name.count <= 250 else { throw DocsError.invalidArgument("a document name has 1 to 250 characters") }
+        if let number = new.number, number.isEmpty || number.count > 50 { throw DocsError.invalidArgument("a document number has 1 to 50 characters") }
+        if let date = new.expiresOn { try Self.checkDate(date) }
+        guard new.owner != .everyone else { throw DocsError.invalidArgument("urn:public cannot own a document") }
+        let staged = try blobs.stage(from: input)
+        let now = clock.now()
+        let id = Identifier.make(at: now)
+        let tags = String(decoding: try JSONEncoder().encode(new.tags), as: UTF8.self)
+        let document = try store.database.write { db -> Document in
+            if let type = new.type { _ = try self.type(type, db) }
+            try db.execute(sql: """
+                INSERT INTO docs_document (id, name, number, type_code, owner, created_by, created_at, expires_on, tags)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, new.name, new.number, new.type, new.owner.urn, actor.urn, Timestamp.format(now), new.expiresOn, tags])
+            try db.execute(sql: "INSERT INTO docs_version VALUES (?, 1, ?, ?, ?, ?)",
+                           arguments: [id, staged.hash, staged.size, actor.urn, Timestamp.format(now)])
+            if let code = new.linkCode {
+                let bound = try db.execute(sql: "UPDATE docs_share SET document_id = ? WHERE code_hash = ? AND document_id IS NULL AND revoked_at IS NULL",
+                                           arguments: [id, Self.codeHash(code)])
+                _ = bound
+                guard db.changesCount == 1 else { throw DocsError.invalidArgument("the access code is not a reserved, unused link") }
+            }
+            try staged.place()
+            return try self.document(id, db)
+        }
+        try record("MDocs.Document.Added", documentFields(document, actor: actor, message: "added \(new.name) (\(staged.size) bytes, sha256 \(staged.hash))"))
+        return document
+    }
+
+    public func addVersion(_ id: String, from input: Int32, actor: Principal) throws -> Document {
+        let staged = try blobs.stage(from: input)
+        let now = Timestamp.format(clock.now())
+        let document = try store.database.write { db -> Document in
+            let current = try self.document(id, db)
+            if current.deletedAt != nil { throw DocsError.deleted(id) }
+            try self.require(.write, of: actor, on: current, db)
+            let next = (current.versions.last?.version ?? 0) + 1
+            try db.execute(sql: "INSERT INTO docs_version VALUES (?, ?, ?, ?, ?, ?)", arguments: [id, next, staged.hash, staged.size, actor.urn, now])
+            try staged.place()
+            return try self.document(id, db)
+        }
+        try record("MDocs.Document.VersionAdded", documentFields(document, actor: actor, message: "version \(document.versions.count)"))
+        return document
+    }
+
+    public func document(_ id: String) throws -> Document {
+        try store.database.read { db in try self.document(id, db) }
+    }
+
+    func document(_ id: String, _ db: Database) throws -> Document {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM docs_document WHERE id = ?", arguments: [id]) else { throw DocsError.unknownDocument(id) }
+        var document = Document(row: row)
+        document.versions = try Row.fetchAll(db, sql: "SELECT * FROM docs_version WHERE document_id = ? ORDER BY version", arguments: [id])
+            .map(DocumentVersion.init)
+        document.flags = try flags(document, db)
+        return document
+    }
+
+    private func flags(_ document: Document, _ db: Database) throws -> [String] {
+        var flags: [String] = []
+        if let code = document.type, try self.type(code, db).official { flags.append("Official") }
+        if let expires = document.expiresOn {
+            let today = Self.day(clock.now())
+            let soon = Self.day(clock.now().addingTimeInterval(30 * 86_400))
+            if expires < today { flags.append("Expired") } else if expires <= soon { flags.append("Expiring") }
+        }
+        if document.deletedAt != nil { flags.append("Deleted") }
+        if document.holdReason != nil { flags.append("Held") }
+        return flags
+    }
+
+    public struct Filter: Sendable {
+        public var owner: Principal?
+        public var type: String?
+        public var expiring = false
+        public var deleted = false
+        public init() {}
+    }
+
+    public func list(_ filter: Filter) throws -> [Document] {
+        try store.database.read { db in
+            var sql = "SELECT id FROM docs_document WHERE deleted_at IS \(filter.deleted ? "NOT " : "")NULL"
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let owner = filter.owner { sql += " AND owner = ?"; arguments.append(owner.urn) }
+            if let type = filter.type { sql += " AND type_code = ?"; arguments.append(type) }
+            if filter.expiring {
+                sql += " AND expires_on IS NOT NULL AND expires_on >= ? AND expires_on <= ?"
+                arguments += [Self.day(clock.now()), Self.day(clock.now().addingTimeInterval(30 * 86_400))]
+            }
+            sql += " ORDER BY created_at, id"
+            return try String.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { try self.document($0, db) }
+        }
+    }
+
+    /// Streams a version (default: the latest) to `output` after checking `actor` may read it;
+    /// the content's hash is checked as it is read (`corruptBlob` at the end when it changed).
+    @discardableResult
+    public func read(_ id: String, version: Int? = nil, actor: Principal, to output: Int32) throws -> DocumentVersion {
+        let (document, chosen) = try store.database.read { db -> (Document, DocumentVersion) in
+            let document = try self.document(id, db)
+            if document.deletedAt != nil { throw DocsError.deleted(id) }
+            do {
+                try self.require(.read, of: actor, on: document, db)
+            } catch {
+                try self.recordRefusal(.noShare, object: id, principal: actor.urn, address: nil)
+                throw error
+            }
+            guard let chosen = version.map({ v in document.versions.first { $0.version == v } }) ?? document.latest else {
+                throw DocsError.unknownVersion(document: id, version: version ?? 0)
+            }
+            return (document, chosen)
+        }
+        try blobs.read(chosen.sha256, to: output)
+        try record("MDocs.Document.Read", documentFields(document, actor: actor, message: "read version \(chosen.version)"))
+        return chosen
+    }
+
+    public func remove(_ id: String, actor: Principal) throws {
+        let now = Timestamp.format(clock.now())
+        let document = try store.database.write { db -> Document in
+            let document = try self.document(id, db)
+            if document.deletedAt != nil { throw DocsError.deleted(id) }
+            try self.requireOwner(actor, document)
+            try db.execute(sql: "UPDATE docs_document SET deleted_at = ? WHERE id = ?", arguments: [now, id])
+            return document
+        }
+        try record("MDocs.Document.Deleted", documentFields(document, actor: actor, message: "moved to the recycle bin"))
+    }
+
+    public func restore(_ id: String, actor: Principal) throws {
+        let document = try store.database.write { db -> Document in
+            let document = try self.document(id, db)
+            guard document.deletedAt != nil else { throw DocsError.notDeleted(id) }
+            try self.requireOwner(actor, document)
+            try db.execute(sql: "UPDATE docs_document SET deleted_at = NULL WHERE id = ?", arguments: [id])
+            return document
+        }
+        try record("MDocs.Document.Restored", documentFields(document, actor: actor, message: "restored from the recycle bin"))
+    }
+
+    /// Puts a legal hold on (reason) or takes it off (nil): a held document is never purged.
+    public func hold(_ id: String, reason: String?, actor: Principal) throws {
+        if let reason, reason.trimmingCharacters(in: .whitespaces).isEmpty { throw DocsError.invalidArgument("a legal hold needs a reason") }
+        let document = try store.database.write { db -> Document in
+            let document = try self.document(id, db)
+            try db.execute(sql: "UPDATE docs_document SET hold_reason = ? WHERE id = ?", arguments: [reason, id])
+            return document
+        }
+        try record(reason == nil ? "MDocs.Document.Released" : "MDocs.Document.Held",
+                   documentFields(document, actor: actor, message: reason.map { "legal hold: \($0)" } ?? "legal hold released"))
+    }
+
+    /// What `purge` did.
+    public struct PurgeReport: Codable, Sendable {
+        public var purged: [String] = []
+        public var blobsRemoved = 0
+        /// Documents that would be purged but are under legal hold, with the reason.
+        public var held: [String: String] = [:]
+        /// Documents in the bin (or expired) still inside their retention period, with its end.
+        public var retained: [String: String] = [:]
+
+        enum CodingKeys: String, CodingKey { case purged, held, retained, blobsRemoved = "blobs_removed" }
+    }
+
+    /// Removes for good the documents in the recycle bin, and the expired documents of types with
+    /// delete-on-expiry, whose retention has ended; never one under legal hold. Blobs no remaining
+    /// version refers to are deleted too.
+    public func purge(actor: Principal, dryRun: Bool = false) throws -> PurgeReport {
+        let now = clock.now()
+        let today = Self.day(now)
+        var report = PurgeReport()
+        var purgedDocuments: [Document] = []
+        try store.database.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT d.id FROM docs_document d LEFT JOIN docs_type t ON t.code = d.type_code
+                WHERE d.deleted_at IS NOT NULL OR (t.delete_on_expiry = 1 AND d.expires_on IS NOT NULL AND d.expires_on < ?)
+                ORDER BY d.created_at
+                """, arguments: [today])
+            for row in rows {
+                let document = try self.document(row["id"], db)
+                let retention = try document.type.map { try Retention(try self.type($0, db).retention) } ?? Retention("0")
+                let created = Timestamp.parse(document.createdAt) ?? now
+                let end = retention.end(from: created)
+                if let reason = document.holdReason {
+                    report.held[document.id] = reason
+                } else if end > now {
+                    report.retained[document.id] = Timestamp.format(end)
+                } else {
+                    report.purged.append(document.id)
+                    purgedDocuments.append(document)
+                    if dryRun { continue }
+                    try db.execute(sql: "DELETE FROM docs_document WHERE id = ?", arguments: [document.id])
+                    for hash in Set(document.versions.map(\.sha256)) {
+                        let used = try Int.fetchOne(db, sql: "SELECT count(*) FROM docs_version WHERE blob = ?", arguments: [hash]) ?? 0
+                        if used == 0 {
+                            self.blobs.remove(hash)
+                            report.blobsRemoved += 1
+                        }
+                    }
+                }
+            }
+        }
+        if !dryRun {
+            for document in purgedDocuments {
+                try record("MDocs.Document.Purged", documentFields(document, actor: actor, message: "purged"))
+            }
+        }
+        return report
+    }
+
+    /// The result of re-hashing one blob.
+    public struct BlobCheck: Codable, Sendable {
+        public let sha256: String
+        /// The documents (id and version) that use it.
+        public let usedBy: [String]
+        public let problem: String?
+
+        enum CodingKeys: String, CodingKey { case sha256, problem, usedBy = "used_by" }
+    }
+
+    /// Re-hashes every blob (or those of one document) and reports the missing and corrupted ones.
+    public func verify(_ id: String? = nil) throws -> [BlobCheck] {
+        let rows = try store.database.read { db -> [Row] in
+            if let id { _ = try self.document(id, db) }
+            return try Row.fetchAll(db, sql: "SELECT blob, document_id, version FROM docs_version \(id == nil ? "" : "WHERE document_id = ?") ORDER BY blob",
+                                    arguments: id.map { [$0] } ?? [])
+        }
+        var uses: [String: [String]] = [:]
+        for row in rows { uses[row["blob"], default: []].append("\(row["document_id"] as String) v\(row["version"] as Int)") }
+        return uses.keys.sorted().map { hash in
+            var problem: String?
+            do { try blobs.check(hash) } catch { problem = (error as? UserFacingError)?.description ?? String(describing: error) }
+            return BlobCheck(sha256: hash, usedBy: uses[hash] ?? [], problem: problem)
+        }
+    }
+
+    // MARK: Access
+
+    /// The most `principal` may do with `document` now: everything for the owner, else its live shares.
+    func permission(of principal: Principal, on document: Document, _ db: Database) throws -> Permission? {
+        if principal.urn == document.owner { return .write }
+        let now = Timestamp.format(clock.now())
+        let granted = try String.fetchAll(db, sql: """
+            SELECT permission FROM docs_share
+            WHERE document_id = ? AND (grantee = ? OR grantee = 'urn:public') AND revoked_at IS NULL
+              AND valid_from <= ? AND valid_to >= ?
+            """, arguments: [document.id, principal.urn, now, now])
+        return granted.compactMap(Permission.init).max()
+    }
+
+    func require(_ needed: Permission, of principal: Principal, on document: Document, _ db: Database) throws {
+        guard let held = try permission(of: principal, on: document, db), held >= needed else {
+            throw DocsError.denied("\(principal) may not \(needed) document \(document.id) (not the owner, and no live share)")
+        }
+    }
+
+    func requireOwner(_ principal: Principal, _ document: Document) throws {
+        guard principal.urn == document.owner else { throw DocsError.denied("only the owner (\(document.owner)) may do this to document \(document.id)") }
+    }
+
+    // MARK: Helpers
+
+    func record(_ type: String, _ fields: [String: String?]) throws {
+        var event = AuditEvent(type: type, time: clock.now())
+        for (name, value) in fields { event.set(name, value) }
+        try audit.record(event)
+    }
+
+    func documentFields(_ document: Document, actor: Principal, message: String) -> [String: String?] {
+        let owner = try? Principal(document.owner)
+        return ["object": document.id, "object_type": "document", "object_name": document.name, "user": actor.urn,
+                "subject": owner?.idnp, "subject_type": owner?.idnp == nil ? nil : "idnp", "event_message": message]
+    }
+
+    static func day(_ date: Date) -> String { String(Timestamp.format(date).prefix(10)) }
+
+    static func checkDate(_ text: String) throws {
+        guard text.count == 10, let date = Timestamp.parse(text), day(date) == text else {
+            throw DocsError.invalidArgument("'\(text)' is not a date (YYYY-MM-DD)")
+        }
+    }
+
+    static func codeHash(_ code: String) -> String { Hex.encode(Digest.sha256(Data(code.utf8))) }
+}

@@ -1,0 +1,413 @@
+import ArgumentParser
+import Foundation
+import MGovCore
+import MGovDocs
+import MGovNet
+
+struct DocsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "docs",
+        abstract: "A content-addressed document store with versions, shares, legal holds and retention.",
+        discussion: """
+            Content is stored once by SHA-256 under the home's blobs/ folder and re-hashed on every read. \
+            Principals are URNs as MDocs writes them: urn:md:idnp:<13 digits>, urn:md:idno:<13 digits>, \
+            urn:md:system:<uuid>, urn:public. Commands act as --as PRINCIPAL, by default the document's owner \
+            (the operator acting for the owner); another principal needs a live share. Every add, read, share, \
+            revoke, purge and refused access is an audit event.
+            """,
+        subcommands: [TypeGroup.self, Add.self, Get.self, Show.self, List.self, VersionGroup.self, Remove.self, Restore.self,
+                      Purge.self, Hold.self, Release.self, Share.self, Shares.self, Revoke.self, Serve.self, Verify.self]
+    )
+
+    static func documents(_ context: Context) throws -> DocumentStore {
+        DocumentStore(store: try context.store(), clock: context.clock, audit: try context.audit())
+    }
+
+    struct TypeGroup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "type", abstract: "Document types and their retention rules.",
+                                                        subcommands: [TypeAdd.self, TypeList.self])
+    }
+
+    struct TypeAdd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a document type.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The type's code.") var code: String
+        @Option(help: ArgumentHelp("How long its documents are kept after creation: 5y, 18m, 90d or 0.", valueName: "period"))
+        var retention: String
+        @Flag(help: "Purge documents once expired (and past retention).") var deleteOnExpiry = false
+        @Flag(help: "Its documents are official (flag Official).") var official = false
+        @Flag(help: "Anyone may verify its documents' authenticity.") var anonymousVerify = false
+
+        func run() async throws {
+            let context = global.makeContext()
+            let type = try DocsCommand.documents(context).addType(code: code, retention: retention, deleteOnExpiry: deleteOnExpiry,
+                                                                  official: official, anonymousVerify: anonymousVerify)
+            if context.console.isJSON { try context.console.json(type) } else { context.console.out("added type \(type.code) (retention \(type.retention))") }
+        }
+    }
+
+    struct TypeList: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List document types.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+
+        func run() async throws {
+            let context = global.makeContext()
+            let types = try DocsCommand.documents(context).types()
+            if context.console.isJSON { try context.console.json(types); return }
+            for t in types {
+                let flags = [t.deleteOnExpiry ? "delete-on-expiry" : nil, t.official ? "official" : nil, t.anonymousVerify ? "anonymous-verify" : nil]
+                context.console.out("\(t.code)\tretention \(t.retention)\t\(flags.compactMap { $0 }.joined(separator: ","))")
+            }
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Store a file as a new document ('-': stdin); prints its id.",
+            discussion: "Identical content is stored once. The file is streamed: memory does not grow with its size.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The file.") var file: String
+        @Option(help: "The document's name (at most 250 characters; default: the file's name).") var name: String?
+        @Option(help: ArgumentHelp("The owner.", valueName: "urn")) var owner: String
+        @Option(help: ArgumentHelp("A document type code.", valueName: "code")) var type: String?
+        @Option(help: "The document's number (at most 50 characters).") var number: String?
+        @Option(help: ArgumentHelp("Expiry date.", valueName: "YYYY-MM-DD")) var expires: String?
+        @Option(help: "A tag (repeatable).") var tag: [String] = []
+        @Option(help: ArgumentHelp("A link reserved with 'docs share --link' without a document: bind it to this one.", valueName: "code"))
+        var linkCode: String?
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who adds it (default: the owner).", valueName: "urn")) var actor: String?
+
+        func run() async throws {
+            let context = global.makeContext()
+            let ownerPrincipal = try Principal(owner)
+            var new = DocumentStore.NewDocument(name: name ?? (file == "-" ? "stdin" : (file as NSString).lastPathComponent), owner: ownerPrincipal)
+            new.type = type
+            new.number = number
+            new.expiresOn = expires
+            new.tags = tag
+            new.linkCode = linkCode
+            let input = try FileSystem.openForReading(file)
+            defer { close(input) }
+            let document = try DocsCommand.documents(context).add(new, from: input, actor: try actor.map(Principal.init) ?? ownerPrincipal)
+            if context.console.isJSON { try context.console.json(document) } else { context.console.out(document.id) }
+        }
+    }
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a document's content to a file or stdout, checking its hash.",
+            discussion: "Exit codes: 0 written; 1 refused (no right) or the content is damaged (-o FILE is then not written); 2 bad input.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The document's id.") var id: String
+        @Option(name: [.short, .long], help: ArgumentHelp("Write here ('-': stdout, the default).", valueName: "file")) var output: String?
+        @Option(help: "A version (default: the latest).") var version: Int?
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who reads it (default: the owner).", valueName: "urn")) var actor: String?
+
+        func run() async throws {
+            let context = global.makeContext()
+            let documents = try DocsCommand.documents(context)
+            let reader = try actingPrincipal(actor, documentID: id, documents)
+            if let output, output != "-" {
+                let file = try AtomicFile(path: output, mode: 0o600)
+                try file.withDescriptor { try documents.read(id, version: version, actor: reader, to: $0) }
+                try file.commit()
+            } else {
+                try documents.read(id, version: version, actor: reader, to: STDOUT_FILENO)
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a document's record, versions and flags.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The document's id.") var id: String
+
+        func run() async throws {
+            let context = global.makeContext()
+            let document = try DocsCommand.documents(context).document(id)
+            if context.console.isJSON { try context.console.json(document); return }
+            var lines = ["id:       \(document.id)", "name:     \(document.name)", "owner:    \(document.owner)",
+                         "created:  \(document.createdAt) by \(document.createdBy)"]
+            if let number = document.number { lines.append("number:   \(number)") }
+            if let type = document.type { lines.append("type:     \(type)") }
+            if let expires = document.expiresOn { lines.append("expires:  \(expires)") }
+            if !document.tags.isEmpty { lines.append("tags:     \(document.tags.joined(separator: ", "))") }
+            if !document.flags.isEmpty { lines.append("flags:    \(document.flags.joined(separator: ", "))") }
+            if let hold = document.holdReason { lines.append("hold:     \(hold)") }
+            for v in document.versions { lines.append("version \(v.version): \(v.size) bytes, sha256 \(v.sha256), \(v.addedAt) by \(v.addedBy)") }
+            context.console.out(lines.joined(separator: "\n"))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List documents.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Option(help: ArgumentHelp("Only this owner's.", valueName: "urn")) var owner: String?
+        @Option(help: ArgumentHelp("Only this type.", valueName: "code")) var type: String?
+        @Flag(help: "Only documents expiring within 30 days.") var expiring = false
+        @Flag(help: "The recycle bin instead.") var deleted = false
+
+        func run() async throws {
+            let context = global.makeContext()
+            var filter = DocumentStore.Filter()
+            filter.owner = try owner.map(Principal.init)
+            filter.type = type
+            filter.expiring = expiring
+            filter.deleted = deleted
+            let documents = try DocsCommand.documents(context).list(filter)
+            if context.console.isJSON { try context.console.json(documents); return }
+            for d in documents {
+                context.console.out("\(d.id)\t\(d.name)\t\(d.owner)\t\(d.latest?.size ?? 0) bytes\t\(d.flags.joined(separator: ","))")
+            }
+        }
+    }
+
+    struct VersionGroup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "version", abstract: "Document versions.", subcommands: [VersionAdd.self])
+    }
+
+    struct VersionAdd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a new version of a document; the old ones are kept.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The document's id.") var id: String
+        @Argument(help: "The file ('-': stdin).") var file: String
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who adds it (default: the owner; others need a write share).", valueName: "urn"))
+        var actor: String?
+
+        func run() async throws {
+            let context = global.makeContext()
+            let documents = try DocsCommand.documents(context)
+            let writer = try actingPrincipal(actor, documentID: id, documents)
+            let input = try FileSystem.openForReading(file)
+            defer { close(input) }
+            let document = try documents.addVersion(id, from: input, actor: writer)
+            if context.console.isJSON { try context.console.json(document) } else { context.console.out("version \(document.versions.count)") }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rm", abstract: "Move a document to the recycle bin.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The document's id.") var id: String
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who removes it (the owner).", valueName: "urn")) var actor: String?
+
+        func run() async throws {
+            let context = global.makeContext()
+            let documents = try DocsCommand.documents(context)
+            try documents.remove(id, actor: try actingPrincipal(actor, documentID: id, documents))
+            context.console.info("moved \(id) to the recycle bin")
+        }
+    }
+
+    struct Restore: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take a document out of the recycle bin.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The document's id.") var id: String
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who restores it (the owner).", valueName: "urn")) var actor: String?
+
+        func run() async throws {
+            let context = global.makeContext()
+            let documents = try DocsCommand.documents(context)
+            try documents.restore(id, actor: try actingPrincipal(actor, documentID: id, documents))
+            context.console.info("restored \(id)")
+        }
+    }
+
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove for good what the recycle bin and expiry allow, past retention.",
+            discussion: """
+                Purged: documents in the recycle bin, and expired documents of types with --delete-on-expiry, whose \
+                retention (counted from creation) has ended. Documents under legal hold are never purged: they are \
+                listed as held. Content no remaining version uses is deleted.
+
+                Exit codes: 0 done (held documents are reported, not an error); 2 bad input.
+                """)
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Flag(help: "Say what would be purged, and change nothing.") var dryRun = false
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who purges (recorded in the audit log).", valueName: "urn"))
+        var actor = "urn:public"
+
+        func run() async throws {
+            let context = global.makeContext()
+            let report = try DocsCommand.documents(context).purge(actor: try Principal(actor), dryRun: dryRun)
+            if context.console.isJSON { try context.console.json(report); return }
+            let verb = dryRun ? "would purge" : "purged"
+            for id in report.purged { context.console.out("\(verb) \(id)") }
+            for (id, reason) in report.held.sorted(by: { $0.key < $1.key }) { context.console.out("kept \(id): under legal hold (\(reason))") }
+            for (id, end) in report.retained.sorted(by: { $0.key < $1.key }) { context.console.out("kept \(id): retained until \(end)") }
+            context.console.info("\(verb) \(report.purged.count) documents, \(report.blobsRemoved) blobs removed")
+        }
+    }
+
+    struct Hold: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put a document under legal hold: it is never purged until released.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The document's id.") var id: String
+        @Option(help: "Why (a case, an order).") var reason: String
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who holds it (recorded).", valueName: "urn")) var actor = "urn:public"
+
+        func run() async throws {
+            let context = global.makeContext()
+            try DocsCommand.documents(context).hold(id, reason: reason, actor: try Principal(actor))
+            context.console.info("\(id) is under legal hold")
+        }
+    }
+
+    struct Release: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Release a document's legal hold.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The document's id.") var id: String
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who releases it (recorded).", valueName: "urn")) var actor = "urn:public"
+
+        func run() async throws {
+            let context = global.makeContext()
+            try DocsCommand.documents(context).hold(id, reason: nil, actor: try Principal(actor))
+            context.console.info("released the hold on \(id)")
+        }
+    }
+
+    struct Share: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Share a document with a principal, or make an access link.",
+            discussion: """
+                --for URN shares with a principal; --link makes an access code, printed once (only its hash is kept). \
+                A link without a document id is reserved, and bound by 'docs add --link-code CODE'. The window runs \
+                from --from (default now) to --to (required, in the future); nobody shares more permission than they hold.
+                """)
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The document's id (optional with --link: a reserved link).") var id: String?
+        @Option(name: .customLong("for"), help: ArgumentHelp("The principal it is for.", valueName: "urn")) var grantee: String?
+        @Flag(help: "Make an access link instead.") var link = false
+        @Option(help: "read or write (default read).") var permission: Permission = .read
+        @Option(help: ArgumentHelp("Start of the window (default: now).", valueName: "time")) var from: String?
+        @Option(help: ArgumentHelp("End of the window.", valueName: "time")) var to: String
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who shares (default: the owner).", valueName: "urn")) var actor: String?
+
+        func validate() throws {
+            if link == (grantee != nil) { throw ValidationError("give --for URN or --link") }
+            if id == nil, !link { throw ValidationError("a document id is needed (only a --link can be reserved without one)") }
+        }
+
+        func run() async throws {
+            let context = global.makeContext()
+            let documents = try DocsCommand.documents(context)
+            var request = DocumentStore.ShareRequest(from: try from.map(Timestamp.require) ?? context.clock.now(), to: try Timestamp.require(to))
+            request.permission = permission
+            let sharer: Principal
+            if let id { sharer = try actingPrincipal(actor, documentID: id, documents) } else {
+                guard let actor else { throw ValidationError("a reserved link needs --as URN (who reserves it)") }
+                sharer = try Principal(actor)
+            }
+            if link {
+                let (share, code) = try documents.shareLink(id, request, actor: sharer)
+                if context.console.isJSON { try context.console.json(["share": share.id, "code": code]) } else {
+                    context.console.out(code)
+                    context.console.info("share \(share.id); the code is shown once")
+                }
+            } else {
+                let share = try documents.share(id!, with: try Principal(grantee!), request, actor: sharer)  // safe: validate() checked both
+                if context.console.isJSON { try context.console.json(share) } else { context.console.out(share.id) }
+            }
+        }
+    }
+
+    struct Shares: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List shares: made by, or for, a principal, or of a document.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Flag(help: "Shares the --as principal made.") var byMe = false
+        @Flag(help: "Shares for the --as principal.") var forMe = false
+        @Option(help: ArgumentHelp("Only this document's.", valueName: "id")) var document: String?
+        @Option(name: .customLong("as"), help: ArgumentHelp("The principal for --by-me / --for-me.", valueName: "urn")) var actor: String?
+
+        func validate() throws {
+            if (byMe || forMe) && actor == nil { throw ValidationError("--by-me and --for-me need --as URN") }
+        }
+
+        func run() async throws {
+            let context = global.makeContext()
+            let principal = try actor.map(Principal.init)
+            let shares = try DocsCommand.documents(context).shares(sharedBy: byMe ? principal : nil, grantee: forMe ? principal : nil, document: document)
+            if context.console.isJSON { try context.console.json(shares); return }
+            for s in shares {
+                context.console.out("\(s.id)\t\(s.document ?? "(reserved)")\t\(s.grantee ?? "link")\t\(s.permission.rawValue)\t\(s.validFrom) → \(s.validTo)\t\(s.status)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a share at once (the sharer or the owner).")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The share's id.") var shareID: String
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who revokes (default: the sharer).", valueName: "urn")) var actor: String?
+
+        func run() async throws {
+            let context = global.makeContext()
+            let documents = try DocsCommand.documents(context)
+            let revoker = try actor.map(Principal.init) ?? Principal(try documents.share(shareID).sharedBy)
+            try documents.revoke(shareID, actor: revoker)
+            context.console.info("revoked \(shareID)")
+        }
+    }
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve shared documents over HTTPS: to access-code holders and to mTLS principals with a live share.",
+            discussion: """
+                GET /s/CODE serves the document a live access link opens; GET /d/ID serves a document to a client \
+                whose certificate (chaining to the profile's trust anchors) carries a urn:md: principal in its subject \
+                alternative names, when that principal owns it or holds a live share. Client certificates are \
+                optional (code holders need none). Unknown, expired, revoked or not-yet-valid access answers 404, \
+                and is logged with the reason. Content is checked against its hash before it is sent.
+
+                Prints the URL it listens on (port 0 picks a free one), then serves until SIGTERM or SIGINT.
+                Exit codes: 0 stopped; 2 cannot listen or no TLS credentials.
+                """)
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @OptionGroup var password: PasswordOptions
+        @Option(help: ArgumentHelp("HOST:PORT to listen on.", valueName: "address")) var listen = "127.0.0.1:8444"
+        @Flag(help: "Plain HTTP without TLS, on loopback only, for tests.") var insecure = false
+
+        func run() async throws {
+            let context = global.makeContext(passwordFile: password.passwordFile)
+            let address = try ListenAddress(parsing: listen)
+            if insecure, !isLoopback(address.host) { throw ValidationError("--insecure serves plain HTTP on loopback only (127.0.0.1, ::1)") }
+            let tls = insecure ? nil : try TLSIdentity.load(try context.profile(), passwords: PasswordSource(passwordFile: password.passwordFile))
+            let server = DocsServer(documents: try DocsCommand.documents(context))
+            let console = context.console
+            try await HTTPServerRunner(address: address, tls: tls, clientCertificates: .optional).run(server.router()) { url in
+                if console.isJSON { try? console.jsonLine(["url": url]) } else { console.out("listening on \(url)") }
+            }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-hash stored content (all, or one document's) and report what is missing or corrupted.",
+            discussion: "Exit codes: 0 every blob intact; 1 a blob is missing or corrupted; 2 bad input.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "A document's id (default: every blob).") var id: String?
+
+        func run() async throws {
+            let context = global.makeContext()
+            let checks = try DocsCommand.documents(context).verify(id)
+            let console = context.console
+            for check in checks {
+                if console.isJSON { try console.jsonLine(check) } else {
+                    console.out("\(check.sha256): \(check.problem ?? "ok") (\(check.usedBy.joined(separator: ", ")))")
+                }
+            }
+            let bad = checks.filter { $0.problem != nil }.count
+            console.info("\(checks.count) blobs checked, \(bad) damaged")
+            if bad > 0 { throw ExitCode(1) }
+        }
+    }
+}
+
+extension Permission: ExpressibleByArgument {}
+
+/// `--as URN`, or the document's owner when not given.
+private func actingPrincipal(_ given: String?, documentID: String, _ documents: DocumentStore) throws -> Principal {
+    if let given { return try Principal(given) }
+    return try Principal(try documents.document(documentID).owner)
+}

@@ -1,0 +1,163 @@
+import Foundation
+import MGovTestSupport
+import Testing
+
+private let alice = "urn:md:idnp:2001234567890"
+private let bob = "urn:md:idnp:2009876543210"
+
+@Suite struct DocsCommandTests {
+    @Test func addGetAndTheErrorContract() throws {
+        let env = try CLIEnvironment()
+        let binary = try env.dir.write("scan.bin", data: Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 97) }))
+        let added = try env.mgov("docs", "add", binary, "--owner", alice, "--name", "Scan", "--number", "A-1", "--tag", "scan", "--json")
+        #expect(added.status == 0, "\(added.stderr)")
+        let id = try #require((try added.json() as? [String: Any])?["id"] as? String)
+        let out = env.dir.file("back.bin")
+        #expect(try env.mgov("docs", "get", id, "-o", out).status == 0)
+        #expect(FileManager.default.contentsEqual(atPath: out, andPath: binary))
+        let piped = try env.mgov("docs", "get", id)
+        #expect(piped.stdoutData == (try Data(contentsOf: URL(fileURLWithPath: binary))))
+        let empty = try env.mgov.run(["docs", "add", "-", "--owner", alice, "--name", "empty"], input: Data())
+        let emptyID = empty.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try env.mgov("docs", "get", emptyID).stdoutData.isEmpty)
+
+        try env.mgov("docs", "add", binary, "--owner", "alice").expectOneLineError(2, containing: "not a principal")
+        try env.mgov("docs", "get", "no-such-id").expectOneLineError(2, containing: "no document")
+        try env.mgov("docs", "get", id, "--as", bob).expectOneLineError(1, containing: "may not read")
+        try env.mgov("docs", "add", binary, "--owner", alice, "--type", "NOPE").expectOneLineError(2, containing: "no document type")
+        try env.mgov("docs", "add", binary, "--owner", alice, "--expires", "2026-02-30").expectOneLineError(2, containing: "not a date")
+        let events = try env.mgov("log", "query", "--type", "MDocs.*", "--json")
+        let types = ((try events.json() as? [String: Any])?["entries"] as? [[String: Any]] ?? []).compactMap { ($0["event"] as? [String: Any])?["event_type"] as? String }
+        #expect(types.sorted() == ["MDocs.Access.Denied", "MDocs.Document.Added", "MDocs.Document.Added",
+                                   "MDocs.Document.Read", "MDocs.Document.Read", "MDocs.Document.Read"], "\(types)")
+    }
+
+    @Test func aCorruptedBlobFailsGetAndVerify() throws {
+        let env = try CLIEnvironment()
+        let file = try env.dir.write("a.txt", "original")
+        let id = try env.mgov("docs", "add", file, "--owner", alice).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let shown = try #require(try env.mgov("docs", "show", id, "--json").json() as? [String: Any])
+        let hash = try #require((shown["versions"] as? [[String: Any]])?.first?["sha256"] as? String)
+        let blob = env.mgov.home + "/blobs/" + hash.prefix(2) + "/" + hash.dropFirst(2)
+        try Data("0riginal".utf8).write(to: URL(fileURLWithPath: blob))
+        let out = env.dir.file("out.txt")
+        try env.mgov("docs", "get", id, "-o", out).expectOneLineError(1, containing: "corrupted")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let verified = try env.mgov("docs", "verify")
+        #expect(verified.status == 1)
+        #expect(verified.stdout.contains("corrupted"))
+    }
+
+    @Test func legalHoldBlocksPurge() throws {
+        let env = try CLIEnvironment()
+        let file = try env.dir.write("a.txt", "a")
+        let id = try env.mgov("docs", "add", file, "--owner", alice).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try env.mgov("docs", "rm", id).status == 0)
+        #expect(try env.mgov("docs", "hold", id, "--reason", "dosar 1-123/2026").status == 0)
+        let purge = try env.mgov("docs", "purge")
+        #expect(purge.status == 0)
+        #expect(purge.stdout.contains("kept \(id): under legal hold (dosar 1-123/2026)"))
+        #expect(try env.mgov("docs", "list", "--deleted").stdout.contains(id))
+        #expect(try env.mgov("docs", "release", id).status == 0)
+        #expect(try env.mgov("docs", "purge").stdout.contains("purged \(id)"))
+        try env.mgov("docs", "show", id).expectOneLineError(2, containing: "no document")
+        #expect(try env.mgov("docs", "verify").status == 0)
+    }
+
+    @Test func concurrentAddsFromSeveralProcessesAreAllKept() async throws {
+        let env = try CLIEnvironment()
+        for i in 0..<4 { _ = try env.dir.write("f\(i).txt", "file \(i)\n") }
+        // Six shells at once (launched from Swift: see the profile test on SIGCHLD), each adding the
+        // four files ten times; identical content is stored once.
+        let runner = env.mgov, folder = env.dir.path
+        let failures = try await withThrowingTaskGroup(of: String.self) { group in
+            for p in 0..<6 {
+                group.addTask {
+                    try runner.shell("for n in $(seq 10); do for i in 0 1 2 3; do mgov docs add '\(folder)'/f$i.txt --owner \(alice) --name p\(p)-$n-$i >/dev/null || echo \"failed p\(p)-$n-$i\" >&2; done; done").stderr
+                }
+            }
+            return try await group.reduce(into: "") { $0 += $1 }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+        let listed = try #require(try env.mgov("docs", "list", "--json").json() as? [[String: Any]])
+        #expect(listed.count == 240)
+        let blobs = try FileManager.default.subpathsOfDirectory(atPath: env.mgov.home + "/blobs").filter { $0.count == 65 }
+        #expect(blobs.count == 4)
+        #expect(try env.mgov("docs", "verify").status == 0)
+        let check = try TestProcess.run("/usr/bin/sqlite3", [env.mgov.home + "/mgov.sqlite", "PRAGMA integrity_check"])
+        #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
+    }
+
+    @Test func aGigabyteStreamsInBoundedMemory() throws {
+        let env = try CLIEnvironment()
+        let big = env.dir.file("big.bin")
+        #expect(FileManager.default.createFile(atPath: big, contents: nil))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
+        try handle.truncate(atOffset: 1 << 30)  // sparse: 1 GiB of zeros without writing them
+        try handle.close()
+        let added = try TestProcess.run("/usr/bin/time", ["-f", "maxrss_kb=%M", MGovRunner.executable, "docs", "add", big, "--owner", alice],
+                                        environment: env.mgov.environment)
+        #expect(added.status == 0, "\(added.stderr)")
+        let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let out = env.dir.file("big.out")
+        let got = try TestProcess.run("/usr/bin/time", ["-f", "maxrss_kb=%M", MGovRunner.executable, "docs", "get", id, "-o", out],
+                                      environment: env.mgov.environment)
+        #expect(got.status == 0, "\(got.stderr)")
+        for result in [added, got] {
+            let rss = Int(result.stderr.split(separator: "=").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? .max
+            #expect(rss < 128 * 1024, "peak memory \(rss) KB for a 1 GiB document")
+        }
+        let attributes = try FileManager.default.attributesOfItem(atPath: out)
+        #expect((attributes[.size] as? Int) == 1 << 30)
+        #expect(try TestProcess.run("/usr/bin/cmp", [big, out]).status == 0)
+    }
+}
+
+/// `docs serve` over TLS, with curl as the client.
+@Suite(.serialized) struct DocsServeTests {
+    @Test func sharesAreServedAndRevocationTakesEffectAtOnce() throws {
+        let env = try CLIEnvironment()
+        let ca = try TestPKI.makeCA(in: env.dir)
+        let server = try TestPKI.makeLeaf(in: env.dir, name: "docs-server", ca: ca, san: "IP:127.0.0.1")
+        let bobCert = try TestPKI.makeLeaf(in: env.dir, name: "bob", ca: ca, san: "URI:\(bob)")
+        #expect(try env.mgov("profile", "create", "mdocs", "--identity", "MD/GOV/1003600123456/MDOCS", "--key", server.key,
+                             "--cert", server.cert, "--trust", ca.cert, "--default").status == 0)
+        let file = try env.dir.write("certificat.txt", "Certificat de naștere\n")
+        let id = try env.mgov("docs", "add", file, "--owner", alice, "--name", "certificat.txt").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let code = try env.mgov("docs", "share", id, "--link", "--to", "2099-01-01").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(code.count >= 40)
+
+        let process = try BackgroundProcess(MGovRunner.executable, ["docs", "serve", "--listen", "127.0.0.1:0"], environment: env.mgov.environment)
+        defer { process.stop() }
+        guard process.waitForOutput({ $0.contains("listening on ") }) else { throw TestFailure("docs serve did not start: \(process.stderr)") }
+        let url = String((process.stdout.split(separator: "\n").first { $0.hasPrefix("listening on ") } ?? "").dropFirst("listening on ".count))
+        func curl(_ path: String, cert: (key: String, cert: String)? = nil) throws -> ProcessResult {
+            var arguments = ["-sS", "--cacert", ca.cert, "-w", "\n%{http_code}", url + path]
+            if let cert { arguments += ["--cert", cert.cert, "--key", cert.key] }
+            return try TestProcess.run("/usr/bin/curl", arguments)
+        }
+        let served = try curl("/s/" + code)
+        #expect(served.httpStatus == 200, "\(served.stdout) \(served.stderr)")
+        #expect(served.stdout.hasPrefix("Certificat de naștere\n"))
+        #expect(try curl("/s/not-a-code").httpStatus == 404)
+
+        // Bob's certificate names him; without a share he gets 404, with one the document.
+        #expect(try curl("/d/" + id, cert: bobCert).httpStatus == 404)
+        let shareID = try env.mgov("docs", "share", id, "--for", bob, "--to", "2099-01-01").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try curl("/d/" + id, cert: bobCert).httpStatus == 200)
+        #expect(try curl("/d/" + id).httpStatus == 404, "no certificate, no principal")
+
+        let linkShare = try #require((try env.mgov("docs", "shares", "--document", id, "--json").json() as? [[String: Any]])?
+            .first { $0["link"] as? Bool == true }?["id"] as? String)
+        #expect(try env.mgov("docs", "revoke", linkShare).status == 0)
+        #expect(try env.mgov("docs", "revoke", shareID).status == 0)
+        #expect(try curl("/s/" + code).httpStatus == 404)
+        #expect(try curl("/d/" + id, cert: bobCert).httpStatus == 404)
+
+        let denied = try #require(try env.mgov("log", "query", "--type", "MDocs.Access.Denied", "--json").json() as? [String: Any])
+        let messages = (denied["entries"] as? [[String: Any]] ?? []).compactMap { ($0["event"] as? [String: Any])?["event_message"] as? String }
+        #expect(messages.contains("unknown access code"))
+        #expect(messages.contains("revoked share"))
+        #expect(messages.contains("no owner rights and no live share"))
+    }
+}

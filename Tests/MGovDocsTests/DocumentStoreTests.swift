@@ -1,0 +1,220 @@
+import Foundation
+import MGovCore
+import MGovTestSupport
+import Testing
+@testable import MGovDocs
+
+/// Audit events as the store hands them over (the real log is tested on its own).
+final class CollectedEvents: AuditSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [AuditEvent] = []
+    func record(_ event: AuditEvent) throws { lock.lock(); events.append(event); lock.unlock() }
+    var types: [String] { lock.lock(); defer { lock.unlock() }; return events.map(\.type) }
+    var all: [AuditEvent] { lock.lock(); defer { lock.unlock() }; return events }
+}
+
+/// A time the test moves.
+final class MovableTime: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+    init(_ start: Date) { current = start }
+    var now: Date { lock.lock(); defer { lock.unlock() }; return current }
+    func set(_ date: Date) { lock.lock(); current = date; lock.unlock() }
+    var clock: Clock { Clock { self.now } }
+}
+
+struct DocsFixture {
+    let dir: TemporaryDirectory
+    let documents: DocumentStore
+    let events = CollectedEvents()
+    let time = MovableTime(Timestamp.parse("2026-11-23T10:00:00Z")!)
+    let alice = try! Principal("urn:md:idnp:2001234567890")
+    let bob = try! Principal("urn:md:idnp:2009876543210")
+    let agency = try! Principal("urn:md:idno:1003600123456")
+
+    init() throws {
+        dir = try TemporaryDirectory()
+        let store = try Store(home: MGovHome(path: dir.file("home")), migrations: DocumentStore.migrations)
+        documents = DocumentStore(store: store, clock: time.clock, audit: events)
+    }
+
+    func add(_ content: Data, name: String = "act.pdf", owner: Principal? = nil, configure: (inout DocumentStore.NewDocument) -> Void = { _ in }) throws -> Document {
+        let path = try dir.write("in-\(UUID().uuidString)", data: content)
+        let fd = try FileSystem.openForReading(path)
+        defer { close(fd) }
+        var new = DocumentStore.NewDocument(name: name, owner: owner ?? alice)
+        configure(&new)
+        return try documents.add(new, from: fd, actor: owner ?? alice)
+    }
+
+    func read(_ id: String, as principal: Principal? = nil, version: Int? = nil) throws -> Data {
+        let path = dir.file("out-\(UUID().uuidString)")
+        let file = try AtomicFile(path: path)
+        try file.withDescriptor { try documents.read(id, version: version, actor: principal ?? alice, to: $0) }
+        try file.commit()
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    var blobFiles: [String] {
+        let root = documents.blobs.root
+        return ((try? FileManager.default.subpathsOfDirectory(atPath: root)) ?? []).filter { $0.count == 65 }  // ab/ + 62 hex digits
+    }
+}
+
+@Suite struct DocumentStoreTests {
+    @Test func contentRoundTripsByteForByteAndIsStoredOnce() throws {
+        let f = try DocsFixture()
+        let binary = Data((0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 131) })
+        let a = try f.add(binary)
+        let empty = try f.add(Data(), name: "empty.txt")
+        let again = try f.add(binary, name: "copy.pdf", owner: f.bob)
+        #expect(try f.read(a.id) == binary)
+        #expect(try f.read(empty.id) == Data())
+        #expect(a.latest?.sha256 == again.latest?.sha256)
+        #expect(f.blobFiles.count == 2, "\(f.blobFiles)")
+        let mode = try FileManager.default.attributesOfItem(atPath: f.documents.blobs.path(of: a.latest!.sha256))[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(f.events.types.filter { $0 == "MDocs.Document.Added" }.count == 3)
+        #expect(f.events.types.filter { $0 == "MDocs.Document.Read" }.count == 2)
+    }
+
+    @Test func versionsKeepTheOldContent() throws {
+        let f = try DocsFixture()
+        let doc = try f.add(Data("v1".utf8))
+        let path = try f.dir.write("v2", "v2")
+        let fd = try FileSystem.openForReading(path)
+        defer { close(fd) }
+        let updated = try f.documents.addVersion(doc.id, from: fd, actor: f.alice)
+        #expect(updated.versions.map(\.version) == [1, 2])
+        #expect(try f.read(doc.id) == Data("v2".utf8))
+        #expect(try f.read(doc.id, version: 1) == Data("v1".utf8))
+        #expect(throws: DocsError.self) { try f.read(doc.id, version: 3) }
+    }
+
+    @Test func aCorruptedBlobIsNeverReturnedAndVerifyNamesIt() throws {
+        let f = try DocsFixture()
+        let doc = try f.add(Data("the original text".utf8))
+        let blob = f.documents.blobs.path(of: doc.latest!.sha256)
+        try Data("the 0riginal text".utf8).write(to: URL(fileURLWithPath: blob))
+        let out = f.dir.file("out")
+        #expect(throws: DocsError.self) {
+            let file = try AtomicFile(path: out)
+            try file.withDescriptor { try f.documents.read(doc.id, actor: f.alice, to: $0) }
+            try file.commit()
+        }
+        #expect(!FileManager.default.fileExists(atPath: out), "a damaged read leaves no output")
+        let checks = try f.documents.verify()
+        #expect(checks.count == 1 && checks[0].problem?.contains("corrupted") == true)
+        try FileManager.default.removeItem(atPath: blob)
+        #expect(try f.documents.verify(doc.id)[0].problem?.contains("missing") == true)
+    }
+
+    @Test func principalsAreValidatedAsMDocsWritesThem() throws {
+        for good in ["urn:md:idnp:2001234567890", "urn:md:idno:1003600123456", "urn:md:system:0f8fad5b-d9cb-469f-a165-70867728950e", "urn:public"] {
+            #expect(throws: Never.self) { try Principal(good) }
+        }
+        for bad in ["urn:md:idnp:123", "urn:md:idnp:20012345678901", "urn:md:system:nope", "alice", "urn:md:idnp:200123456789x"] {
+            #expect(throws: DocsError.self) { try Principal(bad) }
+        }
+    }
+
+    @Test func aShareWorksExactlyInsideItsWindow() throws {
+        let f = try DocsFixture()
+        let doc = try f.add(Data("x".utf8))
+        let from = Timestamp.parse("2026-11-24T09:00:00Z")!, to = Timestamp.parse("2026-11-24T17:00:00Z")!
+        _ = try f.documents.share(doc.id, with: f.bob, .init(from: from, to: to), actor: f.alice)
+        let (_, code) = try f.documents.shareLink(doc.id, .init(from: from, to: to), actor: f.alice)
+        func bobCanRead() throws -> Bool { if case .success = try f.documents.resolve(documentID: doc.id, for: f.bob) { return true }; return false }
+        func linkOpens() throws -> Bool { if case .success = try f.documents.resolve(code: code) { return true }; return false }
+        for (moment, expected) in [(from.addingTimeInterval(-0.001), false), (from, true), (to, true), (to.addingTimeInterval(0.001), false)] {
+            f.time.set(moment)
+            #expect(try bobCanRead() == expected, "at \(Timestamp.format(moment))")
+            #expect(try linkOpens() == expected, "link at \(Timestamp.format(moment))")
+        }
+        f.time.set(to.addingTimeInterval(1))
+        #expect(throws: DocsError.self) { try f.read(doc.id, as: f.bob) }
+    }
+
+    @Test func nobodySharesMoreThanTheyHoldOrOutsideTheRules() throws {
+        let f = try DocsFixture()
+        let doc = try f.add(Data("x".utf8))
+        let now = f.time.now
+        let window = DocumentStore.ShareRequest(from: now, to: now.addingTimeInterval(3600))
+        _ = try f.documents.share(doc.id, with: f.bob, window, actor: f.alice)
+        var write = window
+        write.permission = .write
+        #expect(throws: DocsError.self) { try f.documents.share(doc.id, with: f.agency, write, actor: f.bob) }
+        #expect(throws: Never.self) { try f.documents.share(doc.id, with: f.agency, window, actor: f.bob) }
+        #expect(throws: DocsError.self) { try f.documents.share(doc.id, with: f.bob, .init(from: now, to: now.addingTimeInterval(-1)), actor: f.alice) }
+        #expect(throws: DocsError.self) { try f.documents.share(doc.id, with: f.bob, .init(from: now.addingTimeInterval(-7200), to: now.addingTimeInterval(-3600)), actor: f.alice) }
+        let stranger = try Principal("urn:md:idnp:2005555555555")
+        #expect(throws: DocsError.self) { try f.documents.share(doc.id, with: f.bob, window, actor: stranger) }
+        // A read share does not let bob add a version.
+        let path = try f.dir.write("v2", "v2")
+        let fd = try FileSystem.openForReading(path)
+        defer { close(fd) }
+        #expect(throws: DocsError.self) { try f.documents.addVersion(doc.id, from: fd, actor: f.bob) }
+    }
+
+    @Test func revocationTakesEffectAtOnceAndLinksCanBeReservedFirst() throws {
+        let f = try DocsFixture()
+        let now = f.time.now
+        let window = DocumentStore.ShareRequest(from: now, to: now.addingTimeInterval(3600))
+        let (reserved, code) = try f.documents.shareLink(nil, window, actor: f.alice)
+        guard case .failure(.unbound) = try f.documents.resolve(code: code) else { Issue.record("a reserved link opens nothing yet"); return }
+        let doc = try f.add(Data("certificate".utf8)) { $0.linkCode = code }
+        guard case .success(let opened) = try f.documents.resolve(code: code) else { Issue.record("the bound link opens the document"); return }
+        #expect(opened.id == doc.id)
+        try f.documents.revoke(reserved.id, actor: f.alice)
+        guard case .failure(.revoked) = try f.documents.resolve(code: code) else { Issue.record("revoked"); return }
+        guard case .failure(.unknownCode) = try f.documents.resolve(code: "guessed") else { Issue.record("unknown"); return }
+        #expect(throws: DocsError.self) { try f.add(Data("other".utf8)) { $0.linkCode = code } }
+    }
+
+    @Test func purgeHonoursRetentionAndLegalHoldAndKeepsSharedBlobs() throws {
+        let f = try DocsFixture()
+        _ = try f.documents.addType(code: "CERT", retention: "1y", deleteOnExpiry: true, official: true, anonymousVerify: false)
+        let content = Data("same bytes".utf8)
+        let kept = try f.add(content, name: "kept.pdf")
+        let binned = try f.add(content, name: "binned.pdf") { $0.type = "CERT" }
+        let held = try f.add(Data("held".utf8), name: "held.pdf")
+        let expired = try f.add(Data("expired".utf8), name: "expired.pdf") { $0.type = "CERT"; $0.expiresOn = "2026-12-01" }
+        #expect(try f.documents.document(binned.id).flags.contains("Official"))
+        #expect(try f.documents.document(expired.id).flags.contains("Expiring"))
+        try f.documents.remove(binned.id, actor: f.alice)
+        try f.documents.remove(held.id, actor: f.alice)
+        try f.documents.hold(held.id, reason: "case 12/2026", actor: f.agency)
+
+        var report = try f.documents.purge(actor: f.agency)
+        #expect(report.purged.isEmpty)
+        #expect(report.held[held.id] == "case 12/2026")
+        #expect(report.retained[binned.id] != nil, "inside its 1y retention")
+
+        f.time.set(Timestamp.parse("2027-12-01T00:00:00Z")!)
+        report = try f.documents.purge(actor: f.agency)
+        #expect(Set(report.purged) == [binned.id, expired.id])
+        #expect(report.held[held.id] != nil)
+        #expect(try f.read(kept.id) == content, "the blob binned.pdf shared with kept.pdf stays")
+        #expect(report.blobsRemoved == 1, "only expired.pdf's own content goes")
+        #expect(throws: DocsError.self) { try f.documents.document(binned.id) }
+
+        try f.documents.hold(held.id, reason: nil, actor: f.agency)
+        report = try f.documents.purge(actor: f.agency)
+        #expect(report.purged == [held.id])
+        #expect(f.events.types.contains("MDocs.Document.Purged") && f.events.types.contains("MDocs.Document.Held"))
+    }
+
+    @Test func theRecycleBinHidesAndRestores() throws {
+        let f = try DocsFixture()
+        let doc = try f.add(Data("x".utf8))
+        try f.documents.remove(doc.id, actor: f.alice)
+        #expect(throws: DocsError.self) { try f.read(doc.id) }
+        #expect(try f.documents.list(.init()).isEmpty)
+        var bin = DocumentStore.Filter()
+        bin.deleted = true
+        #expect(try f.documents.list(bin).map(\.id) == [doc.id])
+        #expect(throws: DocsError.self) { try f.documents.remove(doc.id, actor: f.bob) }
+        try f.documents.restore(doc.id, actor: f.alice)
+        #expect(try f.read(doc.id) == Data("x".utf8))
+    }
+}
