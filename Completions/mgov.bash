@@ -1305,7 +1305,7 @@ _mgov_docs_serve() {
 _mgov_docs_verify() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --no-color --version -h --help)
-    repeating_options=()
+    repeating_options=(--trusted)
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
 
@@ -1315,6 +1315,9 @@ _mgov_docs_verify() {
         return
         ;;
     '--profile')
+        return
+        ;;
+    '--trusted')
         return
         ;;
     esac

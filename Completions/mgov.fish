@@ -120,7 +120,7 @@ function __mgov_parse_tokens -S
             case 'serve'
                 __mgov_parse_subcommand 0 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'listen=' 'insecure' 'version' 'h/help'
             case 'verify'
-                __mgov_parse_subcommand 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'version' 'h/help'
+                __mgov_parse_subcommand 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'trusted=+' 'version' 'h/help'
             end
         case 'pki'
             __mgov_parse_subcommand 0 'version' 'h/help'
@@ -646,6 +646,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs verify" json' -l 'json' -d 'Print one JSON document (or JSON lines for streams) on stdout.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs verify" quiet' -l 'quiet' -d 'Print no progress or status messages on stderr.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs verify" no-color' -l 'no-color' -d 'No colours in messages (also NO_COLOR).'
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs verify"' -l 'trusted' -d 'A trust anchor for signed content (repeatable; default: the profile\'s).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs verify" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs verify" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov pki" version' -l 'version' -d 'Show the version.'

@@ -48,6 +48,24 @@ private let bob = "urn:md:idnp:2009876543210"
         #expect(verified.stdout.contains("corrupted"))
     }
 
+    @Test func verifyShowsTheSignatureOfSignedContent() throws {
+        let s = try SignEnvironment()
+        let signedXML = s.dir.file("signed.xml")
+        #expect(try s.mgov("sign", "xml", s.input, "--key", s.ec.key, "--cert", s.ec.cert, "-o", signedXML).status == 0)
+        let text = try s.dir.write("letter.txt", "letter")
+        #expect(try s.mgov("sign", "cms", text, "--key", s.rsa.key, "--cert", s.rsa.cert, "--attached").status == 0)
+        for file in [signedXML, text + ".p7m"] {
+            #expect(try s.mgov("docs", "add", file, "--owner", alice).status == 0)
+        }
+        let result = try s.mgov("docs", "verify", "--trusted", s.ca.cert)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.components(separatedBy: "signature: ").count == 3, "\(result.stdout)")
+        #expect(result.stdout.contains("CN=ec-signer") && result.stdout.contains("CN=rsa-signer"))
+        let untrusted = try s.mgov("docs", "verify", "--json")
+        #expect(untrusted.status == 0, "an untrusted signer is shown, not a damaged blob")
+        #expect(untrusted.stdout.contains("\"signature\""))
+    }
+
     @Test func legalHoldBlocksPurge() throws {
         let env = try CLIEnvironment()
         let file = try env.dir.write("a.txt", "a")
