@@ -53,10 +53,14 @@ let package = Package(
             dependencies: ["MGovCore", "MGovCrypto", "MGovNet", "CMGovSystem", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Hummingbird", package: "hummingbird")]
         ),
+        .target(
+            name: "MGovDeliver",
+            dependencies: ["MGovCore", "MGovNet", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .executableTarget(
             name: "mgov",
             dependencies: [
-                "MGovCore", "MGovCrypto", "MGovXML", "MGovLog", "MGovSign", "MGovDocs", "MGovNet",
+                "MGovCore", "MGovCrypto", "MGovXML", "MGovLog", "MGovSign", "MGovDocs", "MGovDeliver", "MGovNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +69,7 @@ let package = Package(
         .testTarget(name: "MGovCryptoTests", dependencies: ["MGovCrypto", "MGovTestSupport"]),
         .testTarget(name: "MGovXMLTests", dependencies: ["MGovXML", "MGovTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MGovLogTests", dependencies: ["MGovLog", "MGovCore", "MGovTestSupport"]),
+        .testTarget(name: "MGovDeliverTests", dependencies: ["MGovDeliver", "MGovCore", "MGovTestSupport"]),
         .testTarget(name: "MGovDocsTests", dependencies: ["MGovDocs", "MGovCore", "MGovTestSupport"]),
         .testTarget(name: "MGovSignTests", dependencies: ["MGovSign", "MGovCore", "MGovCrypto", "MGovXML", "MGovTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MGovCLITests", dependencies: ["mgov", "MGovTestSupport"]),

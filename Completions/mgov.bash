@@ -173,13 +173,13 @@ _mgov() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    profile|sign|log|docs|pki|help)
+    profile|sign|log|docs|deliver|pki|help)
         # Offer subcommand argument completions
         "_mgov_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'profile sign log docs pki help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'profile sign log docs deliver pki help' -- "${cur}"))
         ;;
     esac
 }
@@ -1318,6 +1318,272 @@ _mgov_docs_verify() {
         return
         ;;
     '--trusted')
+        return
+        ;;
+    esac
+}
+
+_mgov_deliver() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|show|list|update|cancel|carrier|serve)
+        # Offer subcommand argument completions
+        "_mgov_deliver_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create show list update cancel carrier serve' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_deliver_create() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --awaiting-payment --version -h --help)
+    repeating_options=(--doc --file --package)
+    non_repeating_options=(--home --profile --recipient --name --phone --email --address --pickup-point --accepted-until --estimated-ready --carrier --service --sender)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--recipient')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--phone')
+        return
+        ;;
+    '--email')
+        return
+        ;;
+    '--address')
+        return
+        ;;
+    '--pickup-point')
+        return
+        ;;
+    '--doc')
+        return
+        ;;
+    '--file')
+        return
+        ;;
+    '--package')
+        return
+        ;;
+    '--accepted-until')
+        return
+        ;;
+    '--estimated-ready')
+        return
+        ;;
+    '--carrier')
+        return
+        ;;
+    '--service')
+        return
+        ;;
+    '--sender')
+        return
+        ;;
+    esac
+}
+
+_mgov_deliver_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_deliver_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --status --stale)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--status')
+        return
+        ;;
+    '--stale')
+        return
+        ;;
+    esac
+}
+
+_mgov_deliver_update() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --as --message --tracking-id --event-code --carrier)
+    __mgov_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--as')
+        __mgov_add_completions -W 'sender'$'\n''carrier'$'\n''payment'
+        return
+        ;;
+    '--message')
+        return
+        ;;
+    '--tracking-id')
+        return
+        ;;
+    '--event-code')
+        return
+        ;;
+    '--carrier')
+        return
+        ;;
+    esac
+}
+
+_mgov_deliver_cancel() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --message)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--message')
+        return
+        ;;
+    esac
+}
+
+_mgov_deliver_carrier() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list)
+        # Offer subcommand argument completions
+        "_mgov_deliver_carrier_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_deliver_carrier_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --cert)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--cert')
+        return
+        ;;
+    esac
+}
+
+_mgov_deliver_carrier_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_deliver_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --password-file --listen)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--listen')
         return
         ;;
     esac

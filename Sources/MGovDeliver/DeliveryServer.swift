@@ -1,0 +1,129 @@
+import Foundation
+import Hummingbird
+import MGovCore
+import MGovNet
+import NIOCore
+
+/// `mgov deliver serve`: the endpoints a carrier calls, over mutual TLS. Only a certificate
+/// registered as a carrier's (`deliver carrier add`) is answered; a carrier sets only carrier
+/// statuses, and only on orders it carries (or not yet assigned).
+///
+/// - `GET  /api/v1/delivery/services/{service}/orders/{order}/delivery/details`
+/// - `PUT  /api/v1/delivery/services/{service}/orders/{order}/delivery/status`
+///   `{"status", "message", "carrierName", "trackingID", "estimatedDeliveryFrom", "estimatedDeliveryTo", "cost", "eventCode"}`
+/// - `GET  /api/v1/delivery/services/{service}/delivery/changes?since=N` (events after the cursor N)
+///
+/// Answers: 400 bad JSON or status, 403 not a carrier or not a carrier status or not its order,
+/// 404 unknown order, 409 an illegal transition (with the reason).
+public struct DeliveryServer: Sendable {
+    public let orders: DeliveryStore
+    static let base = "api/v1/delivery/services/:service"
+
+    public init(orders: DeliveryStore) { self.orders = orders }
+
+    public func router() -> Router<PeerRequestContext> {
+        let router = Router(context: PeerRequestContext.self)
+        router.get("\(Self.base)/orders/:order/delivery/details") { _, context in
+            await respond(context) { carrier in
+                let order = try orders.order(context.parameters.get("order") ?? "")
+                guard order.service == context.parameters.get("service") else { throw DeliverError.unknownOrder(order.id) }
+                if let assigned = order.carrier, assigned != carrier { throw DeliverError.notYourOrder("order \(order.id) is carried by \(assigned)") }
+                return try json(order)
+            }
+        }
+        router.put("\(Self.base)/orders/:order/delivery/status") { request, context in
+            var request = request
+            let collected: Result<ByteBuffer, any Error>
+            do { collected = .success(try await request.collectBody(upTo: 64 * 1024)) } catch { collected = .failure(error) }
+            return await respond(context) { carrier in
+                let data = Data(try collected.get().readableBytesView)
+                let body: StatusBody
+                do { body = try JSONDecoder().decode(StatusBody.self, from: data) } catch {
+                    throw DeliverError.invalidArgument("the body is not the JSON status update (status, message, carrierName, trackingID, …)")
+                }
+                guard let status = DeliveryStatus(name: body.status) else { throw DeliverError.invalidArgument("'\(body.status)' is not a delivery status") }
+                guard status.setter == .carrier else {
+                    throw DeliverError.notYourOrder("\(status.rawValue) is set by the \(status.setter.rawValue); a carrier sets carrier statuses only")
+                }
+                if let named = body.carrierName, named != carrier {
+                    throw DeliverError.notYourOrder("the certificate is \(carrier)'s, not \(named)'s")
+                }
+                var update = StatusUpdate(status: status, actor: .carrier)
+                update.actorName = carrier
+                update.message = body.message
+                update.eventCode = body.eventCode
+                update.trackingID = body.trackingID
+                update.estimatedDeliveryFrom = body.estimatedDeliveryFrom
+                update.estimatedDeliveryTo = body.estimatedDeliveryTo
+                update.cost = body.cost
+                return try json(try orders.update(context.parameters.get("order") ?? "", update, service: context.parameters.get("service")))
+            }
+        }
+        router.get("\(Self.base)/delivery/changes") { request, context in
+            await respond(context) { _ in
+                let since = Int64(request.uri.queryParameters.get("since") ?? "0") ?? 0
+                let changes = try orders.changes(service: context.parameters.get("service") ?? "", since: since)
+                return try json(Changes(changes: changes, next: changes.last?.id ?? since))
+            }
+        }
+        return router
+    }
+
+    /// Identifies the carrier by its certificate, runs `body`, maps errors to statuses.
+    private func respond(_ context: PeerRequestContext, _ body: (String) async throws -> Response) async -> Response {
+        do {
+            guard let certificate = try await context.peerCertificate(),
+                  let carrier = try orders.carrier(fingerprint: certificate.sha256Fingerprint) else {
+                try? orders.recordRefusal("the client certificate is not a registered carrier's", address: context.channel.remoteAddress?.ipAddress)
+                return jsonErrorResponse(.forbidden, "only a registered carrier's certificate is answered here")
+            }
+            return try await body(carrier)
+        } catch let error as DeliverError {
+            switch error {
+            case .invalidArgument: return jsonErrorResponse(.badRequest, error.description)
+            case .unknownOrder: return jsonErrorResponse(.notFound, error.description)
+            case .notYourOrder:
+                try? orders.recordRefusal(error.description, address: context.channel.remoteAddress?.ipAddress)
+                return jsonErrorResponse(.forbidden, error.description)
+            case .illegalTransition: return jsonErrorResponse(.conflict, error.description)
+            }
+        } catch {
+            if isBodyTooLarge(error) { return jsonErrorResponse(.contentTooLarge, "the body is over 64 KB") }
+            return jsonErrorResponse(.internalServerError, "the delivery service failed: \((error as? UserFacingError)?.description ?? String(describing: error))")
+        }
+    }
+
+    private func json<T: Encodable>(_ value: T) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return jsonResponse(.ok, try encoder.encode(value))
+    }
+}
+
+/// The body of `PUT …/delivery/status`, in MDelivery's field names.
+struct StatusBody: Decodable {
+    let status: String
+    let message: String?
+    let carrierName: String?
+    let trackingID: String?
+    let estimatedDeliveryFrom: String?
+    let estimatedDeliveryTo: String?
+    let cost: Double?
+    let eventCode: String?
+}
+
+struct Changes: Encodable {
+    let changes: [DeliveryEvent]
+    let next: Int64
+}
+
+extension DeliveryStore {
+    /// Records a refused call to the carrier endpoints.
+    public func recordRefusal(_ reason: String, address: String?) throws {
+        var event = AuditEvent(type: "MDelivery.Access.Denied", time: clock.now())
+        event.set("event_level", "warning")
+        event.set("event_message", reason)
+        event.set("user_address", address)
+        try audit.record(event)
+    }
+}

@@ -1,0 +1,378 @@
+import Foundation
+import GRDB
+import MGovCore
+
+/// Errors of delivery orders, as sentences.
+public enum DeliverError: UserFacingError, Equatable {
+    case invalidArgument(String)
+    case unknownOrder(String)
+    case illegalTransition(String)
+    case notYourOrder(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidArgument(text), let .illegalTransition(text), let .notYourOrder(text): return text
+        case let .unknownOrder(id): return "no delivery order \(id)"
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .illegalTransition, .notYourOrder: return .refused
+        default: return .failure
+        }
+    }
+}
+
+/// The person or organisation a delivery is for.
+public struct Recipient: Codable, Sendable, Equatable {
+    /// `Person` (IDNP) or `Organization` (IDNO), as MDelivery names them.
+    public let type: String
+    public let code: String
+    public let name: String
+    public var phone: String?
+    public var email: String?
+
+    /// `idnp:2001234567890` or `idno:1003600123456`.
+    public init(_ text: String, name: String, phone: String? = nil, email: String? = nil) throws {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, ["idnp", "idno"].contains(parts[0].lowercased()), parts[1].count == 13, parts[1].allSatisfy(\.isNumber) else {
+            throw DeliverError.invalidArgument("'\(text)' is not a recipient: write idnp:<13 digits> (a person) or idno:<13 digits> (an organization)")
+        }
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 250 else { throw DeliverError.invalidArgument("a recipient's name has 1 to 250 characters") }
+        if let phone, phone.range(of: #"^\+[1-9][0-9]{6,14}$"#, options: .regularExpression) == nil {
+            throw DeliverError.invalidArgument("'\(phone)' is not an E.164 phone number (+373…)")
+        }
+        if let email, email.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) == nil {
+            throw DeliverError.invalidArgument("'\(email)' is not an e-mail address")
+        }
+        type = parts[0].lowercased() == "idnp" ? "Person" : "Organization"
+        code = parts[1]
+        self.name = name
+        self.phone = phone
+        self.email = email
+    }
+}
+
+/// A parcel: weight in kilograms and size in centimetres.
+public struct Package: Codable, Sendable, Equatable {
+    public let weightKg: Double
+    public let lengthCm: Double, widthCm: Double, heightCm: Double
+
+    enum CodingKeys: String, CodingKey { case weightKg = "weight_kg", lengthCm = "length_cm", widthCm = "width_cm", heightCm = "height_cm" }
+
+    /// `1.2:30x20x5` (kg : cm x cm x cm).
+    public init(_ text: String) throws {
+        let parts = text.split(separator: ":").map(String.init)
+        let size = parts.count == 2 ? parts[1].split(separator: "x").compactMap { Double($0) } : []
+        guard parts.count == 2, let weight = Double(parts[0]), weight > 0, size.count == 3, size.allSatisfy({ $0 > 0 }) else {
+            throw DeliverError.invalidArgument("'\(text)' is not a package: write WEIGHT_KG:LxWxH_CM, e.g. 1.2:30x20x5")
+        }
+        weightKg = weight
+        lengthCm = size[0]; widthCm = size[1]; heightCm = size[2]
+    }
+}
+
+/// One event of an order's history (append-only).
+public struct DeliveryEvent: Codable, Sendable, Equatable {
+    /// Global, increasing: the cursor of `changes(since:)`.
+    public let id: Int64
+    public let order: String
+    public let seq: Int
+    public let status: DeliveryStatus
+    public let actor: DeliveryActor
+    /// The carrier's or sender's name, when known.
+    public let actorName: String?
+    public let message: String?
+    public let eventCode: String?
+    public let time: String
+
+    enum CodingKeys: String, CodingKey { case id, order, seq, status, actor, message, time, actorName = "actor_name", eventCode = "event_code" }
+
+    init(row: Row) {
+        id = row["id"]
+        order = row["order_id"]
+        seq = row["seq"]
+        status = DeliveryStatus(rawValue: row["status"]) ?? .unknown
+        actor = DeliveryActor(rawValue: row["actor"]) ?? .sender
+        actorName = row["actor_name"]
+        message = row["message"]
+        eventCode = row["event_code"]
+        time = row["time"]
+    }
+}
+
+/// A delivery order with its history; `status` is the last event's.
+public struct DeliveryOrder: Codable, Sendable, Equatable {
+    public let id: String
+    public let service: String
+    public let sender: String
+    public let recipient: Recipient
+    public let address: String?
+    public let pickupPoint: String?
+    public let documents: [String]
+    public let packages: [Package]
+    public let paid: Bool
+    public let acceptedUntil: String?
+    public let estimatedReady: String?
+    public let carrier: String?
+    public let trackingID: String?
+    public let estimatedDeliveryFrom: String?
+    public let estimatedDeliveryTo: String?
+    public let cost: Double?
+    public let createdAt: String
+    public let status: DeliveryStatus
+    public let history: [DeliveryEvent]
+
+    enum CodingKeys: String, CodingKey {
+        case id, service, sender, recipient, address, documents, packages, paid, carrier, cost, status, history
+        case pickupPoint = "pickup_point", acceptedUntil = "accepted_until", estimatedReady = "estimated_ready"
+        case trackingID = "tracking_id", estimatedDeliveryFrom = "estimated_delivery_from", estimatedDeliveryTo = "estimated_delivery_to"
+        case createdAt = "created_at"
+    }
+}
+
+/// What a status update says besides the status.
+public struct StatusUpdate: Sendable {
+    public var status: DeliveryStatus
+    public var actor: DeliveryActor
+    public var actorName: String?
+    public var message: String?
+    public var eventCode: String?
+    public var carrier: String?
+    public var trackingID: String?
+    public var estimatedDeliveryFrom: String?
+    public var estimatedDeliveryTo: String?
+    public var cost: Double?
+
+    public init(status: DeliveryStatus, actor: DeliveryActor) {
+        self.status = status
+        self.actor = actor
+    }
+}
+
+/// Delivery orders in the store, with MDelivery's statuses and an append-only history. Every
+/// change is an audit event.
+public final class DeliveryStore: Sendable {
+    public let store: Store
+    let clock: Clock
+    let audit: any AuditSink
+
+    public init(store: Store, clock: Clock, audit: any AuditSink) {
+        self.store = store
+        self.clock = clock
+        self.audit = audit
+    }
+
+    public static let migrations: [StoreMigration] = [
+        StoreMigration("deliver.1-orders") { db in
+            try db.execute(sql: """
+                CREATE TABLE deliver_order (
+                    id TEXT PRIMARY KEY,
+                    service TEXT NOT NULL,
+                    sender TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    address TEXT,
+                    pickup_point TEXT,
+                    documents TEXT NOT NULL,
+                    packages TEXT NOT NULL,
+                    paid INTEGER NOT NULL,
+                    accepted_until TEXT,
+                    estimated_ready TEXT,
+                    carrier TEXT,
+                    tracking_id TEXT,
+                    estimated_delivery_from TEXT,
+                    estimated_delivery_to TEXT,
+                    cost REAL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE deliver_event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    order_id TEXT NOT NULL REFERENCES deliver_order(id),
+                    seq INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    actor_name TEXT,
+                    message TEXT,
+                    event_code TEXT,
+                    time TEXT NOT NULL,
+                    UNIQUE (order_id, seq)
+                );
+                CREATE TABLE deliver_carrier (
+                    name TEXT PRIMARY KEY,
+                    fingerprint TEXT NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL
+                );
+                """)
+        },
+    ]
+
+    /// What `create` needs.
+    public struct NewOrder: Sendable {
+        public var service = "default"
+        public var sender: String
+        public var recipient: Recipient
+        public var address: String?
+        public var pickupPoint: String?
+        public var documents: [String] = []
+        public var packages: [Package] = []
+        public var awaitingPayment = false
+        public var acceptedUntil: Date?
+        public var estimatedReady: Date?
+        public var carrier: String?
+
+        public init(sender: String, recipient: Recipient) {
+            self.sender = sender
+            self.recipient = recipient
+        }
+    }
+
+    /// Creates an order: Processing, or AwaitingPayment when payment is still due.
+    public func create(_ new: NewOrder) throws -> DeliveryOrder {
+        guard (new.address == nil) != (new.pickupPoint == nil) else {
+            throw DeliverError.invalidArgument("give an address or a pickup point code (one of them)")
+        }
+        if let address = new.address, address.trimmingCharacters(in: .whitespaces).isEmpty || address.count > 500 {
+            throw DeliverError.invalidArgument("an address has 1 to 500 characters")
+        }
+        let now = clock.now()
+        let id = Identifier.make(at: now)
+        let initial: DeliveryStatus = new.awaitingPayment ? .awaitingPayment : .processing
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try store.database.write { db in
+            try db.execute(sql: """
+                INSERT INTO deliver_order (id, service, sender, recipient, address, pickup_point, documents, packages, paid,
+                                           accepted_until, estimated_ready, carrier, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, new.service, new.sender, String(decoding: try encoder.encode(new.recipient), as: UTF8.self), new.address,
+                                 new.pickupPoint, String(decoding: try encoder.encode(new.documents), as: UTF8.self),
+                                 String(decoding: try encoder.encode(new.packages), as: UTF8.self), !new.awaitingPayment,
+                                 new.acceptedUntil.map(Timestamp.format), new.estimatedReady.map(Timestamp.format), new.carrier,
+                                 Timestamp.format(now)])
+            try db.execute(sql: "INSERT INTO deliver_event (order_id, seq, status, actor, actor_name, message, time) VALUES (?, 1, ?, 'sender', ?, 'created', ?)",
+                           arguments: [id, initial.rawValue, new.sender, Timestamp.format(now)])
+        }
+        let order = try self.order(id)
+        try record("MDelivery.Order.Created", order, actor: "sender", message: "created, \(initial.rawValue)")
+        return order
+    }
+
+    /// Appends a status change after checking it against the transition table, in one write
+    /// transaction: concurrent updates are serialised and each sees the one before.
+    public func update(_ id: String, _ update: StatusUpdate, service: String? = nil) throws -> DeliveryOrder {
+        let now = Timestamp.format(clock.now())
+        if let message = update.message, message.count > 1000 { throw DeliverError.invalidArgument("a message has at most 1,000 characters") }
+        try store.database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT service, carrier FROM deliver_order WHERE id = ?", arguments: [id]) else {
+                throw DeliverError.unknownOrder(id)
+            }
+            if let service, (row["service"] as String) != service { throw DeliverError.unknownOrder(id) }
+            if update.actor == .carrier, let assigned = row["carrier"] as String?, let name = update.actorName, assigned != name {
+                throw DeliverError.notYourOrder("order \(id) is carried by \(assigned), not \(name)")
+            }
+            let last = try Row.fetchOne(db, sql: "SELECT seq, status FROM deliver_event WHERE order_id = ? ORDER BY seq DESC LIMIT 1", arguments: [id])
+            let current = DeliveryStatus(rawValue: last?["status"] ?? "") ?? .unknown
+            if let refusal = DeliveryTransitions.refusal(from: current, to: update.status, by: update.actor) {
+                throw DeliverError.illegalTransition(refusal)
+            }
+            let seq = (last?["seq"] as Int? ?? 0) + 1
+            try db.execute(sql: "INSERT INTO deliver_event (order_id, seq, status, actor, actor_name, message, event_code, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [id, seq, update.status.rawValue, update.actor.rawValue, update.actorName, update.message, update.eventCode, now])
+            try db.execute(sql: """
+                UPDATE deliver_order SET
+                    carrier = COALESCE(?, carrier), tracking_id = COALESCE(?, tracking_id),
+                    estimated_delivery_from = COALESCE(?, estimated_delivery_from), estimated_delivery_to = COALESCE(?, estimated_delivery_to),
+                    cost = COALESCE(?, cost), paid = CASE WHEN ? THEN 1 ELSE paid END
+                WHERE id = ?
+                """, arguments: [update.carrier ?? (update.actor == .carrier ? update.actorName : nil), update.trackingID,
+                                 update.estimatedDeliveryFrom, update.estimatedDeliveryTo, update.cost, update.status == .paid, id])
+        }
+        let order = try self.order(id)
+        try record("MDelivery.Order.StatusChanged", order, actor: update.actorName ?? update.actor.rawValue,
+                   message: "\(update.status.rawValue) by the \(update.actor.rawValue)\(update.message.map { ": \($0)" } ?? "")")
+        return order
+    }
+
+    public func order(_ id: String) throws -> DeliveryOrder {
+        try store.database.read { db in try self.order(id, db) }
+    }
+
+    func order(_ id: String, _ db: Database) throws -> DeliveryOrder {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM deliver_order WHERE id = ?", arguments: [id]) else { throw DeliverError.unknownOrder(id) }
+        let history = try Row.fetchAll(db, sql: "SELECT * FROM deliver_event WHERE order_id = ? ORDER BY seq", arguments: [id]).map(DeliveryEvent.init)
+        let decoder = JSONDecoder()
+        return DeliveryOrder(
+            id: id, service: row["service"], sender: row["sender"],
+            recipient: try decoder.decode(Recipient.self, from: Data((row["recipient"] as String).utf8)),
+            address: row["address"], pickupPoint: row["pickup_point"],
+            documents: try decoder.decode([String].self, from: Data((row["documents"] as String).utf8)),
+            packages: try decoder.decode([Package].self, from: Data((row["packages"] as String).utf8)),
+            paid: row["paid"], acceptedUntil: row["accepted_until"], estimatedReady: row["estimated_ready"],
+            carrier: row["carrier"], trackingID: row["tracking_id"], estimatedDeliveryFrom: row["estimated_delivery_from"],
+            estimatedDeliveryTo: row["estimated_delivery_to"], cost: row["cost"], createdAt: row["created_at"],
+            status: history.last?.status ?? .unknown, history: history)
+    }
+
+    /// Orders, optionally in one status, and optionally only open ones with no event for longer than `staleAfter`.
+    public func list(status: DeliveryStatus? = nil, staleAfter: TimeInterval? = nil) throws -> [DeliveryOrder] {
+        try store.database.read { db in
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM deliver_order ORDER BY created_at, id")
+            let cutoff = staleAfter.map { Timestamp.format(clock.now().addingTimeInterval(-$0)) }
+            return try ids.map { try self.order($0, db) }.filter { order in
+                if let status, order.status != status { return false }
+                if let cutoff {
+                    guard !order.status.isFinal, let last = order.history.last?.time, last < cutoff else { return false }
+                }
+                return true
+            }
+        }
+    }
+
+    /// Events of one service's orders after the cursor `since` (an event id), oldest first.
+    public func changes(service: String, since: Int64, limit: Int = 500) throws -> [DeliveryEvent] {
+        try store.database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.* FROM deliver_event e JOIN deliver_order o ON o.id = e.order_id
+                WHERE o.service = ? AND e.id > ? ORDER BY e.id LIMIT ?
+                """, arguments: [service, since, limit]).map(DeliveryEvent.init)
+        }
+    }
+
+    // MARK: Carriers
+
+    /// Registers a carrier by its certificate's SHA-256 fingerprint: only it may set carrier statuses over HTTP.
+    public func addCarrier(name: String, fingerprint: String) throws {
+        guard !name.isEmpty, name.count <= 100 else { throw DeliverError.invalidArgument("a carrier name has 1 to 100 characters") }
+        try store.database.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO deliver_carrier VALUES (?, ?, ?)", arguments: [name, fingerprint, Timestamp.format(clock.now())])
+        }
+        try record(type: "MDelivery.Carrier.Registered", ["object": name, "object_type": "carrier", "event_message": "certificate \(fingerprint)"])
+    }
+
+    /// The carrier a certificate fingerprint belongs to.
+    public func carrier(fingerprint: String) throws -> String? {
+        try store.database.read { db in try String.fetchOne(db, sql: "SELECT name FROM deliver_carrier WHERE fingerprint = ?", arguments: [fingerprint]) }
+    }
+
+    public func carriers() throws -> [(name: String, fingerprint: String)] {
+        try store.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, fingerprint FROM deliver_carrier ORDER BY name").map { ($0["name"], $0["fingerprint"]) }
+        }
+    }
+
+    // MARK: Audit
+
+    private func record(_ type: String, _ order: DeliveryOrder, actor: String, message: String) throws {
+        var fields: [String: String?] = ["object": order.id, "object_type": "delivery_order", "user": actor, "event_message": message,
+                                         "status": order.status.rawValue]
+        if order.recipient.type == "Person" { fields["subject"] = order.recipient.code; fields["subject_type"] = "idnp" }
+        try record(type: type, fields)
+    }
+
+    private func record(type: String, _ fields: [String: String?]) throws {
+        var event = AuditEvent(type: type, time: clock.now())
+        for (name, value) in fields { event.set(name, value) }
+        try audit.record(event)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import MGovCore
+import MGovTestSupport
+import Testing
+@testable import MGovDeliver
+
+final class Events: AuditSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var types: [String] = []
+    func record(_ event: AuditEvent) throws { lock.lock(); types.append(event.type); lock.unlock() }
+}
+
+struct DeliverFixture {
+    let dir: TemporaryDirectory
+    let orders: DeliveryStore
+    let events = Events()
+
+    init() throws {
+        dir = try TemporaryDirectory()
+        orders = DeliveryStore(store: try Store(home: MGovHome(path: dir.file("home")), migrations: DeliveryStore.migrations),
+                               clock: .system, audit: events)
+    }
+
+    /// A new order moved along a legal path to `status`.
+    func order(in status: DeliveryStatus) throws -> String {
+        let paths: [DeliveryStatus: [DeliveryStatus]] = [
+            .awaitingPayment: [], .paid: [.paid], .expired: [.expired],
+            .processing: [], .cancelled: [.cancelled], .ready: [.ready],
+            .awaitingPickup: [.ready, .awaitingPickup], .delivering: [.ready, .delivering],
+            .delivered: [.ready, .delivering, .delivered], .confirmed: [.ready, .delivering, .delivered, .confirmed],
+            .problem: [.ready, .delivering, .problem], .returning: [.ready, .delivering, .returning],
+            .returned: [.ready, .delivering, .returning, .returned], .unknown: [.ready, .unknown],
+        ]
+        var new = DeliveryStore.NewOrder(sender: "MD/GOV/1/REG", recipient: try Recipient("idnp:2001234567890", name: "Ion"))
+        new.address = "Chișinău"
+        new.awaitingPayment = [.awaitingPayment, .paid, .expired].contains(status)
+        let id = try orders.create(new).id
+        for step in paths[status]! { _ = try orders.update(id, StatusUpdate(status: step, actor: step.setter)) }
+        #expect(try orders.order(id).status == status)
+        return id
+    }
+}
+
+@Suite struct TransitionTests {
+    @Test func everyMoveIsAllowedExactlyAsTheTableSaysAndByItsSetterOnly() throws {
+        let f = try DeliverFixture()
+        var legal = 0, refused = 0
+        for from in DeliveryStatus.allCases {
+            let order = try f.order(in: from)
+            for to in DeliveryStatus.allCases {
+                for actor in DeliveryActor.allCases {
+                    let allowed = !from.isFinal && to.setter == actor
+                        && ((DeliveryTransitions.table[from] ?? []).contains(to) || (to == .unknown && actor == .carrier))
+                    if allowed {
+                        let fresh = try f.order(in: from)
+                        let moved = try f.orders.update(fresh, StatusUpdate(status: to, actor: actor))
+                        #expect(moved.status == to)
+                        legal += 1
+                    } else {
+                        #expect(throws: DeliverError.self, "\(from) → \(to) by \(actor)") {
+                            try f.orders.update(order, StatusUpdate(status: to, actor: actor))
+                        }
+                        refused += 1
+                    }
+                }
+            }
+            #expect(try f.orders.order(order).status == from, "refused moves change nothing")
+        }
+        #expect(legal > 40 && refused > 500)
+    }
+
+    @Test func theHistoryIsAppendOnlyAndTheStatusIsItsLastEvent() throws {
+        let f = try DeliverFixture()
+        let id = try f.order(in: .delivering)
+        var update = StatusUpdate(status: .delivering, actor: .carrier)
+        update.actorName = "Posta Moldovei"
+        update.eventCode = "EMI"
+        update.trackingID = "RR123456789MD"
+        let order = try f.orders.update(id, update)
+        #expect(order.history.map(\.seq) == [1, 2, 3, 4])
+        #expect(order.history.map(\.status) == [.processing, .ready, .delivering, .delivering])
+        #expect(order.trackingID == "RR123456789MD" && order.carrier == "Posta Moldovei")
+        var other = StatusUpdate(status: .delivered, actor: .carrier)
+        other.actorName = "Another Courier"
+        #expect(throws: DeliverError.self) { try f.orders.update(id, other) }
+        #expect(f.events.types.filter { $0 == "MDelivery.Order.StatusChanged" }.count == 3)
+    }
+
+    @Test func badInputIsRefused() throws {
+        #expect(throws: DeliverError.self) { try Recipient("idnp:123", name: "x") }
+        #expect(throws: DeliverError.self) { try Recipient("cnp:2001234567890", name: "x") }
+        #expect(throws: DeliverError.self) { try Recipient("idnp:2001234567890", name: "x", phone: "069123456") }
+        #expect(throws: DeliverError.self) { try Package("heavy") }
+        #expect(throws: DeliverError.self) { try Package("1:30x20") }
+        let f = try DeliverFixture()
+        let new = DeliveryStore.NewOrder(sender: "MD/GOV/1/REG", recipient: try Recipient("idno:1003600123456", name: "SRL"))
+        #expect(throws: DeliverError.self) { try f.orders.create(new) }  // neither address nor pickup point
+    }
+}
