@@ -57,10 +57,15 @@ let package = Package(
             name: "MGovDeliver",
             dependencies: ["MGovCore", "MGovNet", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird")]
         ),
+        .target(
+            name: "MGovConnect",
+            dependencies: ["MGovCore", "MGovCrypto", "MGovNet", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOHTTP1", package: "swift-nio")]
+        ),
         .executableTarget(
             name: "mgov",
             dependencies: [
-                "MGovCore", "MGovCrypto", "MGovXML", "MGovLog", "MGovSign", "MGovDocs", "MGovDeliver", "MGovNet",
+                "MGovCore", "MGovCrypto", "MGovXML", "MGovLog", "MGovSign", "MGovDocs", "MGovDeliver", "MGovConnect", "MGovNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

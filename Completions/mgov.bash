@@ -173,13 +173,13 @@ _mgov() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    profile|sign|log|docs|deliver|pki|help)
+    profile|sign|connect|log|docs|deliver|pki|help)
         # Offer subcommand argument completions
         "_mgov_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'profile sign log docs deliver pki help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'profile sign connect log docs deliver pki help' -- "${cur}"))
         ;;
     esac
 }
@@ -490,6 +490,336 @@ _mgov_sign_verify() {
         return
         ;;
     '--signature-xpath')
+        return
+        ;;
+    esac
+}
+
+_mgov_connect() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    serve|service|services|grant|revoke|grants|clients|request|catalog)
+        # Offer subcommand argument completions
+        "_mgov_connect_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'serve service services grant revoke grants clients request catalog' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_connect_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --insecure-http --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --password-file --listen)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--listen')
+        return
+        ;;
+    esac
+}
+
+_mgov_connect_service() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|rm)
+        # Offer subcommand argument completions
+        "_mgov_connect_service_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add rm' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_connect_service_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --dataset --key --proxy)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--dataset')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--proxy')
+        return
+        ;;
+    esac
+}
+
+_mgov_connect_service_rm() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_connect_services() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_connect_grant() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=(--legal-basis)
+    non_repeating_options=(--home --profile --service --fields --expires)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--service')
+        return
+        ;;
+    '--legal-basis')
+        return
+        ;;
+    '--fields')
+        return
+        ;;
+    '--expires')
+        return
+        ;;
+    esac
+}
+
+_mgov_connect_revoke() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --service)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--service')
+        return
+        ;;
+    esac
+}
+
+_mgov_connect_grants() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_connect_clients() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add)
+        # Offer subcommand argument completions
+        "_mgov_connect_clients_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_connect_clients_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --cert)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--cert')
+        return
+        ;;
+    esac
+}
+
+_mgov_connect_request() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --no-verify-response --insecure-http --version -h --help)
+    repeating_options=(--param)
+    non_repeating_options=(--home --profile --password-file --purpose --legal-basis --provider -X --data --user --issue --on-behalf-of -o --output --format)
+    __mgov_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--purpose')
+        return
+        ;;
+    '--legal-basis')
+        return
+        ;;
+    '--provider')
+        return
+        ;;
+    '--param')
+        return
+        ;;
+    '-X')
+        return
+        ;;
+    '--data')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--issue')
+        return
+        ;;
+    '--on-behalf-of')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--format')
+        return
+        ;;
+    esac
+}
+
+_mgov_connect_catalog() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --allowed --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --password-file --provider --purpose --legal-basis)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--provider')
+        return
+        ;;
+    '--purpose')
+        return
+        ;;
+    '--legal-basis')
         return
         ;;
     esac

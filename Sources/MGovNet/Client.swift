@@ -22,6 +22,10 @@ public final class MutualTLSClient: Sendable {
     public struct Reply: Sendable {
         public let status: Int
         public let body: Data
+        public var headers: [(String, String)] = []
+
+        /// A header's value by name, case-insensitively.
+        public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
         public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
@@ -40,7 +44,8 @@ public final class MutualTLSClient: Sendable {
         do {
             let response = try await client.execute(request, timeout: timeout)
             let buffer = try await response.body.collect(upTo: 64 << 20)
-            return Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView))
+            return Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView),
+                         headers: response.headers.map { ($0.name, $0.value) })
         } catch let error as NetError {
             throw error
         } catch {

@@ -1,0 +1,107 @@
+import Foundation
+import MGovCore
+import MGovCrypto
+import MGovNet
+import NIOHTTP1
+
+/// `mgov connect request`: the consumer side. Sends the protocol's headers over mutual TLS, then
+/// checks the provider's signature over the request hash it computed itself and the body it got.
+public struct Consumer: Sendable {
+    public let client: MemberIdentity
+    public let anchors: [Certificate]
+    let http: MutualTLSClient
+    let clock: Clock
+    let audit: any AuditSink
+
+    public init(client: MemberIdentity, tls: TLSIdentity?, anchors: [Certificate], clock: Clock, audit: any AuditSink) {
+        self.client = client
+        self.anchors = anchors
+        self.clock = clock
+        self.audit = audit
+        http = MutualTLSClient(tls: tls)
+    }
+
+    public func shutdown() async { await http.shutdown() }
+
+    public struct Call: Sendable {
+        public var service: ServiceID
+        public var path = ""
+        public var parameters: [(String, String)] = []
+        public var method = "GET"
+        public var body: Data?
+        public var purpose: String
+        public var legalBasis: String
+        public var user: String?
+        public var issue: String?
+        public var onBehalfOf: String?
+        public var accept: String?
+
+        public init(service: ServiceID, purpose: String, legalBasis: String) {
+            self.service = service
+            self.purpose = purpose
+            self.legalBasis = legalBasis
+        }
+    }
+
+    public struct Answer: Sendable {
+        public let status: Int
+        public let headers: [(String, String)]
+        public let body: Data
+        public let id: String
+        /// The provider's signature, checked unless verification was skipped.
+        public let signature: String?
+        public let verified: Bool
+    }
+
+    public func send(_ call: Call, provider: String, verify: Bool) async throws -> Answer {
+        guard call.purpose.utf8.count <= Protocol.maximumReasonBytes, !call.purpose.isEmpty else {
+            throw ConnectError.invalidArgument("--purpose is 1 to 512 bytes")
+        }
+        guard call.legalBasis.utf8.count <= Protocol.maximumBasisBytes, !call.legalBasis.isEmpty else {
+            throw ConnectError.invalidArgument("--legal-basis is 1 to 256 bytes")
+        }
+        let id = UUID().uuidString.lowercased()
+        let path = call.path.isEmpty ? "" : "/" + call.path.split(separator: "/").map { Protocol.encodePart(String($0)) }.joined(separator: "/")
+        let query = call.parameters.map { Protocol.encodePart($0.0) + "=" + Protocol.encodePart($0.1) }.joined(separator: "&")
+        let target = call.service.path + path + (query.isEmpty ? "" : "?" + query)
+        var headers: [(String, String)] = [("X-Road-Client", client.description), ("X-Road-Id", id),
+                                           ("X-Call-Reason", call.purpose), ("X-Call-Basis", call.legalBasis)]
+        if let user = call.user { headers.append(("X-Road-UserId", user)) }
+        if let issue = call.issue { headers.append(("X-Road-Issue", issue)) }
+        if let party = call.onBehalfOf { headers.append(("X-Road-Represented-Party", party)) }
+        if let accept = call.accept { headers.append(("Accept", accept)) }
+        if call.body != nil { headers.append(("Content-Type", "application/json")) }
+        let body = call.body ?? Data()
+        let requestHash = Protocol.requestHash(method: call.method, target: target, headers: headers, body: body)
+        let base = provider.hasSuffix("/") ? String(provider.dropLast()) : provider
+        let reply = try await http.send(HTTPMethod(rawValue: call.method), base + target, body: call.body, headers: headers)
+        var verified = false
+        var problem: ConnectError?
+        if verify {
+            do {
+                guard let jws = reply.header("X-Road-Signature") else { throw ConnectError.badSignature("the response carries no X-Road-Signature") }
+                let (statement, _) = try Protocol.verifyResponse(jws, anchors: anchors, provider: call.service.provider)
+                guard statement.requestHash == requestHash else { throw ConnectError.badSignature("the signed request hash is not this request's") }
+                guard statement.bodySHA256 == Hex.encode(Digest.sha256(reply.body)) else { throw ConnectError.badSignature("the body is not the one signed") }
+                guard statement.status == reply.status, statement.id == id else { throw ConnectError.badSignature("the signed status or id differs") }
+                verified = true
+            } catch let error as ConnectError {
+                problem = error
+            }
+        }
+        var event = AuditEvent(type: "MConnect.Request.Sent", time: clock.now())
+        event.set("event_correlation", id)
+        event.set("object", call.service.description)
+        event.set("object_type", "service")
+        event.set("legal_basis", call.legalBasis)
+        event.set("legal_reason", call.purpose)
+        event.set("user", call.user)
+        event.set("request_hash", requestHash)
+        event.set("status", "\(reply.status)")
+        event.set("provider_signature", reply.header("X-Road-Signature"))
+        event.set("event_message", problem?.description ?? (verify ? "response signature verified" : "response not verified (--no-verify-response)"))
+        try audit.record(event)
+        if let problem { throw problem }
+        return Answer(status: reply.status, headers: reply.headers, body: reply.body, id: id, signature: reply.header("X-Road-Signature"), verified: verified)
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import MGovCore
+import MGovCrypto
+
+/// A service identifier: `INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE`.
+public struct ServiceID: Sendable, Hashable, CustomStringConvertible {
+    public let provider: MemberIdentity
+    public let code: String
+
+    public init(provider: MemberIdentity, code: String) throws {
+        guard provider.subsystem != nil else { throw ConnectError.invalidArgument("a service belongs to a subsystem: INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE") }
+        guard !code.isEmpty, code.count <= 255, code.allSatisfy({ $0.isLetter || $0.isNumber || "'()+,-.=?_".contains($0) }) else {
+            throw ConnectError.invalidArgument("'\(code)' is not a service code (letters, digits and '()+,-.=?_)")
+        }
+        self.provider = provider
+        self.code = code
+    }
+
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 5 else { throw ConnectError.invalidArgument("'\(text)' is not a service id: INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE") }
+        try self.init(provider: try MemberIdentity(parsing: parts[0..<4].joined(separator: "/")), code: parts[4])
+    }
+
+    public var description: String { "\(provider)/\(code)" }
+
+    /// The `/r1/…` path of the service, each part percent-encoded on its own.
+    public var path: String {
+        "/r1/" + (provider.description.split(separator: "/").map { Protocol.encodePart(String($0)) } + [Protocol.encodePart(code)]).joined(separator: "/")
+    }
+}
+
+/// The exchange protocol's shared rules (DESIGN.md §8).
+public enum Protocol {
+    public static let maximumReasonBytes = 512
+    public static let maximumBasisBytes = 256
+
+    static func encodePart(_ part: String) -> String {
+        part.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? part
+    }
+
+    /// `X-Road-Request-Hash`: base64(SHA-512(SHA-512(H) || SHA-512(body))), H being the request's
+    /// `x-road-*` and `x-call-*` headers, names lower-cased and sorted, each `name:value\n`, then
+    /// `METHOD target\n` (the path and query as sent).
+    public static func requestHash(method: String, target: String, headers: [(String, String)], body: Data) -> String {
+        var relevant: [(name: String, value: String)] = []
+        for (name, value) in headers {
+            let lower = name.lowercased()
+            if lower.hasPrefix("x-road-") || lower.hasPrefix("x-call-") { relevant.append((lower, value)) }
+        }
+        relevant.sort { a, b in a.name == b.name ? a.value < b.value : a.name < b.name }
+        var text = ""
+        for header in relevant { text += header.name + ":" + header.value + "\n" }
+        text += "\(method.uppercased()) \(target)\n"
+        let inner = Digest.hash(.sha512, Data(text.utf8)) + Digest.hash(.sha512, body)
+        return Data(Digest.hash(.sha512, Data(inner))).base64EncodedString()
+    }
+
+    /// The signed statement of a response.
+    public struct ResponseStatement: Codable, Sendable, Equatable {
+        public let id: String
+        public let requestHash: String
+        public let service: String
+        public let status: Int
+        /// Hex SHA-256 of the response body.
+        public let bodySHA256: String
+        public let time: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, service, status, time
+            case requestHash = "request_hash"
+            case bodySHA256 = "body_sha256"
+        }
+    }
+
+    /// `X-Road-Signature`: a compact JWS over the statement, with the signer's chain in `x5c`.
+    public static func signResponse(_ statement: ResponseStatement, key: PrivateKey, chain: [Certificate]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let algorithm = try JWSAlgorithm.forKey(key.algorithm)
+        let header = ["alg": algorithm.rawValue, "x5c": chain.map { $0.der.base64EncodedString() }] as [String: Any]
+        let headerData = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])
+        let signingInput = Base64URL.encode(headerData) + "." + Base64URL.encode(try encoder.encode(statement))
+        let (_, signature) = try key.signJWS(Data(signingInput.utf8))
+        return signingInput + "." + Base64URL.encode(signature)
+    }
+
+    /// Checks a response signature: the JWS verifies with the first `x5c` certificate, which chains to
+    /// `anchors` and names `provider` in its SAN; returns the statement.
+    public static func verifyResponse(_ jws: String, anchors: [Certificate], provider: MemberIdentity) throws -> (ResponseStatement, Certificate) {
+        let parts = jws.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, let headerData = Base64URL.decode(parts[0]), let payload = Base64URL.decode(parts[1]),
+              let signature = Base64URL.decode(parts[2]),
+              let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any],
+              let algorithmName = header["alg"] as? String, let algorithm = JWSAlgorithm(rawValue: algorithmName),
+              let x5c = header["x5c"] as? [String], !x5c.isEmpty else {
+            throw ConnectError.badSignature("X-Road-Signature is not a compact JWS with alg and x5c")
+        }
+        let chain = try x5c.map { text -> Certificate in
+            guard let der = Data(base64Encoded: text) else { throw ConnectError.badSignature("an x5c entry is not base64") }
+            return try Certificate(der: der)
+        }
+        guard try chain[0].publicKey().verifyJWS(algorithm, signature: signature, message: Data((parts[0] + "." + parts[1]).utf8)) else {
+            throw ConnectError.badSignature("the response signature does not verify")
+        }
+        do {
+            try TrustVerifier.verify(chain[0], intermediates: Array(chain.dropFirst()), anchors: anchors)
+        } catch let error as CryptoError {
+            throw ConnectError.badSignature("the provider's certificate is not trusted: \(error.description)")
+        }
+        guard chain[0].subjectAlternativeURIs.contains("urn:xroad:\(provider)") else {
+            throw ConnectError.badSignature("the response is signed by \(chain[0].subject), not by \(provider)")
+        }
+        guard let statement = try? JSONDecoder().decode(ResponseStatement.self, from: payload) else {
+            throw ConnectError.badSignature("the signed statement is not the expected JSON")
+        }
+        return (statement, chain[0])
+    }
+}
+
+/// The error types of the protocol, as the `X-Road-Error` header names them.
+public enum XRoadErrorType: String, Sendable {
+    case badRequest = "Client.BadRequest"
+    case missingPurpose = "Client.MissingPurpose"
+    case missingLegalBasis = "Client.MissingLegalBasis"
+    case identityMismatch = "Client.IdentityMismatch"
+    case accessDenied = "Client.AccessDenied"
+    case legalBasisNotGranted = "Client.LegalBasisNotGranted"
+    case grantExpired = "Client.GrantExpired"
+    case unknownService = "Client.UnknownService"
+    case networkError = "Server.ServerProxy.NetworkError"
+    case internalError = "Server.ServerProxy.InternalError"
+
+    public var status: Int {
+        switch self {
+        case .badRequest, .missingPurpose, .missingLegalBasis: return 400
+        case .identityMismatch, .accessDenied, .legalBasisNotGranted, .grantExpired: return 403
+        case .unknownService: return 404
+        case .networkError, .internalError: return 500
+        }
+    }
+}
+
+/// Errors of connect, as sentences.
+public enum ConnectError: UserFacingError, Equatable {
+    case invalidArgument(String)
+    case unknownService(String)
+    case badSignature(String)
+    /// An error answered by a provider: type, message, HTTP status.
+    case provider(type: String, message: String, status: Int)
+
+    public var description: String {
+        switch self {
+        case let .invalidArgument(text): return text
+        case let .unknownService(code): return "no service \(code) (add it: mgov connect service add \(code) --dataset FILE --key FIELD)"
+        case let .badSignature(text): return "response not verified: \(text) (--no-verify-response to accept it anyway)"
+        case let .provider(type, message, status): return "\(type) (\(status)): \(message)"
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .badSignature: return .refused
+        case let .provider(type, _, _): return type.hasPrefix("Client.") && type != "Client.BadRequest" ? .refused : .failure
+        default: return .failure
+        }
+    }
+}

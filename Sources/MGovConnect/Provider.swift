@@ -1,0 +1,298 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MGovCore
+import MGovCrypto
+import MGovNet
+import NIOCore
+
+/// `mgov connect serve`: the provider side of the exchange (DESIGN.md §8). Checks, in order: the
+/// service path names this provider and a known service; the client header matches the identity
+/// bound to the TLS client certificate; purpose and legal basis are present; a live grant covers the
+/// client, the service and the cited basis. Then serves dataset rows (only granted fields) or
+/// forwards to the upstream. Every response is signed; every request is one audit event.
+public final class Provider: Sendable {
+    public let registry: ConnectRegistry
+    public let identity: MemberIdentity
+    let key: PrivateKey
+    let chain: [Certificate]
+    let clock: Clock
+    let upstream: MutualTLSClient
+    public static let maximumLimit = 1000
+
+    public init(registry: ConnectRegistry, identity: MemberIdentity, key: PrivateKey, chain: [Certificate], clock: Clock) {
+        self.registry = registry
+        self.identity = identity
+        self.key = key
+        self.chain = chain
+        self.clock = clock
+        upstream = MutualTLSClient(tls: nil)
+    }
+
+    public func shutdown() async { await upstream.shutdown() }
+
+    public func router() -> Router<PeerRequestContext> {
+        let router = Router(context: PeerRequestContext.self)
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            router.on("r1/**", method: method) { request, context in
+                await self.handle(request, context)
+            }
+        }
+        return router
+    }
+
+    /// One exchange's facts, gathered as it is checked.
+    struct Exchange {
+        var id: String
+        var requestID: String
+        var client: String?
+        var service: String?
+        var reason: String?
+        var basis: String?
+        var user: String?
+        var subject: String?
+        var requestHash = ""
+    }
+
+    struct Refusal: Error {
+        let type: XRoadErrorType
+        let message: String
+    }
+
+    func handle(_ request: Request, _ context: PeerRequestContext) async -> Response {
+        var request = request
+        let now = clock.now()
+        var exchange = Exchange(id: request.header("X-Road-Id") ?? UUID().uuidString.lowercased(), requestID: Identifier.make(at: now))
+        let body: Data
+        do {
+            body = Data(try await request.collectBody(upTo: 16 << 20).readableBytesView)
+        } catch {
+            return finish(exchange, status: 413, body: errorBody(.badRequest, "the request body is over 16 MB", exchange), headers: [("X-Road-Error", XRoadErrorType.badRequest.rawValue)], denied: .badRequest)
+        }
+        let target = request.uri.description
+        let headers = request.headers.map { ($0.name.canonicalName, $0.value) }
+        exchange.requestHash = Protocol.requestHash(method: request.method.rawValue, target: target, headers: headers, body: body)
+        exchange.reason = request.header("X-Call-Reason")
+        exchange.basis = request.header("X-Call-Basis")
+        exchange.user = request.header("X-Road-UserId")
+        do {
+            let (service, rest) = try route(request.uri.path)
+            exchange.service = "\(identity)/\(service.code)"
+            let client = try await authenticate(request, context)
+            exchange.client = client.description
+            guard let reason = exchange.reason, !reason.isEmpty else { throw Refusal(type: .missingPurpose, message: "X-Call-Reason (the purpose) is required") }
+            guard reason.utf8.count <= Protocol.maximumReasonBytes else { throw Refusal(type: .badRequest, message: "X-Call-Reason is over 512 bytes") }
+            guard let basis = exchange.basis, !basis.isEmpty else { throw Refusal(type: .missingLegalBasis, message: "X-Call-Basis (the legal basis) is required") }
+            guard basis.utf8.count <= Protocol.maximumBasisBytes else { throw Refusal(type: .badRequest, message: "X-Call-Basis is over 256 bytes") }
+            let grant = try authorize(client: client, service: service.code, basis: basis, now: now)
+            let (status, responseHeaders, responseBody) = try await serve(service, rest: rest, request: request, body: body, grant: grant, exchange: &exchange)
+            return finish(exchange, status: status, body: responseBody, headers: responseHeaders, denied: nil)
+        } catch let refusal as Refusal {
+            return finish(exchange, status: refusal.type.status, body: errorBody(refusal.type, refusal.message, exchange),
+                          headers: [("X-Road-Error", refusal.type.rawValue), ("Content-Type", "application/json")], denied: refusal.type)
+        } catch {
+            let message = (error as? UserFacingError)?.description ?? String(describing: error)
+            return finish(exchange, status: 500, body: errorBody(.internalError, message, exchange),
+                          headers: [("X-Road-Error", XRoadErrorType.internalError.rawValue), ("Content-Type", "application/json")], denied: .internalError)
+        }
+    }
+
+    /// `/r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE[/rest]`, or a metaservice.
+    func route(_ path: String) throws -> (service: RoutedService, rest: String) {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2).map { String($0).removingPercentEncoding ?? String($0) }
+        guard parts.count >= 5 else { throw Refusal(type: .badRequest, message: "expected /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE") }
+        guard parts[0..<4].joined(separator: "/") == identity.description else {
+            throw Refusal(type: .unknownService, message: "this provider is \(identity), not \(parts[0..<4].joined(separator: "/"))")
+        }
+        let code = parts[4]
+        let rest = parts.count > 5 ? "/" + parts[5...].joined(separator: "/") : ""
+        if code == "listMethods" || code == "allowedMethods" { return (.meta(code), rest) }
+        guard let service = try? registry.service(code) else { throw Refusal(type: .unknownService, message: "no service \(code) at \(identity)") }
+        return (.service(service), rest)
+    }
+
+    enum RoutedService {
+        case service(ConnectService)
+        case meta(String)
+        var code: String {
+            switch self {
+            case .service(let s): return s.code
+            case .meta(let name): return name
+            }
+        }
+    }
+
+    /// The client's identity: the `X-Road-Client` header, which must equal the identity bound to the
+    /// certificate (its SAN URI `urn:xroad:…`, or a certificate registered with `connect clients add`).
+    func authenticate(_ request: Request, _ context: PeerRequestContext) async throws -> MemberIdentity {
+        guard let header = request.header("X-Road-Client"), let claimed = try? MemberIdentity(parsing: header), claimed.subsystem != nil else {
+            throw Refusal(type: .badRequest, message: "X-Road-Client: INSTANCE/CLASS/MEMBER/SUBSYSTEM is required")
+        }
+        guard let certificate = try await context.peerCertificate() else {
+            // Plain HTTP (tests with --insecure-http): the header is taken at its word, as the warning says.
+            return claimed
+        }
+        var bound = certificate.subjectAlternativeURIs.compactMap { $0.hasPrefix("urn:xroad:") ? String($0.dropFirst("urn:xroad:".count)) : nil }
+        if let registered = try registry.client(fingerprint: certificate.sha256Fingerprint) { bound.append(registered) }
+        guard bound.contains(claimed.description) else {
+            throw Refusal(type: .identityMismatch, message: "X-Road-Client \(claimed) is not the identity of the client certificate (\(bound.first ?? certificate.subject))")
+        }
+        return claimed
+    }
+
+    func authorize(client: MemberIdentity, service: String, basis: String, now: Date) throws -> Grant? {
+        if service == "listMethods" { return nil }
+        if service == "allowedMethods" { return nil }
+        let grants = try registry.grants(client: client.description, service: service)
+        guard !grants.isEmpty else { throw Refusal(type: .accessDenied, message: "\(client) has no grant for \(service)") }
+        let nowText = Timestamp.format(now)
+        let live = grants.filter { $0.expiresAt.map { $0 > nowText } ?? true }
+        guard !live.isEmpty else { throw Refusal(type: .grantExpired, message: "the grant of \(client) for \(service) has expired") }
+        guard let grant = live.first(where: { $0.allows(basis: basis) }) else {
+            throw Refusal(type: .legalBasisNotGranted, message: "the legal basis '\(basis)' is not in the grant of \(client) for \(service)")
+        }
+        return grant
+    }
+
+    func serve(_ routed: RoutedService, rest: String, request: Request, body: Data, grant: Grant?, exchange: inout Exchange) async throws
+        -> (Int, [(String, String)], Data) {
+        switch routed {
+        case .meta(let name):
+            var services = try registry.services()
+            if name == "allowedMethods" {
+                let granted = Set(try registry.grants(client: exchange.client).filter { $0.expiresAt.map { $0 > Timestamp.format(clock.now()) } ?? true }.map(\.service))
+                services = services.filter { granted.contains($0.code) }
+            }
+            let list = services.map { s -> [String: Any] in
+                ["service_code": s.code, "service_type": s.kind == "dataset" ? "DATASET" : "REST",
+                 "endpoint_list": s.kind == "dataset" ? [["method": "GET", "path": "/"]] : [["method": "*", "path": "/*"]]]
+            }
+            return (200, [("Content-Type", "application/json")], try JSONSerialization.data(withJSONObject: ["service": list], options: [.sortedKeys]))
+        case .service(let service) where service.kind == "proxy":
+            return try await forward(service, rest: rest, request: request, body: body)
+        case .service(let service):
+            guard request.method == .get else { throw Refusal(type: .badRequest, message: "a dataset answers GET only") }
+            return try lookup(service, request: request, grant: grant, exchange: &exchange)
+        }
+    }
+
+    func lookup(_ service: ConnectService, request: Request, grant: Grant?, exchange: inout Exchange) throws -> (Int, [(String, String)], Data) {
+        var filter: [(String, String)] = []
+        var limit = 100, offset = 0
+        for (name, value) in request.uri.queryParameters {
+            let key = String(name), text = String(value)
+            switch key {
+            case "limit":
+                guard let n = Int(text), n > 0, n <= Self.maximumLimit else { throw Refusal(type: .badRequest, message: "limit is 1 to \(Self.maximumLimit)") }
+                limit = n
+            case "offset":
+                guard let n = Int(text), n >= 0 else { throw Refusal(type: .badRequest, message: "offset is 0 or more") }
+                offset = n
+            default:
+                guard service.keys.contains(key) else {
+                    throw Refusal(type: .badRequest, message: "'\(key)' is not a key field of \(service.code) (keys: \(service.keys.joined(separator: ", ")))")
+                }
+                filter.append((key, text))
+                if key.lowercased() == "idnp" { exchange.subject = text }
+            }
+        }
+        var (rows, total) = try registry.lookup(service.code, filter: filter, limit: limit, offset: offset)
+        if let fields = grant?.fields {
+            rows = rows.map { $0.filter { fields.contains($0.key) } }
+        }
+        let accept = request.header("Accept")?.lowercased() ?? ""
+        let headers: [(String, String)] = [("X-Total-Count", "\(total)")]
+        if accept.contains("text/csv") {
+            return (200, headers + [("Content-Type", "text/csv; charset=utf-8")], Data(Self.csv(rows).utf8))
+        }
+        if accept.contains("xml") {
+            return (200, headers + [("Content-Type", "application/xml; charset=utf-8")], Data(Self.xml(rows).utf8))
+        }
+        let document: [String: Any] = ["rows": rows, "total": total, "limit": limit, "offset": offset]
+        return (200, headers + [("Content-Type", "application/json")], try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]))
+    }
+
+    func forward(_ service: ConnectService, rest: String, request: Request, body: Data) async throws -> (Int, [(String, String)], Data) {
+        guard let base = service.upstream else { throw Refusal(type: .internalError, message: "the proxy service has no upstream") }
+        let query = request.uri.query.map { "?" + $0 } ?? ""
+        let skipped: Set<String> = ["host", "connection", "content-length", "transfer-encoding", "keep-alive", "upgrade"]
+        let headers = request.headers.filter { !skipped.contains($0.name.canonicalName) }.map { ($0.name.canonicalName, $0.value) }
+        do {
+            let reply = try await upstream.send(.init(rawValue: request.method.rawValue), base + rest + query,
+                                                body: body.isEmpty ? nil : body, headers: headers, timeout: .seconds(60))
+            let passed = reply.headers.filter { ["content-type", "content-language", "etag", "last-modified", "location"].contains($0.0.lowercased()) }
+            return (reply.status, passed, reply.body)
+        } catch {
+            throw Refusal(type: .networkError, message: "the upstream \(base) cannot be reached: \((error as? UserFacingError)?.description ?? String(describing: error))")
+        }
+    }
+
+    /// Signs, logs and builds the response.
+    func finish(_ exchange: Exchange, status: Int, body: Data, headers: [(String, String)], denied: XRoadErrorType?) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in headers { if let field = HTTPField.Name(name) { fields[field] = value } }
+        let service = exchange.service ?? identity.description
+        let statement = Protocol.ResponseStatement(id: exchange.id, requestHash: exchange.requestHash, service: service, status: status,
+                                                   bodySHA256: Hex.encode(Digest.sha256(body)), time: Timestamp.format(clock.now()))
+        func set(_ name: String, _ value: String?) { if let value, let field = HTTPField.Name(name) { fields[field] = value } }
+        set("X-Road-Client", exchange.client)
+        set("X-Road-Service", service)
+        set("X-Road-Id", exchange.id)
+        set("X-Road-Request-Id", exchange.requestID)
+        set("X-Road-Request-Hash", exchange.requestHash)
+        set("X-Road-Signature", try? Protocol.signResponse(statement, key: key, chain: chain))
+        var event = AuditEvent(type: denied == nil ? "MConnect.Request.Served" : "MConnect.Request.Denied", time: clock.now())
+        event.set("event_correlation", exchange.id)
+        event.set("event_id", exchange.requestID)
+        event.set("legal_entity", (try? MemberIdentity(parsing: exchange.client ?? ""))?.memberCode)
+        event.set("legal_basis", exchange.basis.map { String($0.prefix(256)) })
+        event.set("legal_reason", exchange.reason.map { String($0.prefix(512)) })
+        event.set("user", exchange.user)
+        event.set("subject", exchange.subject)
+        event.set("subject_type", exchange.subject == nil ? nil : "idnp")
+        event.set("object", service)
+        event.set("object_type", "service")
+        event.set("request_hash", exchange.requestHash)
+        event.set("client", exchange.client)
+        event.set("status", "\(status)")
+        if let denied { event.set("event_message", denied.rawValue); event.set("event_level", "warning") }
+        do {
+            try registry.audit.record(event)
+        } catch {
+            // An exchange that cannot be logged is not answered with data.
+            return Response(status: .internalServerError, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(data: errorBody(.internalError, "the audit log cannot be written", exchange))))
+        }
+        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(data: body)))
+    }
+
+    func errorBody(_ type: XRoadErrorType, _ message: String, _ exchange: Exchange) -> Data {
+        (try? JSONSerialization.data(withJSONObject: ["type": type.rawValue, "message": message, "detail": exchange.id], options: [.sortedKeys])) ?? Data()
+    }
+
+    static func csv(_ rows: [[String: Any]]) -> String {
+        var columns: [String] = []
+        for row in rows { for key in row.keys.sorted() where !columns.contains(key) { columns.append(key) } }
+        func quote(_ text: String) -> String {
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+        var lines = [columns.map(quote).joined(separator: ",")]
+        for row in rows { lines.append(columns.map { row[$0].map { quote(DatasetLoader.text($0)) } ?? "" }.joined(separator: ",")) }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func xml(_ rows: [[String: Any]]) -> String {
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        }
+        func name(_ key: String) -> String {
+            let cleaned = String(key.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
+            return cleaned.first.map { $0.isLetter || $0 == "_" } == true ? cleaned : "_" + cleaned
+        }
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rows>"
+        for row in rows {
+            out += "<row>" + row.keys.sorted().map { "<\(name($0))>\(escape(DatasetLoader.text(row[$0]!)))</\(name($0))>" }.joined() + "</row>"
+        }
+        return out + "</rows>\n"
+    }
+}

@@ -1,0 +1,358 @@
+import Foundation
+import GRDB
+import MGovCore
+
+/// A service a provider offers: a dataset (rows looked up by key fields) or a proxy to an upstream.
+public struct ConnectService: Codable, Sendable, Equatable {
+    public let code: String
+    /// `dataset` or `proxy`.
+    public let kind: String
+    public let keys: [String]
+    public let upstream: String?
+    public let source: String?
+    public let rows: Int
+
+    enum CodingKeys: String, CodingKey { case code, kind, keys, upstream, source, rows }
+}
+
+/// A client's right to a service.
+public struct Grant: Codable, Sendable, Equatable {
+    public let client: String
+    public let service: String
+    /// Exact legal bases, or prefixes of them, the client may cite.
+    public let legalBases: [String]
+    /// Only these fields are returned (nil: all).
+    public let fields: [String]?
+    public let expiresAt: String?
+    public let createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case client, service, fields
+        case legalBases = "legal_bases"
+        case expiresAt = "expires_at"
+        case createdAt = "created_at"
+    }
+
+    /// Whether `basis` is one of the granted bases or starts with one.
+    public func allows(basis: String) -> Bool {
+        legalBases.contains { basis == $0 || basis.hasPrefix($0) }
+    }
+}
+
+/// Services, grants, registered client certificates and dataset rows in the store.
+public final class ConnectRegistry: Sendable {
+    public let store: Store
+    let clock: Clock
+    let audit: any AuditSink
+
+    public init(store: Store, clock: Clock, audit: any AuditSink) {
+        self.store = store
+        self.clock = clock
+        self.audit = audit
+    }
+
+    public static let migrations: [StoreMigration] = [
+        StoreMigration("connect.1-services") { db in
+            try db.execute(sql: """
+                CREATE TABLE connect_service (
+                    code TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    keys TEXT NOT NULL,
+                    upstream TEXT,
+                    source TEXT,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE connect_row (
+                    service TEXT NOT NULL REFERENCES connect_service(code) ON DELETE CASCADE,
+                    n INTEGER NOT NULL,
+                    data TEXT NOT NULL,
+                    PRIMARY KEY (service, n)
+                ) WITHOUT ROWID;
+                CREATE TABLE connect_key (
+                    service TEXT NOT NULL REFERENCES connect_service(code) ON DELETE CASCADE,
+                    field TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    n INTEGER NOT NULL,
+                    PRIMARY KEY (service, field, value, n)
+                ) WITHOUT ROWID;
+                CREATE TABLE connect_grant (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    client TEXT NOT NULL,
+                    service TEXT NOT NULL,
+                    legal_bases TEXT NOT NULL,
+                    fields TEXT,
+                    expires_at TEXT,
+                    created_at TEXT NOT NULL,
+                    revoked_at TEXT
+                );
+                CREATE INDEX connect_grant_by_client ON connect_grant(client, service);
+                CREATE TABLE connect_client (
+                    fingerprint TEXT PRIMARY KEY,
+                    identity TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                """)
+        },
+    ]
+
+    // MARK: Services
+
+    /// Adds (or replaces) a dataset service, loading its rows: `.csv`, `.json` (an array of objects),
+    /// `.ndjson`, or `sqlite:PATH#TABLE`. Lookups by the key fields use an index, never a scan.
+    public func addDataset(code: String, source: String, keys: [String]) throws -> ConnectService {
+        _ = try ServiceID(provider: try MemberIdentity(parsing: "X/X/X/X"), code: code)  // validates the code
+        guard !keys.isEmpty else { throw ConnectError.invalidArgument("a dataset needs --key FIELD (the fields lookups may use)") }
+        let rows = try DatasetLoader.load(source)
+        for key in keys where !rows.contains(where: { $0[key] != nil }) {
+            throw ConnectError.invalidArgument("no row of \(source) has the key field '\(key)'")
+        }
+        let now = Timestamp.format(clock.now())
+        try store.database.write { db in
+            try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
+            try db.execute(sql: "INSERT INTO connect_service VALUES (?, 'dataset', ?, NULL, ?, ?)",
+                           arguments: [code, try Self.json(keys), source, now])
+            for (n, row) in rows.enumerated() {
+                try db.execute(sql: "INSERT INTO connect_row VALUES (?, ?, ?)", arguments: [code, n, try Self.json(row)])
+                for key in keys {
+                    guard let value = row[key] else { continue }
+                    try db.execute(sql: "INSERT OR IGNORE INTO connect_key VALUES (?, ?, ?, ?)", arguments: [code, key, DatasetLoader.text(value), n])
+                }
+            }
+        }
+        try record("MConnect.Service.Added", ["object": code, "object_type": "service", "event_message": "dataset from \(source), \(rows.count) rows"])
+        return try service(code)
+    }
+
+    public func addProxy(code: String, upstream: String) throws -> ConnectService {
+        _ = try ServiceID(provider: try MemberIdentity(parsing: "X/X/X/X"), code: code)
+        guard let url = URL(string: upstream), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ConnectError.invalidArgument("'\(upstream)' is not an http(s) base URL")
+        }
+        let base = upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream
+        try store.database.write { db in
+            try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
+            try db.execute(sql: "INSERT INTO connect_service VALUES (?, 'proxy', '[]', ?, NULL, ?)",
+                           arguments: [code, base, Timestamp.format(clock.now())])
+        }
+        try record("MConnect.Service.Added", ["object": code, "object_type": "service", "event_message": "proxy to \(base)"])
+        return try service(code)
+    }
+
+    public func removeService(_ code: String) throws {
+        try store.database.write { db in
+            try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
+            guard db.changesCount > 0 else { throw ConnectError.unknownService(code) }
+        }
+        try record("MConnect.Service.Removed", ["object": code, "object_type": "service", "event_message": "removed"])
+    }
+
+    public func services() throws -> [ConnectService] {
+        try store.database.read { db in
+            try String.fetchAll(db, sql: "SELECT code FROM connect_service ORDER BY code").map { try self.service($0, db) }
+        }
+    }
+
+    public func service(_ code: String) throws -> ConnectService {
+        try store.database.read { db in try self.service(code, db) }
+    }
+
+    func service(_ code: String, _ db: Database) throws -> ConnectService {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM connect_service WHERE code = ?", arguments: [code]) else {
+            throw ConnectError.unknownService(code)
+        }
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM connect_row WHERE service = ?", arguments: [code]) ?? 0
+        return ConnectService(code: code, kind: row["kind"], keys: try JSONDecoder().decode([String].self, from: Data((row["keys"] as String).utf8)),
+                              upstream: row["upstream"], source: row["source"], rows: count)
+    }
+
+    /// Rows matching every `filter` (key field = value), a page at a time; the total count too.
+    public func lookup(_ code: String, filter: [(String, String)], limit: Int, offset: Int) throws -> (rows: [[String: Any]], total: Int) {
+        try store.database.read { db in
+            var sql = "SELECT r.n, r.data FROM connect_row r WHERE r.service = ?"
+            var arguments: [(any DatabaseValueConvertible)?] = [code]
+            for (field, value) in filter {
+                sql += " AND r.n IN (SELECT n FROM connect_key WHERE service = ? AND field = ? AND value = ?)"
+                arguments += [code, field, value]
+            }
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: StatementArguments(arguments)) ?? 0
+            let rows = try Row.fetchAll(db, sql: sql + " ORDER BY r.n LIMIT ? OFFSET ?", arguments: StatementArguments(arguments + [limit, offset]))
+            return (try rows.map { row in
+                try JSONSerialization.jsonObject(with: Data((row["data"] as String).utf8)) as? [String: Any] ?? [:]
+            }, total)
+        }
+    }
+
+    // MARK: Grants
+
+    public func grant(client: MemberIdentity, service: String, legalBases: [String], fields: [String]?, expires: Date?) throws -> Grant {
+        guard client.subsystem != nil else { throw ConnectError.invalidArgument("a grant is for a subsystem: INSTANCE/CLASS/MEMBER/SUBSYSTEM") }
+        guard !legalBases.isEmpty, legalBases.allSatisfy({ !$0.isEmpty && $0.utf8.count <= Protocol.maximumBasisBytes }) else {
+            throw ConnectError.invalidArgument("a grant needs at least one --legal-basis (at most 256 bytes each)")
+        }
+        if let expires, expires <= clock.now() { throw ConnectError.invalidArgument("--expires must be in the future") }
+        _ = try self.service(service)
+        let now = Timestamp.format(clock.now())
+        try store.database.write { db in
+            try db.execute(sql: "INSERT INTO connect_grant (client, service, legal_bases, fields, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [client.description, service, try Self.json(legalBases), try fields.map(Self.json), expires.map(Timestamp.format), now])
+        }
+        try record("MConnect.Grant.Created", ["object": service, "object_type": "service", "legal_entity": client.memberCode,
+                                              "legal_basis": legalBases.joined(separator: "; "), "event_message": "granted to \(client)"])
+        return Grant(client: client.description, service: service, legalBases: legalBases, fields: fields, expiresAt: expires.map(Timestamp.format), createdAt: now)
+    }
+
+    public func revoke(client: MemberIdentity, service: String) throws {
+        let now = Timestamp.format(clock.now())
+        try store.database.write { db in
+            try db.execute(sql: "UPDATE connect_grant SET revoked_at = ? WHERE client = ? AND service = ? AND revoked_at IS NULL",
+                           arguments: [now, client.description, service])
+            guard db.changesCount > 0 else { throw ConnectError.invalidArgument("\(client) holds no grant for \(service)") }
+        }
+        try record("MConnect.Grant.Revoked", ["object": service, "object_type": "service", "legal_entity": client.memberCode,
+                                              "event_message": "revoked for \(client)"])
+    }
+
+    /// Live (unrevoked) grants, expired ones included: the caller tells expiry apart.
+    public func grants(client: String? = nil, service: String? = nil) throws -> [Grant] {
+        try store.database.read { db in
+            var sql = "SELECT * FROM connect_grant WHERE revoked_at IS NULL"
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let client { sql += " AND client = ?"; arguments.append(client) }
+            if let service { sql += " AND service = ?"; arguments.append(service) }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY client, service, id", arguments: StatementArguments(arguments)).map { row in
+                let decoder = JSONDecoder()
+                return Grant(client: row["client"], service: row["service"],
+                             legalBases: try decoder.decode([String].self, from: Data((row["legal_bases"] as String).utf8)),
+                             fields: try (row["fields"] as String?).map { try decoder.decode([String].self, from: Data($0.utf8)) },
+                             expiresAt: row["expires_at"], createdAt: row["created_at"])
+            }
+        }
+    }
+
+    // MARK: Clients
+
+    /// Binds a certificate (by SHA-256 fingerprint) to a client identity, for certificates without the SAN URI.
+    public func addClient(_ identity: MemberIdentity, fingerprint: String) throws {
+        try store.database.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO connect_client VALUES (?, ?, ?)", arguments: [fingerprint, identity.description, Timestamp.format(clock.now())])
+        }
+        try record("MConnect.Client.Registered", ["object": identity.description, "object_type": "client", "event_message": "certificate \(fingerprint)"])
+    }
+
+    public func client(fingerprint: String) throws -> String? {
+        try store.database.read { db in try String.fetchOne(db, sql: "SELECT identity FROM connect_client WHERE fingerprint = ?", arguments: [fingerprint]) }
+    }
+
+    // MARK: Helpers
+
+    func record(_ type: String, _ fields: [String: String?]) throws {
+        var event = AuditEvent(type: type, time: clock.now())
+        for (name, value) in fields { event.set(name, value) }
+        try audit.record(event)
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func json(_ row: [String: Any]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]), as: UTF8.self)
+    }
+}
+
+/// Reads dataset files into rows.
+enum DatasetLoader {
+    static func load(_ source: String) throws -> [[String: Any]] {
+        if source.hasPrefix("sqlite:") {
+            let spec = source.dropFirst("sqlite:".count)
+            guard let hash = spec.lastIndex(of: "#") else { throw ConnectError.invalidArgument("write sqlite:PATH#TABLE") }
+            let path = String(spec[..<hash]), table = String(spec[spec.index(after: hash)...])
+            guard !table.isEmpty, table.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw ConnectError.invalidArgument("'\(table)' is not a table or view name")
+            }
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            return try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map { row in
+                    var object: [String: Any] = [:]
+                    for (column, value) in row {
+                        switch value.storage {
+                        case .null: continue
+                        case .int64(let v): object[column] = v
+                        case .double(let v): object[column] = v
+                        case .string(let v): object[column] = v
+                        case .blob(let v): object[column] = v.base64EncodedString()
+                        }
+                    }
+                    return object
+                }
+            }
+        }
+        let data = try FileSystem.read(source)
+        let lower = source.lowercased()
+        if lower.hasSuffix(".csv") { return try csv(String(decoding: data, as: UTF8.self), name: source) }
+        if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") {
+            return try data.split(separator: UInt8(ascii: "\n")).enumerated().compactMap { index, line in
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return nil }
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+                    throw ConnectError.invalidArgument("\(source) line \(index + 1) is not a JSON object")
+                }
+                return object
+            }
+        }
+        if lower.hasSuffix(".json") {
+            guard let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+                throw ConnectError.invalidArgument("\(source) is not a JSON array of objects")
+            }
+            return array
+        }
+        throw ConnectError.invalidArgument("\(source): a dataset is .csv, .json, .ndjson or sqlite:PATH#TABLE")
+    }
+
+    /// RFC 4180 CSV with a header row: quoted fields, doubled quotes, CRLF or LF.
+    static func csv(_ text: String, name: String) throws -> [[String: Any]] {
+        var records: [[String]] = []
+        var field = "", record: [String] = [], quoted = false, afterQuote = false
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func endField() { record.append(field); field = ""; afterQuote = false }
+        while let c = pending ?? iterator.next() {
+            pending = nil
+            if quoted {
+                if c == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; afterQuote = true; pending = next }
+                    } else { quoted = false }
+                } else { field.unicodeScalars.append(c) }
+                continue
+            }
+            switch c {
+            case "\"" where field.isEmpty && !afterQuote: quoted = true
+            case ",": endField()
+            case "\r": continue
+            case "\n": endField(); records.append(record); record = []
+            default: field.unicodeScalars.append(c)
+            }
+        }
+        if quoted { throw ConnectError.invalidArgument("\(name): a quoted field is not closed") }
+        if !field.isEmpty || !record.isEmpty { endField(); records.append(record) }
+        guard let header = records.first else { return [] }
+        return try records.dropFirst().enumerated().compactMap { index, values in
+            if values.count == 1 && values[0].isEmpty { return nil }
+            guard values.count == header.count else {
+                throw ConnectError.invalidArgument("\(name) row \(index + 2) has \(values.count) fields, the header \(header.count)")
+            }
+            return Dictionary(uniqueKeysWithValues: zip(header, values.map { $0 as Any }))
+        }
+    }
+
+    /// A value as a key is compared: text as is, numbers in their JSON form.
+    static func text(_ value: Any) -> String {
+        if let string = value as? String { return string }
+        if let number = value as? NSNumber { return number.stringValue }
+        return String(describing: value)
+    }
+}

@@ -1,0 +1,321 @@
+import ArgumentParser
+import Foundation
+import MGovConnect
+import MGovCore
+import MGovCrypto
+import MGovNet
+
+struct ConnectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "connect",
+        abstract: "Serve datasets as a provider, and request them as a consumer, over an X-Road-style mTLS exchange.",
+        discussion: """
+            The protocol (X-Road's REST shape, /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE, plus MConnect's \
+            purpose and legal basis on every request) is written in mgov.connect.serve(1) and the README. \
+            Services and grants live in the store; 'connect serve' serves them as the profile's identity.
+            """,
+        subcommands: [Serve.self, ServiceGroup.self, Services.self, GrantCommand.self, Revoke.self, Grants.self, Clients.self,
+                      RequestCommand.self, Catalog.self]
+    )
+
+    static func registry(_ context: Context) throws -> ConnectRegistry {
+        ConnectRegistry(store: try context.store(), clock: context.clock, audit: try context.audit())
+    }
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the store's services as the profile's identity, over mutual TLS.",
+            discussion: """
+                Requests: METHOD /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE[/path][?query] with X-Road-Client \
+                (must equal the identity bound to the client certificate: its SAN URI urn:xroad:…, or one registered \
+                with 'connect clients add'), X-Call-Reason (purpose, at most 512 bytes) and X-Call-Basis (legal \
+                basis, at most 256 bytes), optional X-Road-Id, X-Road-UserId, X-Road-Issue, X-Road-Represented-Party. \
+                A live grant must cover the client, the service and the cited basis (exactly or by prefix).
+
+                Datasets answer GET with key-field equality filters, limit (at most 1000) and offset: JSON \
+                {"rows", "total", "limit", "offset"}, CSV (Accept: text/csv) or XML (Accept: application/xml); only \
+                granted fields. Proxies forward method, path, query, headers and body to their upstream; its errors \
+                pass through; an unreachable upstream is 500 Server.ServerProxy.NetworkError. Metaservices: \
+                /r1/PROVIDER/listMethods and /allowedMethods.
+
+                Every response carries X-Road-Id, X-Road-Request-Id, X-Road-Request-Hash = \
+                base64(SHA-512(SHA-512(H) || SHA-512(body))) (H: the x-road-* and x-call-* headers, lower-cased and \
+                sorted, "name:value\\n" each, then "METHOD target\\n") and X-Road-Signature, a compact JWS (x5c: the \
+                provider's chain) over {"body_sha256", "id", "request_hash", "service", "status", "time"}. Errors: \
+                X-Road-Error TYPE and {"type", "message", "detail"}: 400 Client.BadRequest, Client.MissingPurpose, \
+                Client.MissingLegalBasis; 403 Client.IdentityMismatch, Client.AccessDenied, \
+                Client.LegalBasisNotGranted, Client.GrantExpired; 404 Client.UnknownService; 500 \
+                Server.ServerProxy.NetworkError, Server.ServerProxy.InternalError. Every request, allowed or denied, \
+                is one audit event (MConnect.Request.Served or .Denied).
+
+                Prints the URL it listens on (port 0 picks a free one), then serves until SIGTERM or SIGINT.
+                Exit codes: 0 stopped; 2 cannot listen or no TLS credentials.
+                """)
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @OptionGroup var password: PasswordOptions
+        @Option(help: ArgumentHelp("HOST:PORT to listen on.", valueName: "address")) var listen = "127.0.0.1:8443"
+        @Flag(help: "Plain HTTP, loopback only: the X-Road-Client header is then believed as it stands (tests only).")
+        var insecureHttp = false
+
+        func run() async throws {
+            let context = global.makeContext(passwordFile: password.passwordFile)
+            let address = try ListenAddress(parsing: listen)
+            let profile = try context.profile()
+            if insecureHttp {
+                guard isLoopback(address.host) else { throw ValidationError("--insecure-http serves on loopback only (127.0.0.1, ::1)") }
+                context.console.warn("plain HTTP: no TLS, and client identities are not checked (--insecure-http, for tests only)")
+            }
+            let passwords = PasswordSource(passwordFile: password.passwordFile)
+            let credentials = try ProfileCredentials.load(profile, passwords: passwords)
+            let tls = insecureHttp ? nil : try TLSIdentity.load(profile, passwords: passwords)
+            guard profile.identity.subsystem != nil else { throw ValidationError("a provider is a subsystem: the profile's identity needs a SUBSYSTEM part") }
+            let provider = Provider(registry: try ConnectCommand.registry(context), identity: profile.identity, key: credentials.key,
+                                    chain: credentials.certificates, clock: context.clock)
+            let console = context.console
+            defer { Task { await provider.shutdown() } }
+            try await HTTPServerRunner(address: address, tls: tls).run(provider.router()) { url in
+                if console.isJSON { try? console.jsonLine(["url": url]) } else { console.out("listening on \(url)") }
+            }
+        }
+    }
+
+    struct ServiceGroup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "service", abstract: "Add or remove a service.",
+                                                        subcommands: [ServiceAdd.self, ServiceRemove.self])
+    }
+
+    struct ServiceAdd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add (or replace) a dataset or proxy service.",
+            discussion: "A dataset (.csv, .json array, .ndjson, or sqlite:PATH#TABLE) is loaded into the store with an index per key field; add it again to refresh it.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The service code.") var code: String
+        @Option(help: ArgumentHelp("Rows to serve.", valueName: "file")) var dataset: String?
+        @Option(help: ArgumentHelp("Key fields lookups may use, comma-separated.", valueName: "field[,field]")) var key: String?
+        @Option(help: ArgumentHelp("Forward to this upstream base URL instead.", valueName: "url")) var proxy: String?
+
+        func validate() throws {
+            if (dataset == nil) == (proxy == nil) { throw ValidationError("give --dataset FILE --key FIELD, or --proxy URL") }
+            if dataset != nil, key == nil { throw ValidationError("--dataset needs --key FIELD[,FIELD]") }
+        }
+
+        func run() async throws {
+            let context = global.makeContext()
+            let registry = try ConnectCommand.registry(context)
+            let service = try dataset.map { try registry.addDataset(code: code, source: $0, keys: (key ?? "").split(separator: ",").map(String.init)) }
+                ?? registry.addProxy(code: code, upstream: proxy!)  // safe: validate() requires one of them
+            if context.console.isJSON { try context.console.json(service) } else {
+                context.console.out(service.kind == "dataset" ? "\(service.code): \(service.rows) rows, keys \(service.keys.joined(separator: ","))" : "\(service.code): proxy to \(service.upstream ?? "")")
+            }
+        }
+    }
+
+    struct ServiceRemove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a service (its rows too).")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The service code.") var code: String
+
+        func run() async throws {
+            let context = global.makeContext()
+            try ConnectCommand.registry(context).removeService(code)
+            context.console.info("removed \(code)")
+        }
+    }
+
+    struct Services: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List services.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+
+        func run() async throws {
+            let context = global.makeContext()
+            let services = try ConnectCommand.registry(context).services()
+            if context.console.isJSON { try context.console.json(services); return }
+            for s in services { context.console.out("\(s.code)\t\(s.kind)\t\(s.kind == "dataset" ? "\(s.rows) rows, keys \(s.keys.joined(separator: ","))" : s.upstream ?? "")") }
+        }
+    }
+
+    struct GrantCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "grant", abstract: "Grant a client subsystem access to a service.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var client: String
+        @Option(help: "The service code.") var service: String
+        @Option(parsing: .upToNextOption, help: ArgumentHelp("Legal bases the client may cite (exact, or a prefix of the cited one).", valueName: "text"))
+        var legalBasis: [String]
+        @Option(help: ArgumentHelp("Only these fields are returned.", valueName: "a,b")) var fields: String?
+        @Option(help: ArgumentHelp("The grant ends then.", valueName: "time")) var expires: String?
+
+        func run() async throws {
+            let context = global.makeContext()
+            let grant = try ConnectCommand.registry(context).grant(client: try MemberIdentity(parsing: client), service: service, legalBases: legalBasis,
+                                                                  fields: fields.map { $0.split(separator: ",").map(String.init) },
+                                                                  expires: try expires.map(Timestamp.require))
+            if context.console.isJSON { try context.console.json(grant) } else { context.console.info("granted \(service) to \(client)") }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a client's grants for a service, at once.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var client: String
+        @Option(help: "The service code.") var service: String
+
+        func run() async throws {
+            let context = global.makeContext()
+            try ConnectCommand.registry(context).revoke(client: try MemberIdentity(parsing: client), service: service)
+            context.console.info("revoked \(service) for \(client)")
+        }
+    }
+
+    struct Grants: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List live grants.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+
+        func run() async throws {
+            let context = global.makeContext()
+            let grants = try ConnectCommand.registry(context).grants()
+            if context.console.isJSON { try context.console.json(grants); return }
+            for g in grants {
+                context.console.out("\(g.client)\t\(g.service)\t\(g.legalBases.joined(separator: "; "))\t\(g.fields?.joined(separator: ",") ?? "all fields")\t\(g.expiresAt ?? "no expiry")")
+            }
+        }
+    }
+
+    struct Clients: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Bind client certificates to identities.", subcommands: [ClientAdd.self])
+    }
+
+    struct ClientAdd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Bind a certificate (without the SAN URI) to a client identity.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var client: String
+        @Option(help: ArgumentHelp("Its certificate.", valueName: "file")) var cert: String
+
+        func run() async throws {
+            let context = global.makeContext()
+            let certificate = try Certificate.loadAll(path: cert)[0]
+            try ConnectCommand.registry(context).addClient(try MemberIdentity(parsing: client), fingerprint: certificate.sha256Fingerprint)
+            context.console.info("\(client): \(certificate.subject)")
+        }
+    }
+
+    struct RequestCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "request",
+            abstract: "Request a service as the profile's identity; the provider's signature is checked.",
+            discussion: """
+                The provider's address comes from --provider, else the profile's endpoint named after the provider \
+                subsystem, else its endpoint 'connect'. The client certificate and trust anchors are the profile's. \
+                The response's X-Road-Signature must verify, chain to the anchors, name the provider, and cover this \
+                request's hash and the body received (else exit 1, unless --no-verify-response). The exchange is \
+                logged (MConnect.Request.Sent) with the provider's signature, so each side can prove it.
+
+                Exit codes: 0 answered (2xx); 1 denied (a Client.* error other than BadRequest) or the signature \
+                does not verify; 2 any other error.
+                """)
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @OptionGroup var password: PasswordOptions
+        @Argument(help: "INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE.") var serviceID: String
+        @Argument(help: "A path under the service (proxies).") var path: String?
+        @Option(help: "The purpose (X-Call-Reason).") var purpose: String
+        @Option(help: "The legal basis (X-Call-Basis).") var legalBasis: String
+        @Option(help: ArgumentHelp("The provider's base URL.", valueName: "url")) var provider: String?
+        @Option(help: ArgumentHelp("A query parameter (repeatable).", valueName: "k=v")) var param: [String] = []
+        @Option(name: .customShort("X"), help: "The method (default GET).") var method = "GET"
+        @Option(help: ArgumentHelp("A request body, or @FILE.", valueName: "data")) var data: String?
+        @Option(help: ArgumentHelp("The end user (X-Road-UserId), e.g. MD2001234567890.", valueName: "id")) var user: String?
+        @Option(help: "A case or document reference (X-Road-Issue).") var issue: String?
+        @Option(help: ArgumentHelp("The party acted for (X-Road-Represented-Party).", valueName: "id")) var onBehalfOf: String?
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the body here.", valueName: "file")) var output: String?
+        @Option(help: "json or csv: how dataset rows are asked for.") var format: String?
+        @Flag(help: "Accept a response whose signature is missing or does not verify.") var noVerifyResponse = false
+        @Flag(help: "Plain HTTP to a loopback provider (tests only).") var insecureHttp = false
+
+        func run() async throws {
+            let context = global.makeContext(passwordFile: password.passwordFile)
+            let profile = try context.profile()
+            let service = try ServiceID(parsing: serviceID)
+            guard let base = provider ?? profile.endpoints[service.provider.description] ?? profile.endpoints["connect"] else {
+                throw ValidationError("no provider address: --provider URL, or 'mgov profile set \(profile.name) endpoint.connect URL'")
+            }
+            if insecureHttp { try requireLoopback(base) }
+            var call = Consumer.Call(service: service, purpose: purpose, legalBasis: legalBasis)
+            call.path = path ?? ""
+            call.method = method.uppercased()
+            call.user = user
+            call.issue = issue
+            call.onBehalfOf = onBehalfOf
+            call.accept = format.map { $0 == "csv" ? "text/csv" : "application/json" }
+            for item in param {
+                guard let eq = item.firstIndex(of: "=") else { throw ValidationError("--param takes k=v") }
+                call.parameters.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
+            }
+            if let data { call.body = data.hasPrefix("@") ? try FileSystem.read(String(data.dropFirst())) : Data(data.utf8) }
+            let passwords = PasswordSource(passwordFile: password.passwordFile)
+            let anchors = try profile.trustPaths.flatMap { try Certificate.loadAll(path: $0) }
+            let consumer = Consumer(client: profile.identity, tls: insecureHttp ? nil : try TLSIdentity.load(profile, passwords: passwords),
+                                    anchors: anchors, clock: context.clock, audit: try context.audit())
+            let answer: Consumer.Answer
+            do {
+                answer = try await consumer.send(call, provider: base, verify: !noVerifyResponse)
+                await consumer.shutdown()
+            } catch {
+                await consumer.shutdown()
+                throw error
+            }
+            let console = context.console
+            if let type = answer.headers.first(where: { $0.0.lowercased() == "x-road-error" })?.1 {
+                let message = (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["message"] as? String ?? ""
+                throw ConnectError.provider(type: type, message: message, status: answer.status)
+            }
+            if console.isJSON {
+                let body = (try? JSONSerialization.jsonObject(with: answer.body)) ?? String(decoding: answer.body, as: UTF8.self)
+                let wrapped: [String: Any] = ["status": answer.status, "id": answer.id, "verified": answer.verified,
+                                              "headers": Dictionary(answer.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a }),
+                                              "body": body]
+                console.outData(try JSONSerialization.data(withJSONObject: wrapped, options: [.sortedKeys, .prettyPrinted]) + Data("\n".utf8))
+            } else if let output, output != "-" {
+                try FileSystem.writeAtomically(answer.body, to: output)
+            } else {
+                console.outData(answer.body)
+            }
+            if !(200..<300).contains(answer.status) { throw ExitCode(2) }
+        }
+    }
+
+    struct Catalog: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a provider's services (listMethods, or --allowed: allowedMethods).")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @OptionGroup var password: PasswordOptions
+        @Argument(help: "The provider subsystem: INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var providerSubsystem: String
+        @Flag(help: "Only the services this client is granted.") var allowed = false
+        @Option(help: ArgumentHelp("The provider's base URL.", valueName: "url")) var provider: String?
+        @Option(help: "The purpose sent (default: service discovery).") var purpose = "service discovery"
+        @Option(help: "The legal basis sent (default: X-Road metaservice).") var legalBasis = "X-Road metaservice"
+
+        func run() async throws {
+            let context = global.makeContext(passwordFile: password.passwordFile)
+            let profile = try context.profile()
+            let subsystem = try MemberIdentity(parsing: providerSubsystem)
+            guard let base = provider ?? profile.endpoints[subsystem.description] ?? profile.endpoints["connect"] else {
+                throw ValidationError("no provider address: --provider URL, or 'mgov profile set \(profile.name) endpoint.connect URL'")
+            }
+            let passwords = PasswordSource(passwordFile: password.passwordFile)
+            let consumer = Consumer(client: profile.identity, tls: try TLSIdentity.load(profile, passwords: passwords),
+                                    anchors: try profile.trustPaths.flatMap { try Certificate.loadAll(path: $0) }, clock: context.clock,
+                                    audit: try context.audit())
+            let call = Consumer.Call(service: try ServiceID(provider: subsystem, code: allowed ? "allowedMethods" : "listMethods"),
+                                     purpose: purpose, legalBasis: legalBasis)
+            let answer: Consumer.Answer
+            do {
+                answer = try await consumer.send(call, provider: base, verify: true)
+                await consumer.shutdown()
+            } catch {
+                await consumer.shutdown()
+                throw error
+            }
+            if context.console.isJSON { context.console.outData(answer.body + Data("\n".utf8)); return }
+            let list = (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["service"] as? [[String: Any]] ?? []
+            for s in list { context.console.out("\(s["service_code"] as? String ?? "")\t\(s["service_type"] as? String ?? "")") }
+        }
+    }
+}
