@@ -522,7 +522,7 @@ _mgov_connect_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --no-color --insecure-http --version -h --help)
     repeating_options=()
-    non_repeating_options=(--home --profile --password-file --listen)
+    non_repeating_options=(--home --profile --password-file --listen --config)
     __mgov_offer_flags_options 0
 
     # Offer option value completions
@@ -537,6 +537,9 @@ _mgov_connect_serve() {
         return
         ;;
     '--listen')
+        return
+        ;;
+    '--config')
         return
         ;;
     esac

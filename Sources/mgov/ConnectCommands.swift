@@ -54,6 +54,8 @@ struct ConnectCommand: AsyncParsableCommand {
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
         @Option(help: ArgumentHelp("HOST:PORT to listen on.", valueName: "address")) var listen = "127.0.0.1:8443"
+        @Option(help: ArgumentHelp("Services and grants to put into the store first (YAML; see the README).", valueName: "provider.yaml"))
+        var config: String?
         @Flag(help: "Plain HTTP, loopback only: the X-Road-Client header is then believed as it stands (tests only).")
         var insecureHttp = false
 
@@ -69,9 +71,14 @@ struct ConnectCommand: AsyncParsableCommand {
             let credentials = try ProfileCredentials.load(profile, passwords: passwords)
             let tls = insecureHttp ? nil : try TLSIdentity.load(profile, passwords: passwords)
             guard profile.identity.subsystem != nil else { throw ValidationError("a provider is a subsystem: the profile's identity needs a SUBSYSTEM part") }
-            let provider = Provider(registry: try ConnectCommand.registry(context), identity: profile.identity, key: credentials.key,
-                                    chain: credentials.certificates, clock: context.clock)
+            let registry = try ConnectCommand.registry(context)
             let console = context.console
+            if let config {
+                let folder = ((config as NSString).deletingLastPathComponent as NSString).standardizingPath
+                for line in try ProviderConfig.load(path: config).apply(to: registry, relativeTo: folder.isEmpty ? "." : folder) { console.info(line) }
+            }
+            let provider = Provider(registry: registry, identity: profile.identity, key: credentials.key,
+                                    chain: credentials.certificates, clock: context.clock)
             defer { Task { await provider.shutdown() } }
             try await HTTPServerRunner(address: address, tls: tls).run(provider.router()) { url in
                 if console.isJSON { try? console.jsonLine(["url": url]) } else { console.out("listening on \(url)") }

@@ -112,6 +112,14 @@ struct ConnectEnvironment {
                                   c.url + "/r1/\(providerID)/people?idnp=2009876543210"])
         #expect(viaCurl.httpStatus == 200 && viaCurl.stdout.contains("Maria, Ionescu"))
         #expect(viaCurl.stdout.lowercased().contains("x-road-signature: ey") && viaCurl.stdout.lowercased().contains("x-road-request-hash: "))
+        // A certificate from another CA: the handshake is refused.
+        let strangerCA = c.dir.file("work/stranger")
+        #expect(try c.provider("pki", "init-ca", strangerCA, "--name", "Stranger Root").status == 0)
+        #expect(try c.provider("pki", "issue", strangerCA, "cases", "--identity", clientID).status == 0)
+        let stranger = try TestProcess.run("/usr/bin/curl", ["-sS", "--cacert", c.ca + "/ca.crt", "--cert", strangerCA + "/cases.crt",
+                                                             "--key", strangerCA + "/cases.key", "-H", "X-Road-Client: \(clientID)",
+                                                             c.url + "/r1/\(providerID)/people"])
+        #expect(stranger.status != 0, "\(stranger.stdout)")
         // No client certificate: the handshake is refused.
         let anonymous = try TestProcess.run("/usr/bin/curl", ["-sS", "--cacert", c.ca + "/ca.crt", c.url + "/r1/\(providerID)/people"])
         #expect(anonymous.status != 0)
@@ -190,6 +198,31 @@ struct ConnectEnvironment {
         let down = try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "v1/cases", "--purpose", "p", "--legal-basis", "Legea 133/2011",
                                        "--provider", c.url])
         down.expectOneLineError(2, containing: "Server.ServerProxy.NetworkError")
+    }
+
+    @Test func aThrowawayProviderStartsFromAConfigFile() throws {
+        var c = try ConnectEnvironment()
+        try """
+        services:
+          residents: { dataset: people.csv, key: [idnp] }
+        grants:
+          - client: \(clientID)
+            service: residents
+            legal_basis: ["Legea 133/2011"]
+            fields: [name]
+        """.write(toFile: c.dir.file("work/provider.yaml"), atomically: true, encoding: .utf8)
+        let process = try BackgroundProcess(MGovRunner.executable, ["connect", "serve", "--listen", "127.0.0.1:0", "--config", c.dir.file("work/provider.yaml")],
+                                            environment: c.provider.environment)
+        defer { process.stop() }
+        guard process.waitForOutput({ $0.contains("listening on ") }) else { throw TestFailure("connect serve did not start: \(process.stderr)") }
+        c.url = String((process.stdout.split(separator: "\n").first { $0.hasPrefix("listening on ") } ?? "").dropFirst("listening on ".count))
+        let result = try c.consumer.run(["connect", "request", "\(providerID)/residents", "--param", "idnp=2001234567890", "--purpose", "p",
+                                         "--legal-basis", "Legea 133/2011", "--provider", c.url])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(#"[{"name":"Ion Popescu"}]"#), "\(result.stdout)")
+        try c.dir.write("work/bad.yaml", "services: [1, 2]").description.isEmpty ? () : ()
+        try c.provider("connect", "serve", "--listen", "127.0.0.1:0", "--config", c.dir.file("work/bad.yaml"))
+            .expectOneLineError(2, containing: "not a provider configuration")
     }
 
     @Test func twoHundredConcurrentRequestsAreAllAnsweredAndLogged() async throws {
