@@ -18,10 +18,15 @@ public final class Provider: Sendable {
     let chain: [Certificate]
     let clock: Clock
     let upstream: MutualTLSClient
+    /// Where each exchange's audit event goes; a server passes a group-committing log.
+    let record: @Sendable (AuditEvent) async throws -> Void
     public static let maximumLimit = 1000
 
-    public init(registry: ConnectRegistry, identity: MemberIdentity, key: PrivateKey, chain: [Certificate], clock: Clock) {
+    public init(registry: ConnectRegistry, identity: MemberIdentity, key: PrivateKey, chain: [Certificate], clock: Clock,
+                record: (@Sendable (AuditEvent) async throws -> Void)? = nil) {
         self.registry = registry
+        let audit = registry.audit
+        self.record = record ?? { try audit.record($0) }
         self.identity = identity
         self.key = key
         self.chain = chain
@@ -67,7 +72,7 @@ public final class Provider: Sendable {
         do {
             body = Data(try await request.collectBody(upTo: 16 << 20).readableBytesView)
         } catch {
-            return finish(exchange, status: 413, body: errorBody(.badRequest, "the request body is over 16 MB", exchange), headers: [("X-Road-Error", XRoadErrorType.badRequest.rawValue)], denied: .badRequest)
+            return await finish(exchange, status: 413, body: errorBody(.badRequest, "the request body is over 16 MB", exchange), headers: [("X-Road-Error", XRoadErrorType.badRequest.rawValue)], denied: .badRequest)
         }
         let target = request.uri.description
         let headers = request.headers.map { ($0.name.canonicalName, $0.value) }
@@ -86,13 +91,13 @@ public final class Provider: Sendable {
             guard basis.utf8.count <= Protocol.maximumBasisBytes else { throw Refusal(type: .badRequest, message: "X-Call-Basis is over 256 bytes") }
             let grant = try authorize(client: client, service: service.code, basis: basis, now: now)
             let (status, responseHeaders, responseBody) = try await serve(service, rest: rest, request: request, body: body, grant: grant, exchange: &exchange)
-            return finish(exchange, status: status, body: responseBody, headers: responseHeaders, denied: nil)
+            return await finish(exchange, status: status, body: responseBody, headers: responseHeaders, denied: nil)
         } catch let refusal as Refusal {
-            return finish(exchange, status: refusal.type.status, body: errorBody(refusal.type, refusal.message, exchange),
+            return await finish(exchange, status: refusal.type.status, body: errorBody(refusal.type, refusal.message, exchange),
                           headers: [("X-Road-Error", refusal.type.rawValue), ("Content-Type", "application/json")], denied: refusal.type)
         } catch {
             let message = (error as? UserFacingError)?.description ?? String(describing: error)
-            return finish(exchange, status: 500, body: errorBody(.internalError, message, exchange),
+            return await finish(exchange, status: 500, body: errorBody(.internalError, message, exchange),
                           headers: [("X-Road-Error", XRoadErrorType.internalError.rawValue), ("Content-Type", "application/json")], denied: .internalError)
         }
     }
@@ -228,7 +233,7 @@ public final class Provider: Sendable {
     }
 
     /// Signs, logs and builds the response.
-    func finish(_ exchange: Exchange, status: Int, body: Data, headers: [(String, String)], denied: XRoadErrorType?) -> Response {
+    func finish(_ exchange: Exchange, status: Int, body: Data, headers: [(String, String)], denied: XRoadErrorType?) async -> Response {
         var fields = HTTPFields()
         for (name, value) in headers { if let field = HTTPField.Name(name) { fields[field] = value } }
         let service = exchange.service ?? identity.description
@@ -257,7 +262,7 @@ public final class Provider: Sendable {
         event.set("status", "\(status)")
         if let denied { event.set("event_message", denied.rawValue); event.set("event_level", "warning") }
         do {
-            try registry.audit.record(event)
+            try await record(event)
         } catch {
             // An exchange that cannot be logged is not answered with data.
             return Response(status: .internalServerError, headers: [.contentType: "application/json"],

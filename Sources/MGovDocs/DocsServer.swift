@@ -7,7 +7,8 @@ import NIOCore
 /// `mgov docs serve`: hands a shared document to the holder of a live access code
 /// (`GET /s/{code}`) or to a client whose certificate names a principal with owner rights or a
 /// live share (`GET /d/{id}`, the principal being a `urn:md:…` URI in the certificate's subject
-/// alternative names). Unknown, expired, revoked or not-yet-valid access answers 404 whatever
+/// alternative names), and tells anyone whether content of an `--anonymous-verify` type was issued
+/// (`GET /verify/{sha256}`). Unknown, expired, revoked or not-yet-valid access answers 404 whatever
 /// the reason, and is logged with it. The state is read on every request, so a revocation takes
 /// effect at once.
 public struct DocsServer: Sendable {
@@ -31,6 +32,17 @@ public struct DocsServer: Sendable {
                 return notFound()
             }
             return try await serve(documents.resolve(documentID: id, for: principal), principal: principal.urn, object: id, address: address)
+        }
+        router.get("verify/:sha256") { _, context in
+            let hash = context.parameters.get("sha256") ?? ""
+            let address = context.channel.remoteAddress?.ipAddress
+            guard hash.count == 64, hash.allSatisfy(\.isHexDigit), let answer = try documents.anonymousVerification(sha256: hash) else {
+                try documents.recordRefusal(.unknownCode, object: hash, principal: nil, address: address)
+                return notFound()
+            }
+            try documents.record("MDocs.Document.Verified", ["object": hash, "object_type": "content", "user_address": address,
+                                                             "event_message": "anonymous verification"])
+            return jsonResponse(.ok, try JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys]))
         }
         return router
     }

@@ -145,6 +145,24 @@ extension DocumentStore {
         }
     }
 
+    /// What anyone may learn about content whose type allows anonymous verification: that a live
+    /// document with exactly these bytes was issued, and its public particulars. Nil otherwise.
+    public func anonymousVerification(sha256: String) throws -> [String: String]? {
+        try store.database.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT d.id, d.name, d.number, d.type_code, d.created_at, d.expires_on, t.official FROM docs_document d
+                JOIN docs_version v ON v.document_id = d.id JOIN docs_type t ON t.code = d.type_code
+                WHERE v.blob = ? AND d.deleted_at IS NULL AND t.anonymous_verify = 1
+                ORDER BY d.created_at LIMIT 1
+                """, arguments: [sha256.lowercased()]) else { return nil }
+            var answer: [String: String] = ["sha256": sha256.lowercased(), "name": row["name"], "type": row["type_code"],
+                                            "issued_at": row["created_at"], "official": (row["official"] as Bool) ? "true" : "false"]
+            if let number = row["number"] as String? { answer["number"] = number }
+            if let expires = row["expires_on"] as String? { answer["expires_on"] = expires }
+            return answer
+        }
+    }
+
     /// Records a refused access (the server answers 404 whatever the reason).
     public func recordRefusal(_ refusal: AccessRefusal, object: String?, principal: String?, address: String?) throws {
         try record("MDocs.Access.Denied", ["object": object, "object_type": "document", "user": principal, "user_address": address,

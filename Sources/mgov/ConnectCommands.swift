@@ -3,6 +3,7 @@ import Foundation
 import MGovConnect
 import MGovCore
 import MGovCrypto
+import MGovLog
 import MGovNet
 
 struct ConnectCommand: AsyncParsableCommand {
@@ -77,8 +78,10 @@ struct ConnectCommand: AsyncParsableCommand {
                 let folder = ((config as NSString).deletingLastPathComponent as NSString).standardizingPath
                 for line in try ProviderConfig.load(path: config).apply(to: registry, relativeTo: folder.isEmpty ? "." : folder) { console.info(line) }
             }
+            // Concurrent exchanges' audit events share transactions (group commit); each answer waits for its own.
+            let log = GroupCommitLog(log: AuditLog(store: try context.store()), clock: context.clock)
             let provider = Provider(registry: registry, identity: profile.identity, key: credentials.key,
-                                    chain: credentials.certificates, clock: context.clock)
+                                    chain: credentials.certificates, clock: context.clock, record: { try await log.record($0) })
             defer { Task { await provider.shutdown() } }
             try await HTTPServerRunner(address: address, tls: tls).run(provider.router()) { url in
                 if console.isJSON { try? console.jsonLine(["url": url]) } else { console.out("listening on \(url)") }

@@ -357,7 +357,9 @@ struct DocsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Serve shared documents over HTTPS: to access-code holders and to mTLS principals with a live share.",
             discussion: """
-                GET /s/CODE serves the document a live access link opens; GET /d/ID serves a document to a client \
+                GET /s/CODE serves the document a live access link opens; GET /verify/SHA256 tells anyone whether a \
+                live document of an --anonymous-verify type has exactly that content (its name, number, type, issue \
+                date; never the content); GET /d/ID serves a document to a client \
                 whose certificate (chaining to the profile's trust anchors) carries a urn:md: principal in its subject \
                 alternative names, when that principal owns it or holds a live share. Client certificates are \
                 optional (code holders need none). Unknown, expired, revoked or not-yet-valid access answers 404, \

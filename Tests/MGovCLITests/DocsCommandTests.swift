@@ -141,7 +141,9 @@ private let bob = "urn:md:idnp:2009876543210"
         #expect(try env.mgov("profile", "create", "mdocs", "--identity", "MD/GOV/1003600123456/MDOCS", "--key", server.key,
                              "--cert", server.cert, "--trust", ca.cert, "--default").status == 0)
         let file = try env.dir.write("certificat.txt", "Certificat de naștere\n")
-        let id = try env.mgov("docs", "add", file, "--owner", alice, "--name", "certificat.txt").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try env.mgov("docs", "type", "add", "BIRTH", "--retention", "75y", "--official", "--anonymous-verify").status == 0)
+        let id = try env.mgov("docs", "add", file, "--owner", alice, "--name", "certificat.txt", "--type", "BIRTH", "--number", "AB-1")
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let code = try env.mgov("docs", "share", id, "--link", "--to", "2099-01-01").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(code.count >= 40)
 
@@ -158,6 +160,10 @@ private let bob = "urn:md:idnp:2009876543210"
         #expect(served.httpStatus == 200, "\(served.stdout) \(served.stderr)")
         #expect(served.stdout.hasPrefix("Certificat de naștere\n"))
         #expect(try curl("/s/not-a-code").httpStatus == 404)
+        let sha = try TestProcess.run("/usr/bin/sha256sum", [file]).stdout.prefix(64)
+        let verified = try curl("/verify/" + sha)
+        #expect(verified.httpStatus == 200 && verified.stdout.contains(#""number":"AB-1""#) && !verified.stdout.contains("naștere"), "\(verified.stdout)")
+        #expect(try curl("/verify/" + String(repeating: "0", count: 64)).httpStatus == 404)
 
         // Bob's certificate names him; without a share he gets 404, with one the document.
         #expect(try curl("/d/" + id, cert: bobCert).httpStatus == 404)
