@@ -246,9 +246,7 @@ public final class ConnectRegistry: Sendable {
     // MARK: Helpers
 
     func record(_ type: String, _ fields: [String: String?]) throws {
-        var event = AuditEvent(type: type, time: clock.now())
-        for (name, value) in fields { event.set(name, value) }
-        try audit.record(event)
+        try audit.record(type, at: clock.now(), fields)
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

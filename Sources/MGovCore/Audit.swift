@@ -47,3 +47,12 @@ public protocol AuditSink: Sendable {
     /// be written must not be reported as done.
     func record(_ event: AuditEvent) throws
 }
+
+extension AuditSink {
+    /// Records an event of `type` at `time` with these fields (nil values are left out).
+    public func record(_ type: String, at time: Date, _ fields: [String: String?]) throws {
+        var event = AuditEvent(type: type, time: time)
+        for (name, value) in fields { event.set(name, value) }
+        try record(event)
+    }
+}

@@ -120,10 +120,6 @@ struct Changes: Encodable {
 extension DeliveryStore {
     /// Records a refused call to the carrier endpoints.
     public func recordRefusal(_ reason: String, address: String?) throws {
-        var event = AuditEvent(type: "MDelivery.Access.Denied", time: clock.now())
-        event.set("event_level", "warning")
-        event.set("event_message", reason)
-        event.set("user_address", address)
-        try audit.record(event)
+        try audit.record("MDelivery.Access.Denied", at: clock.now(), ["event_level": "warning", "event_message": reason, "user_address": address])
     }
 }

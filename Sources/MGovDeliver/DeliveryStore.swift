@@ -371,8 +371,6 @@ public final class DeliveryStore: Sendable {
     }
 
     private func record(type: String, _ fields: [String: String?]) throws {
-        var event = AuditEvent(type: type, time: clock.now())
-        for (name, value) in fields { event.set(name, value) }
-        try audit.record(event)
+        try audit.record(type, at: clock.now(), fields)
     }
 }

@@ -385,9 +385,7 @@ public final class DocumentStore: Sendable {
     // MARK: Helpers
 
     func record(_ type: String, _ fields: [String: String?]) throws {
-        var event = AuditEvent(type: type, time: clock.now())
-        for (name, value) in fields { event.set(name, value) }
-        try audit.record(event)
+        try audit.record(type, at: clock.now(), fields)
     }
 
     func documentFields(_ document: Document, actor: Principal, message: String) -> [String: String?] {
