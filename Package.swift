@@ -64,10 +64,16 @@ let package = Package(
                            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "Yams", package: "Yams")]
         ),
+        .target(
+            name: "MGovNotify",
+            dependencies: ["MGovCore", "MGovCrypto", "MGovNet", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")]
+        ),
         .executableTarget(
             name: "mgov",
             dependencies: [
-                "MGovCore", "MGovCrypto", "MGovXML", "MGovLog", "MGovSign", "MGovDocs", "MGovDeliver", "MGovConnect", "MGovNet",
+                "MGovCore", "MGovCrypto", "MGovXML", "MGovLog", "MGovSign", "MGovDocs", "MGovDeliver", "MGovConnect", "MGovNet", "MGovNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,6 +83,7 @@ let package = Package(
         .testTarget(name: "MGovXMLTests", dependencies: ["MGovXML", "MGovTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MGovLogTests", dependencies: ["MGovLog", "MGovCore", "MGovTestSupport"]),
         .testTarget(name: "MGovDeliverTests", dependencies: ["MGovDeliver", "MGovCore", "MGovTestSupport"]),
+        .testTarget(name: "MGovNotifyTests", dependencies: ["MGovNotify", "MGovCore", "MGovTestSupport"]),
         .testTarget(name: "MGovDocsTests", dependencies: ["MGovDocs", "MGovCore", "MGovTestSupport"]),
         .testTarget(name: "MGovSignTests", dependencies: ["MGovSign", "MGovCore", "MGovCrypto", "MGovXML", "MGovTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MGovCLITests", dependencies: ["mgov", "MGovTestSupport"]),

@@ -310,40 +310,12 @@ enum DatasetLoader {
         throw ConnectError.invalidArgument("\(source): a dataset is .csv, .json, .ndjson or sqlite:PATH#TABLE")
     }
 
-    /// RFC 4180 CSV with a header row: quoted fields, doubled quotes, CRLF or LF.
+    /// RFC 4180 CSV with a header row (MGovCore's reader), values as text.
     static func csv(_ text: String, name: String) throws -> [[String: Any]] {
-        var records: [[String]] = []
-        var field = "", record: [String] = [], quoted = false, afterQuote = false
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func endField() { record.append(field); field = ""; afterQuote = false }
-        while let c = pending ?? iterator.next() {
-            pending = nil
-            if quoted {
-                if c == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; afterQuote = true; pending = next }
-                    } else { quoted = false }
-                } else { field.unicodeScalars.append(c) }
-                continue
-            }
-            switch c {
-            case "\"" where field.isEmpty && !afterQuote: quoted = true
-            case ",": endField()
-            case "\r": continue
-            case "\n": endField(); records.append(record); record = []
-            default: field.unicodeScalars.append(c)
-            }
-        }
-        if quoted { throw ConnectError.invalidArgument("\(name): a quoted field is not closed") }
-        if !field.isEmpty || !record.isEmpty { endField(); records.append(record) }
-        guard let header = records.first else { return [] }
-        return try records.dropFirst().enumerated().compactMap { index, values in
-            if values.count == 1 && values[0].isEmpty { return nil }
-            guard values.count == header.count else {
-                throw ConnectError.invalidArgument("\(name) row \(index + 2) has \(values.count) fields, the header \(header.count)")
-            }
-            return Dictionary(uniqueKeysWithValues: zip(header, values.map { $0 as Any }))
+        do {
+            return try CSV.records(text, name: name).map { $0.mapValues { $0 as Any } }
+        } catch let error as CoreError {
+            throw ConnectError.invalidArgument(error.description)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 /// A value of an audit event field: MLog keeps every field as a string, and any
 /// field may hold an array.
@@ -46,9 +47,18 @@ public protocol AuditSink: Sendable {
     /// Appends one event durably, or throws: an action whose audit entry cannot
     /// be written must not be reported as done.
     func record(_ event: AuditEvent) throws
+
+    /// Appends events inside the caller's write transaction on the same store, so that a
+    /// state change and its audit entries commit together or not at all.
+    func record(_ events: [AuditEvent], in db: Database) throws
 }
 
 extension AuditSink {
+    /// For sinks outside the store (tests): one event at a time, not tied to the transaction.
+    public func record(_ events: [AuditEvent], in db: Database) throws {
+        for event in events { try record(event) }
+    }
+
     /// Records an event of `type` at `time` with these fields (nil values are left out).
     public func record(_ type: String, at time: Date, _ fields: [String: String?]) throws {
         var event = AuditEvent(type: type, time: time)

@@ -15,7 +15,7 @@ struct MGov: AsyncParsableCommand {
             2 bad input or a runtime error; 64 a usage error.
             """,
         version: MGovVersion.string,
-        subcommands: [ProfileCommand.self, SignCommand.self, ConnectCommand.self, LogCommand.self, DocsCommand.self, DeliverCommand.self, PKICommand.self]
+        subcommands: [ProfileCommand.self, SignCommand.self, ConnectCommand.self, LogCommand.self, DocsCommand.self, DeliverCommand.self, NotifyCommand.self, PKICommand.self]
     )
 
     /// Runs the command and maps every error to an exit code, in one place.

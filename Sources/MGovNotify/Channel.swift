@@ -1,0 +1,137 @@
+import Foundation
+
+/// How a channel reaches people, parsed from its URL-style address (in the manner of Apprise):
+/// `smtp://[user@]host[:port]?from=ADDRESS[&starttls=1|0][&ca=PEM][&from_name=TEXT]`,
+/// `smtps://…` (TLS from the first byte), `webhook+https://host/path`, `sms+https://gateway/path`.
+/// Secrets (SMTP password, gateway token, webhook key) are kept apart from the address.
+public struct ChannelSettings: Codable, Sendable, Equatable {
+    public let kind: ChannelKind
+    /// The address without any secret, as the user wrote it.
+    public let url: String
+    public var smtp: SMTPSettings?
+    /// The HTTP(S) URL a webhook or SMS gateway request goes to.
+    public var target: String?
+    public var sms: SMSRequestTemplate?
+
+    public init(url: String, sms: SMSRequestTemplate? = nil) throws {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              let host = components.host, !host.isEmpty else {
+            throw NotifyError.invalidArgument("'\(url)' is not a channel address: write smtp://host:port?from=…, smtps://…, webhook+https://… or sms+https://…")
+        }
+        if components.password != nil {
+            throw NotifyError.invalidArgument("the channel address holds a password; give it with --password-file so it is not stored with the address")
+        }
+        self.url = url
+        switch scheme {
+        case "smtp", "smtps":
+            kind = .email
+            smtp = try SMTPSettings(components, implicitTLS: scheme == "smtps")
+        case "webhook+https", "webhook+http", "sms+https", "sms+http":
+            let parts = scheme.split(separator: "+")
+            kind = parts[0] == "webhook" ? .webhook : .sms
+            var http = components
+            http.scheme = String(parts[1])
+            guard let target = http.string else { throw NotifyError.invalidArgument("'\(url)' is not a valid address") }
+            self.target = target
+            if kind == .sms { self.sms = sms ?? SMSRequestTemplate() }
+        default:
+            throw NotifyError.invalidArgument("'\(scheme)://' is not a channel kind: use smtp, smtps, webhook+https or sms+https")
+        }
+        if kind != .sms, sms != nil { throw NotifyError.invalidArgument("--method, --encoding and --field describe SMS gateways only") }
+    }
+}
+
+/// An SMTP server and how to talk to it.
+public struct SMTPSettings: Codable, Sendable, Equatable {
+    public enum StartTLS: String, Codable, Sendable {
+        /// Upgrade when the server offers it; required anyway before AUTH to a non-loopback host.
+        case opportunistic
+        case required
+        case never
+    }
+    public let host: String
+    public let port: Int
+    public let implicitTLS: Bool
+    public let startTLS: StartTLS
+    public let user: String?
+    public let from: String
+    public let fromName: String?
+    /// A PEM file of CA certificates to trust instead of the system's.
+    public let caFile: String?
+    /// The name given in EHLO.
+    public let heloName: String
+
+    init(_ components: URLComponents, implicitTLS: Bool) throws {
+        host = components.host!
+        port = components.port ?? (implicitTLS ? 465 : 25)
+        guard (1...65535).contains(port) else { throw NotifyError.invalidArgument("port \(port) is out of range") }
+        self.implicitTLS = implicitTLS
+        user = components.user.flatMap { $0.removingPercentEncoding ?? $0 }
+        var query: [String: String] = [:]
+        for item in components.queryItems ?? [] {
+            guard query[item.name] == nil else { throw NotifyError.invalidArgument("the channel address names '\(item.name)' twice") }
+            query[item.name] = item.value ?? ""
+        }
+        let known: Set<String> = ["from", "from_name", "starttls", "ca", "helo"]
+        if let unknown = query.keys.first(where: { !known.contains($0) }) {
+            throw NotifyError.invalidArgument("'\(unknown)' is not an smtp address option (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        guard let from = query["from"], RecipientAddress.isEmail(from) else {
+            throw NotifyError.invalidArgument("an smtp channel needs ?from=ADDRESS, the sender's e-mail address")
+        }
+        self.from = from
+        fromName = query["from_name"]
+        switch query["starttls"]?.lowercased() {
+        case nil, "": startTLS = implicitTLS ? .never : .opportunistic
+        case "1", "yes", "true", "required": startTLS = .required
+        case "0", "no", "false", "never": startTLS = .never
+        case let other?: throw NotifyError.invalidArgument("starttls=\(other): write starttls=1 (required) or starttls=0 (never)")
+        }
+        if implicitTLS, startTLS == .required { throw NotifyError.invalidArgument("smtps:// is TLS already; starttls applies to smtp://") }
+        if let ca = query["ca"], !FileManager.default.isReadableFile(atPath: ca) { throw NotifyError.invalidArgument("ca=\(ca): no such readable file") }
+        caFile = query["ca"]
+        heloName = query["helo"] ?? (ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName)
+    }
+
+    /// True for 127.0.0.0/8, ::1 and localhost: the only hosts AUTH may go to without TLS.
+    public var isLoopback: Bool { host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]" }
+}
+
+/// How an SMS gateway wants its request: method, encoding and fields whose values may use
+/// `{{to}}` (E.164), `{{text}}`, `{{id}}` (the message id) and `{{reference}}`.
+public struct SMSRequestTemplate: Codable, Sendable, Equatable {
+    public enum Encoding: String, Codable, Sendable, CaseIterable { case json, form, query }
+    public var method: String
+    public var encoding: Encoding
+    public var fields: [Field]
+
+    public struct Field: Codable, Sendable, Equatable {
+        public let name: String
+        public let value: String
+    }
+
+    public init(method: String = "POST", encoding: Encoding = .json, fields: [(String, String)] = [("to", "{{to}}"), ("text", "{{text}}")]) {
+        self.method = method.uppercased()
+        self.encoding = encoding
+        self.fields = fields.map { Field(name: $0.0, value: $0.1) }
+    }
+
+    public static let variables: Set<String> = ["to", "text", "id", "reference"]
+
+    /// Checks the method and that fields only use the known variables.
+    public func validate() throws {
+        guard ["GET", "POST", "PUT"].contains(method) else { throw NotifyError.invalidArgument("an SMS gateway request is GET, POST or PUT") }
+        if method == "GET", encoding != .query { throw NotifyError.invalidArgument("a GET gateway request sends its fields with --encoding query") }
+        guard !fields.isEmpty else { throw NotifyError.invalidArgument("an SMS gateway request needs at least one --field") }
+        for field in fields {
+            for name in try Placeholders.names(in: field.value) where !Self.variables.contains(name) {
+                throw NotifyError.invalidArgument("{{\(name)}} in --field \(field.name) is not known (use \(Self.variables.sorted().map { "{{\($0)}}" }.joined(separator: ", ")))")
+            }
+        }
+    }
+
+    /// The filled fields for one message.
+    func fill(_ values: [String: String]) throws -> [(String, String)] {
+        try fields.map { ($0.name, try Placeholders.fill($0.value, values, escapeHTML: false, recipient: values["to"] ?? "")) }
+    }
+}

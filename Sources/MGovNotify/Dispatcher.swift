@@ -1,0 +1,400 @@
+import Foundation
+import GRDB
+import MGovCore
+import MGovCrypto
+import MGovNet
+import NIOHTTP1
+
+/// What one attempt came to.
+public enum AttemptResult: Sendable, Equatable {
+    /// The server took the message (SMTP 250, gateway 2xx).
+    case sent(String)
+    /// The receiver confirmed it (a webhook's 2xx).
+    case delivered(String)
+    /// Try again later: SMTP 4xx, connection refused, HTTP 5xx/429/408.
+    case temporary(String)
+    /// Never: SMTP 5xx, HTTP 4xx, no address.
+    case permanent(String)
+}
+
+/// Who holds a claim on messages being sent: host, process id and the process's start time,
+/// so a dispatcher that died (even by `kill -9`) is recognised at once on the same host.
+public struct ClaimOwner: Sendable {
+    public let id: String
+
+    public static let current: ClaimOwner = {
+        let pid = getpid()
+        return ClaimOwner(id: "\(host)/\(pid)/\(startTime(of: pid) ?? "?")")
+    }()
+
+    static let host: String = {
+        var name = [CChar](repeating: 0, count: 256)
+        return gethostname(&name, name.count) == 0 ? String(cString: name) : "localhost"
+    }()
+
+    /// Field 22 of /proc/PID/stat (clock ticks since boot): with the pid, names one process.
+    static func startTime(of pid: pid_t) -> String? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        return fields.count > 19 ? String(fields[19]) : nil
+    }
+
+    /// False when `owner` is a process of this host that no longer runs; nil when it cannot be told.
+    static func isAlive(_ owner: String) -> Bool? {
+        let parts = owner.split(separator: "/").map(String.init)
+        guard parts.count == 3, parts[0] == host, let pid = pid_t(parts[1]) else { return nil }
+        return startTime(of: pid) == parts[2]
+    }
+}
+
+/// A message claimed for sending, with what the transport needs besides it.
+struct ClaimedMessage: Sendable {
+    let message: NotifyMessage
+    let channel: String
+    let reference: String?
+    let template: String
+    let createdAt: String
+}
+
+/// The dispatcher's tally.
+public struct DispatchSummary: Codable, Sendable, Equatable {
+    public var attempted = 0
+    public var sent = 0
+    public var delivered = 0
+    public var retrying = 0
+    public var failed = 0
+    public var recovered = 0
+
+    public init() {}
+
+    mutating func count(_ status: MessageStatus) {
+        attempted += 1
+        switch status {
+        case .sent: sent += 1
+        case .delivered: delivered += 1
+        case .retrying: retrying += 1
+        default: failed += 1
+        }
+    }
+}
+
+extension NotifyStore {
+    /// How long a claim lasts when its owner cannot be checked (another host).
+    static let lease: TimeInterval = 600
+
+    /// The wait before attempt `attempt + 1`: 30 s doubling per attempt, at most an hour, with
+    /// jitter (50–100 %) so that retries of many messages spread out.
+    public static func backoff(afterAttempt attempt: Int) -> TimeInterval {
+        let base = min(3600, 30 * pow(2, Double(max(0, attempt - 1))))
+        return base * Double.random(in: 0.5...1.0)
+    }
+
+    /// Claims up to `limit` due messages for `owner` (status Sending), in one write transaction, so
+    /// two dispatchers never take the same message. First puts back messages whose dispatcher died.
+    func claim(owner: String, limit: Int, notification: String?, ignoreBackoff: Bool, touchedBefore: String?) throws -> (claimed: [ClaimedMessage], recovered: Int) {
+        let now = clock.now()
+        let stamp = Timestamp.format(now)
+        return try store.write { db in
+            var events: [AuditEvent] = []
+            var recovered = 0
+            for row in try Row.fetchAll(db, sql: "SELECT id, recipient, claimed_by, claimed_until FROM notify_message WHERE status = 'Sending'") {
+                let holder: String = row["claimed_by"] ?? ""
+                let expired = (row["claimed_until"] as String? ?? "") < stamp
+                guard ClaimOwner.isAlive(holder) == false || expired else { continue }
+                try db.execute(sql: """
+                    UPDATE notify_message SET status = 'Retrying', next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ?,
+                        last_error = 'the dispatcher stopped while sending; sent again with the same Message-ID' WHERE id = ?
+                    """, arguments: [stamp, stamp, row["id"] as String])
+                events.append(self.event("MNotify.Message.StatusChanged", Self.subjectFields(row["recipient"], [
+                    "object": row["id"], "object_type": "notification_message", "status": "Retrying",
+                    "event_message": "recovered from a dispatcher that stopped (\(holder))"])))
+                recovered += 1
+            }
+            // Past their deadline before an attempt: failed without one.
+            for row in try Row.fetchAll(db, sql: """
+                SELECT m.id, m.recipient FROM notify_message m JOIN notify_notification n ON n.id = m.notification
+                WHERE m.status IN ('Pending', 'Retrying') AND n.deadline < ?
+                """, arguments: [stamp]) {
+                try db.execute(sql: "UPDATE notify_message SET status = 'Failed', next_attempt_at = NULL, updated_at = ?, last_error = 'the deadline passed before it could be sent' WHERE id = ?",
+                               arguments: [stamp, row["id"] as String])
+                events.append(self.event("MNotify.Message.StatusChanged", Self.subjectFields(row["recipient"], [
+                    "object": row["id"], "object_type": "notification_message", "status": "Failed", "event_message": "the deadline passed"])))
+            }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT m.*, n.channel AS n_channel, n.reference AS n_reference, n.template AS n_template, n.created_at AS n_created_at
+                FROM notify_message m JOIN notify_notification n ON n.id = m.notification
+                WHERE m.status IN ('Pending', 'Retrying')
+                  AND (? OR m.next_attempt_at IS NULL OR m.next_attempt_at <= ?)
+                  AND (? IS NULL OR m.notification = ?)
+                  AND (? IS NULL OR m.updated_at < ?)
+                ORDER BY m.notification, m.seq LIMIT ?
+                """, arguments: [ignoreBackoff, stamp, notification, notification, touchedBefore, touchedBefore, limit])
+            let until = Timestamp.format(now.addingTimeInterval(Self.lease))
+            let update = try db.cachedStatement(sql: """
+                UPDATE notify_message SET status = 'Sending', claimed_by = ?, claimed_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?
+                """)
+            var claimed: [ClaimedMessage] = []
+            for row in rows {
+                try update.execute(arguments: [owner, until, stamp, row["id"] as String])
+                let message = NotifyMessage(row: row)
+                claimed.append(ClaimedMessage(message: message, channel: row["n_channel"], reference: row["n_reference"],
+                                              template: row["n_template"], createdAt: row["n_created_at"]))
+                events.append(self.event("MNotify.Message.StatusChanged", Self.subjectFields(message.recipient, [
+                    "object": message.id, "object_type": "notification_message", "status": "Sending",
+                    "event_message": "attempt \(message.attempts + 1)"])))
+            }
+            if !events.isEmpty { try self.audit.record(events, in: db) }
+            return (claimed, recovered)
+        }
+    }
+
+    /// Records an attempt's result for a message `owner` holds; returns its new status (nil when
+    /// the claim was lost, e.g. taken back after a lease ran out).
+    func complete(_ id: String, owner: String, result: AttemptResult) throws -> MessageStatus? {
+        let now = clock.now()
+        let stamp = Timestamp.format(now)
+        return try store.write { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT m.recipient, m.attempts, n.deadline FROM notify_message m JOIN notify_notification n ON n.id = m.notification
+                WHERE m.id = ? AND m.status = 'Sending' AND m.claimed_by = ?
+                """, arguments: [id, owner]) else { return nil }
+            let attempts: Int = row["attempts"]
+            var status: MessageStatus
+            var next: String? = nil
+            var note: String
+            switch result {
+            case .sent(let text): status = .sent; note = text
+            case .delivered(let text): status = .delivered; note = text
+            case .permanent(let text): status = .failed; note = text
+            case .temporary(let text):
+                let at = now.addingTimeInterval(Self.backoff(afterAttempt: attempts))
+                if Timestamp.format(at) > (row["deadline"] as String) {
+                    status = .failed
+                    note = "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") (deadline): \(text)"
+                } else {
+                    status = .retrying
+                    next = Timestamp.format(at)
+                    note = text
+                }
+            }
+            let success = status == .sent || status == .delivered
+            try db.execute(sql: """
+                UPDATE notify_message SET status = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL,
+                    updated_at = ?, sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ?
+                """, arguments: [status.rawValue, next, success ? nil : note, stamp, success, stamp, id])
+            try self.record(db, "MNotify.Message.StatusChanged", Self.subjectFields(row["recipient"], [
+                "object": id, "object_type": "notification_message", "status": status.rawValue,
+                "event_message": "attempt \(attempts): \(note)\(next.map { "; next attempt \($0)" } ?? "")"]))
+            return status
+        }
+    }
+}
+
+/// Delivers what the outbox holds: claims due messages, sends them over their channels (one SMTP
+/// connection per channel and batch, up to 8 HTTP requests at once) and records each result as
+/// soon as it is known. At-least-once: a message handed to the server but not yet recorded when
+/// the process dies is sent again (with the same Message-ID); no other message is sent twice.
+public final class Dispatcher: Sendable {
+    public let outbox: NotifyStore
+    public let owner: ClaimOwner
+    let batchSize: Int
+
+    public init(outbox: NotifyStore, owner: ClaimOwner = .current, batchSize: Int = 200) {
+        self.outbox = outbox
+        self.owner = owner
+        self.batchSize = batchSize
+    }
+
+    /// Sends everything due (or only `notification`'s messages); with `ignoreBackoff`, retrying
+    /// messages go now instead of at their next attempt time, each at most once in this run.
+    public func run(notification: String? = nil, ignoreBackoff: Bool = false,
+                    progress: (@Sendable (DispatchSummary) -> Void)? = nil) async throws -> DispatchSummary {
+        var summary = DispatchSummary()
+        let started = ignoreBackoff ? Timestamp.format(outbox.clock.now()) : nil
+        // One SMTP session per channel for the whole run, across claimed batches.
+        var sessions: [String: SMTPClient] = [:]
+        defer { for session in sessions.values { session.close() } }
+        while true {
+            let (claimed, recovered) = try outbox.claim(owner: owner.id, limit: batchSize, notification: notification,
+                                                        ignoreBackoff: ignoreBackoff, touchedBefore: started)
+            summary.recovered += recovered
+            if claimed.isEmpty { break }
+            var channels: [String] = []
+            for message in claimed where !channels.contains(message.channel) { channels.append(message.channel) }
+            for name in channels {
+                let messages = claimed.filter { $0.channel == name }
+                let statuses: [MessageStatus]
+                do {
+                    let channel = try outbox.channel(name)
+                    switch channel.settings.kind {
+                    case .email: statuses = try await deliverEmail(messages, channel, session: &sessions[name])
+                    case .webhook, .sms: statuses = try await deliverHTTP(messages, channel)
+                    }
+                } catch let error as NotifyError {
+                    statuses = try messages.compactMap { try outbox.complete($0.message.id, owner: owner.id, result: .permanent(error.description)) }
+                }
+                for status in statuses { summary.count(status) }
+                progress?(summary)
+            }
+        }
+        for session in sessions.values { await session.quit() }
+        sessions = [:]
+        return summary
+    }
+
+    /// Runs until `shouldStop` says so, polling every `interval` seconds.
+    public func watch(interval: TimeInterval, shouldStop: @escaping @Sendable () -> Bool,
+                      report: @escaping @Sendable (DispatchSummary) -> Void) async throws {
+        while !shouldStop() {
+            let summary = try await run()
+            if summary.attempted > 0 || summary.recovered > 0 { report(summary) }
+            var waited: TimeInterval = 0
+            while waited < interval && !shouldStop() {
+                try await Task.sleep(nanoseconds: 100_000_000)
+                waited += 0.1
+            }
+        }
+    }
+
+    // MARK: E-mail
+
+    /// Sends over `session` (opened when nil, dropped when the connection fails).
+    func deliverEmail(_ messages: [ClaimedMessage], _ channel: StoredChannel, session client: inout SMTPClient?) async throws -> [MessageStatus] {
+        guard let settings = channel.settings.smtp else { throw NotifyError.invalidArgument("channel \(channel.name) has no SMTP settings") }
+        let password = channel.secret.map { String(decoding: $0, as: UTF8.self) }
+        let domain = settings.from.split(separator: "@").last.map(String.init) ?? "mgov"
+        var statuses: [MessageStatus] = []
+        var pending = messages[...]
+        while let item = pending.first {
+            if client == nil {
+                do {
+                    client = try await SMTPClient.connect(settings, password: password)
+                } catch {
+                    // No session: every message left gets the same verdict.
+                    let result: AttemptResult
+                    if case SMTPError.session(let text, true) = error { result = .permanent(text) } else { result = .temporary(SMTPClient.describe(error)) }
+                    for rest in pending {
+                        if let status = try outbox.complete(rest.message.id, owner: owner.id, result: result) { statuses.append(status) }
+                    }
+                    return statuses
+                }
+            }
+            pending = pending.dropFirst()
+            let message = item.message
+            var parts = OutgoingEmail.Parts(from: settings.from, fromName: settings.fromName, to: message.address ?? "",
+                                            subject: message.subject ?? "", body: message.body, html: message.html,
+                                            messageID: "\(message.id)@\(domain)", date: Timestamp.parse(item.createdAt) ?? Date())
+            parts.extraHeaders = [("X-MGov-Notification", message.notification)] + (item.reference.map { [("X-MGov-Reference", MIME.encodeHeaderText($0))] } ?? [])
+            let result: AttemptResult
+            do {
+                switch try await client!.send(OutgoingEmail(parts)) {
+                case .accepted(let text): result = .sent(text)
+                case .temporaryFailure(let text): result = .temporary(text)
+                case .permanentFailure(let text): result = .permanent(text)
+                }
+            } catch {
+                // The connection broke during this message: its fate is unknown, so it is retried
+                // (same Message-ID); the next message gets a new connection.
+                result = .temporary(SMTPClient.describe(error))
+                client?.close()
+                client = nil
+            }
+            if let status = try outbox.complete(message.id, owner: owner.id, result: result) { statuses.append(status) }
+        }
+        return statuses
+    }
+
+    // MARK: Webhooks and SMS gateways
+
+    static let concurrentRequests = 8
+
+    func deliverHTTP(_ messages: [ClaimedMessage], _ channel: StoredChannel) async throws -> [MessageStatus] {
+        let client = MutualTLSClient(tls: nil, connectTimeout: .seconds(10))
+        do {
+            let statuses = try await withThrowingTaskGroup(of: MessageStatus?.self) { group in
+                var statuses: [MessageStatus] = []
+                var iterator = messages.makeIterator()
+                func startNext() -> Bool {
+                    guard let item = iterator.next() else { return false }
+                    group.addTask { [self] in
+                        let result = await self.attemptHTTP(item, channel, client)
+                        return try self.outbox.complete(item.message.id, owner: self.owner.id, result: result)
+                    }
+                    return true
+                }
+                for _ in 0..<Self.concurrentRequests { if !startNext() { break } }
+                while let status = try await group.next() {
+                    if let status { statuses.append(status) }
+                    _ = startNext()
+                }
+                return statuses
+            }
+            await client.shutdown()
+            return statuses
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
+    func attemptHTTP(_ item: ClaimedMessage, _ channel: StoredChannel, _ client: MutualTLSClient) async -> AttemptResult {
+        let message = item.message
+        guard let target = channel.settings.target, let address = message.address else { return .permanent("no address") }
+        var url = target
+        var method = HTTPMethod.POST
+        var body: Data?
+        var headers: [(String, String)] = [("User-Agent", "mgov/\(MGovVersion.string)")]
+        do {
+            if channel.settings.kind == .webhook {
+                var payload: [String: String] = ["notification": message.notification, "message": message.id, "recipient": message.recipient,
+                                                 "lang": message.lang.rawValue, "body": message.body, "template": item.template,
+                                                 "created_at": item.createdAt]
+                payload["subject"] = message.subject
+                payload["reference"] = item.reference
+                let data = try JSONEncoder.sorted.encode(payload)
+                body = data
+                headers.append(("Content-Type", "application/json"))
+                headers.append(("X-MGov-Message-Id", message.id))
+                if let key = channel.secret {
+                    headers.append(("X-MGov-Signature", "sha256=" + Hex.encode(Digest.hmac(.sha256, key: key, data: data))))
+                }
+            } else {
+                guard let request = channel.settings.sms else { return .permanent("the channel has no gateway request") }
+                let fields = try request.fill(["to": address, "text": message.body, "id": message.id, "reference": item.reference ?? ""])
+                method = HTTPMethod(rawValue: request.method)
+                switch request.encoding {
+                case .json:
+                    body = try JSONEncoder.sorted.encode(Dictionary(fields, uniquingKeysWith: { _, last in last }))
+                    headers.append(("Content-Type", "application/json"))
+                case .form:
+                    body = Data(Self.formEncode(fields).utf8)
+                    headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+                case .query:
+                    url += (url.contains("?") ? "&" : "?") + Self.formEncode(fields)
+                }
+                if let token = channel.secret { headers.append(("Authorization", "Bearer " + String(decoding: token, as: UTF8.self))) }
+            }
+        } catch {
+            return .permanent(String(describing: error))
+        }
+        do {
+            let reply = try await client.send(method, url, body: body, headers: headers, timeout: .seconds(30))
+            let summary = "HTTP \(reply.status)" + (reply.body.isEmpty ? "" : ": " + String(reply.text.prefix(200)))
+            switch reply.status {
+            case 200..<300: return channel.settings.kind == .webhook ? .delivered(summary) : .sent(summary)
+            case 408, 425, 429, 500..<600: return .temporary(summary)
+            default: return .permanent(summary)
+            }
+        } catch {
+            return .temporary(String(describing: error))
+        }
+    }
+
+    static func formEncode(_ fields: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+            .joined(separator: "&")
+    }
+}
