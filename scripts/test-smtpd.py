@@ -18,6 +18,7 @@ parser.add_argument("--tls-key")
 parser.add_argument("--auth", help="USER:PASSWORD required before MAIL")
 parser.add_argument("--tempfail-rcpt", type=int, default=0, help="answer 451 to this many RCPT commands first")
 parser.add_argument("--reject", action="append", default=[], help="answer 550 to RCPT for this address")
+parser.add_argument("--pipelining", action="store_true", help="advertise PIPELINING (RFC 2920; commands are read in order anyway)")
 parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before accepting each message")
 args = parser.parse_args()
 
@@ -32,6 +33,12 @@ def log(line):
 
 
 class Handler:
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if args.pipelining:
+            responses.insert(len(responses) - 1, "250-PIPELINING")
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, options):
         if state["tempfail"] > 0:
             state["tempfail"] -= 1

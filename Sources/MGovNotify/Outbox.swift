@@ -311,10 +311,13 @@ public final class NotifyStore: Sendable {
     // MARK: Sending
 
     /// What `send` needs: a template, a channel, recipients each with their variables.
+    /// A variable's value comes from the recipient's own variables (a CSV row), else the contact
+    /// (`Name`), else the shared `variables` (--var).
     public struct SendRequest: Sendable {
         public var template: String
         public var channel: String
         public var recipients: [(recipient: String, variables: [String: String])]
+        public var variables: [String: String] = [:]
         public var lang: Language?
         public var reference: String?
         /// How long temporary failures are retried.
@@ -355,8 +358,9 @@ public final class NotifyStore: Sendable {
             let recipient = try RecipientAddress(entry.recipient)
             let contact = recipient.contactID.flatMap { byID[$0] }
             let lang = request.lang ?? contact?.lang ?? .ro
-            var variables = entry.variables
-            if let name = contact?.name, variables["Name"] == nil { variables["Name"] = name }
+            var variables = request.variables
+            if let name = contact?.name { variables["Name"] = name }
+            variables.merge(entry.variables) { _, own in own }
             let text = try template.render(lang: lang, variables: variables, recipient: label)
             switch Self.resolve(recipient, contact: contact, kind: template.kind) {
             case .success(let address): planned.append(Planned(recipient: recipient.description, address: address, text: text, failure: nil))

@@ -47,7 +47,8 @@ final class SMTPReplyDecoder: ByteToMessageDecoder {
         }
         let length = newline - buffer.readerIndex + 1
         var line = buffer.readString(length: length) ?? ""
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        // Swift compares Characters, and "\r\n" is one: trim by scalars.
+        while let last = line.unicodeScalars.last, last == "\n" || last == "\r" { line.unicodeScalars.removeLast() }
         guard line.utf8.count >= 3, let value = Int(line.prefix(3)), (200..<600).contains(value) else {
             throw SMTPError.connection("the server sent something that is not an SMTP reply: \(line.prefix(80))")
         }

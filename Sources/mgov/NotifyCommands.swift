@@ -364,7 +364,8 @@ struct NotifyCommand: AsyncParsableCommand {
             discussion: """
                 Recipients: email:ADDRESS, tel:+E164, idnp:/idno: (13 digits, resolved through 'notify contacts'; one \
                 without a usable address fails alone), or @FILE.csv: a header row with a 'to' column, the other \
-                columns become that recipient's variables (over --var). The language is --lang, else the contact's, \
+                columns become that recipient's variables. A variable comes from the recipient's CSV row, else the \
+                contact (Name), else --var. The language is --lang, else the contact's, \
                 else ro; a template without that language sends its Romanian text.
 
                 --reference KEY makes the send idempotent: again with the same key and the same content it prints \
@@ -393,16 +394,15 @@ struct NotifyCommand: AsyncParsableCommand {
                     let rows = try CSV.records(try NotifyCommand.textOrFile(item), name: path)
                     for (index, row) in rows.enumerated() {
                         guard let recipient = row["to"], !recipient.isEmpty else { throw ValidationError("\(path) row \(index + 2) has no 'to' value (the CSV needs a 'to' column)") }
-                        var vars = shared
-                        for (name, value) in row where name != "to" { vars[name] = value }
-                        recipients.append((recipient, vars))
+                        recipients.append((recipient, row.filter { $0.key != "to" }))
                     }
                 } else {
-                    recipients.append((item, shared))
+                    recipients.append((item, [:]))
                 }
             }
             guard let seconds = Timestamp.parseDuration(deadline) else { throw ValidationError("'\(deadline)' is not a duration (30m, 24h, 7d)") }
             var request = NotifyStore.SendRequest(template: template, channel: channel, recipients: recipients)
+            request.variables = shared
             request.lang = lang
             request.reference = reference
             request.deadline = seconds

@@ -33,12 +33,12 @@ struct OutboxFixture {
         let f = try OutboxFixture()
         try f.outbox.saveContact(try Contact(id: "idnp:2001234567890", name: "Ivan", email: "ivan@example.md", lang: .ru))
         try f.outbox.saveContact(try Contact(id: "idnp:2001234567891", phone: "+37360000000"))
-        var request = f.request(["idnp:2001234567890", "idnp:2001234567891", "idnp:2009999999999"], ["Case": "7", "Name": "-"])
-        request.recipients.insert(("email:ion@example.md", ["Case": "7", "Name": "Ion"]), at: 0)
-        request.recipients[1].variables["Name"] = nil
+        var request = f.request(["email:ion@example.md", "idnp:2001234567890", "idnp:2001234567891", "idnp:2009999999999"], [:])
+        request.variables = ["Case": "7", "Name": "Ion"]
         let (n, created) = try f.outbox.send(request)
         #expect(created)
         #expect(n.messages.map(\.status) == [.pending, .pending, .failed, .failed])
+        #expect(n.messages[0].subject == "Salut Ion")
         #expect(n.messages[1].address == "ivan@example.md" && n.messages[1].subject == "Привет Ivan" && n.messages[1].lang == .ru)
         #expect(n.messages[2].lastError == "contact idnp:2001234567891 has no e-mail address")
         #expect(n.messages[3].lastError?.contains("no contact idnp:2009999999999") == true)
