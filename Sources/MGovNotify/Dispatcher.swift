@@ -5,6 +5,12 @@ import MGovCrypto
 import MGovNet
 import NIOHTTP1
 
+/// One SMTP session of a dispatcher's run, used by one task at a time.
+final class SMTPSessionSlot: @unchecked Sendable {
+    // @unchecked: a slot is handed to one lane of one batch at a time; batches run one after another.
+    var client: SMTPClient?
+}
+
 /// What one attempt came to.
 public enum AttemptResult: Sendable, Equatable {
     /// The server took the message (SMTP 250, gateway 2xx).
@@ -152,58 +158,117 @@ extension NotifyStore {
     /// Records an attempt's result for a message `owner` holds; returns its new status (nil when
     /// the claim was lost, e.g. taken back after a lease ran out).
     func complete(_ id: String, owner: String, result: AttemptResult) throws -> MessageStatus? {
+        try complete([(id, result)], owner: owner)[0]
+    }
+
+    /// Records several results in one transaction (one fsync), each with its audit event.
+    func complete(_ results: [(id: String, result: AttemptResult)], owner: String) throws -> [MessageStatus?] {
         let now = clock.now()
         let stamp = Timestamp.format(now)
         return try store.write { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT m.recipient, m.attempts, n.deadline FROM notify_message m JOIN notify_notification n ON n.id = m.notification
-                WHERE m.id = ? AND m.status = 'Sending' AND m.claimed_by = ?
-                """, arguments: [id, owner]) else { return nil }
-            let attempts: Int = row["attempts"]
-            var status: MessageStatus
-            var next: String? = nil
-            var note: String
-            switch result {
-            case .sent(let text): status = .sent; note = text
-            case .delivered(let text): status = .delivered; note = text
-            case .permanent(let text): status = .failed; note = text
-            case .temporary(let text):
-                let at = now.addingTimeInterval(Self.backoff(afterAttempt: attempts))
-                if Timestamp.format(at) > (row["deadline"] as String) {
-                    status = .failed
-                    note = "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") (deadline): \(text)"
-                } else {
-                    status = .retrying
-                    next = Timestamp.format(at)
-                    note = text
+            var statuses: [MessageStatus?] = []
+            var events: [AuditEvent] = []
+            for (id, result) in results {
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT m.recipient, m.attempts, n.deadline FROM notify_message m JOIN notify_notification n ON n.id = m.notification
+                    WHERE m.id = ? AND m.status = 'Sending' AND m.claimed_by = ?
+                    """, arguments: [id, owner]) else { statuses.append(nil); continue }
+                let attempts: Int = row["attempts"]
+                var status: MessageStatus
+                var next: String? = nil
+                var note: String
+                switch result {
+                case .sent(let text): status = .sent; note = text
+                case .delivered(let text): status = .delivered; note = text
+                case .permanent(let text): status = .failed; note = text
+                case .temporary(let text):
+                    let at = now.addingTimeInterval(Self.backoff(afterAttempt: attempts))
+                    if Timestamp.format(at) > (row["deadline"] as String) {
+                        status = .failed
+                        note = "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") (deadline): \(text)"
+                    } else {
+                        status = .retrying
+                        next = Timestamp.format(at)
+                        note = text
+                    }
                 }
+                let success = status == .sent || status == .delivered
+                try db.execute(sql: """
+                    UPDATE notify_message SET status = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL,
+                        updated_at = ?, sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ?
+                    """, arguments: [status.rawValue, next, success ? nil : note, stamp, success, stamp, id])
+                events.append(self.event("MNotify.Message.StatusChanged", Self.subjectFields(row["recipient"], [
+                    "object": id, "object_type": "notification_message", "status": status.rawValue,
+                    "event_message": "attempt \(attempts): \(note)\(next.map { "; next attempt \($0)" } ?? "")"])))
+                statuses.append(status)
             }
-            let success = status == .sent || status == .delivered
-            try db.execute(sql: """
-                UPDATE notify_message SET status = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL,
-                    updated_at = ?, sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ?
-                """, arguments: [status.rawValue, next, success ? nil : note, stamp, success, stamp, id])
-            try self.record(db, "MNotify.Message.StatusChanged", Self.subjectFields(row["recipient"], [
-                "object": id, "object_type": "notification_message", "status": status.rawValue,
-                "event_message": "attempt \(attempts): \(note)\(next.map { "; next attempt \($0)" } ?? "")"]))
-            return status
+            if !events.isEmpty { try self.audit.record(events, in: db) }
+            return statuses
         }
     }
 }
 
-/// Delivers what the outbox holds: claims due messages, sends them over their channels (one SMTP
-/// connection per channel and batch, up to 8 HTTP requests at once) and records each result as
-/// soon as it is known. At-least-once: a message handed to the server but not yet recorded when
-/// the process dies is sent again (with the same Message-ID); no other message is sent twice.
+/// Group commit of attempt results: whatever results arrive while a transaction is being written
+/// go into the next one together, and each caller resumes once its own result is durable. Lanes
+/// sending concurrently thus share fsyncs, and none sends its next message before its last
+/// result is recorded.
+final class ResultRecorder: @unchecked Sendable {
+    // @unchecked: `queue` and `running` are guarded by `lock`.
+    let outbox: NotifyStore
+    let owner: String
+    private let lock = NSLock()
+    private var queue: [(id: String, result: AttemptResult, done: CheckedContinuation<MessageStatus?, any Error>)] = []
+    private var running = false
+
+    init(outbox: NotifyStore, owner: String) {
+        self.outbox = outbox
+        self.owner = owner
+    }
+
+    func record(_ id: String, _ result: AttemptResult) async throws -> MessageStatus? {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<MessageStatus?, any Error>) in
+            lock.lock()
+            queue.append((id, result, done))
+            let start = !running
+            running = true
+            lock.unlock()
+            if start { DispatchQueue.global().async { self.drain() } }
+        }
+    }
+
+    private func drain() {
+        while true {
+            lock.lock()
+            let batch = queue
+            queue = []
+            if batch.isEmpty { running = false; lock.unlock(); return }
+            lock.unlock()
+            do {
+                let statuses = try outbox.complete(batch.map { ($0.id, $0.result) }, owner: owner)
+                for (item, status) in zip(batch, statuses) { item.done.resume(returning: status) }
+            } catch {
+                for item in batch { item.done.resume(throwing: error) }
+            }
+        }
+    }
+}
+
+/// Delivers what the outbox holds: claims due messages, sends them over their channels (up to 4
+/// SMTP connections per channel, kept for the run; up to 8 HTTP requests at once) and records each
+/// result as soon as it is known. At-least-once: a message handed to the server but not yet
+/// recorded when the process dies (at most one per connection) is sent again with the same
+/// Message-ID; no other message is sent twice.
 public final class Dispatcher: Sendable {
     public let outbox: NotifyStore
     public let owner: ClaimOwner
     let batchSize: Int
+    let recorder: ResultRecorder
 
     public init(outbox: NotifyStore, owner: ClaimOwner = .current, batchSize: Int = 200) {
         self.outbox = outbox
         self.owner = owner
         self.batchSize = batchSize
+        recorder = ResultRecorder(outbox: outbox, owner: owner.id)
     }
 
     /// Sends everything due (or only `notification`'s messages); with `ignoreBackoff`, retrying
@@ -212,9 +277,9 @@ public final class Dispatcher: Sendable {
                     progress: (@Sendable (DispatchSummary) -> Void)? = nil) async throws -> DispatchSummary {
         var summary = DispatchSummary()
         let started = ignoreBackoff ? Timestamp.format(outbox.clock.now()) : nil
-        // One SMTP session per channel for the whole run, across claimed batches.
-        var sessions: [String: SMTPClient] = [:]
-        defer { for session in sessions.values { session.close() } }
+        // SMTP sessions per channel for the whole run, across claimed batches.
+        var sessions: [String: [SMTPSessionSlot]] = [:]
+        defer { for slot in sessions.values.joined() { slot.client?.close() } }
         while true {
             let (claimed, recovered) = try outbox.claim(owner: owner.id, limit: batchSize, notification: notification,
                                                         ignoreBackoff: ignoreBackoff, touchedBefore: started)
@@ -228,7 +293,10 @@ public final class Dispatcher: Sendable {
                 do {
                     let channel = try outbox.channel(name)
                     switch channel.settings.kind {
-                    case .email: statuses = try await deliverEmail(messages, channel, session: &sessions[name])
+                    case .email:
+                        let slots = sessions[name] ?? (0..<Self.smtpSessionsPerChannel).map { _ in SMTPSessionSlot() }
+                        sessions[name] = slots
+                        statuses = try await deliverEmail(messages, channel, slots: slots)
                     case .webhook, .sms: statuses = try await deliverHTTP(messages, channel)
                     }
                 } catch let error as NotifyError {
@@ -238,8 +306,7 @@ public final class Dispatcher: Sendable {
                 progress?(summary)
             }
         }
-        for session in sessions.values { await session.quit() }
-        sessions = [:]
+        for slot in sessions.values.joined() { await slot.client?.quit(); slot.client = nil }
         return summary
     }
 
@@ -259,13 +326,35 @@ public final class Dispatcher: Sendable {
 
     // MARK: E-mail
 
-    /// Sends over `session` (opened when nil, dropped when the connection fails).
-    func deliverEmail(_ messages: [ClaimedMessage], _ channel: StoredChannel, session client: inout SMTPClient?) async throws -> [MessageStatus] {
+    /// Connections a dispatcher opens to one SMTP server at most: the others keep the server busy
+    /// while one waits for its message's result to be recorded.
+    static let smtpSessionsPerChannel = 4
+
+    /// Sends a batch over the channel's sessions: one for small batches (under 20 messages), else
+    /// the messages dealt out over all of them, sent concurrently.
+    func deliverEmail(_ messages: [ClaimedMessage], _ channel: StoredChannel, slots: [SMTPSessionSlot]) async throws -> [MessageStatus] {
+        let lanes = messages.count < 20 ? 1 : slots.count
+        if lanes == 1 { return try await deliverEmail(messages[...], channel, slot: slots[0]) }
+        return try await withThrowingTaskGroup(of: [MessageStatus].self) { group in
+            for lane in 0..<lanes {
+                let share = stride(from: lane, to: messages.count, by: lanes).map { messages[$0] }
+                let slot = slots[lane]
+                group.addTask { try await self.deliverEmail(share[...], channel, slot: slot) }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+    }
+
+    /// Sends over one session (opened when there is none, dropped when the connection fails),
+    /// recording each message's result before the next goes out.
+    func deliverEmail(_ messages: ArraySlice<ClaimedMessage>, _ channel: StoredChannel, slot: SMTPSessionSlot) async throws -> [MessageStatus] {
         guard let settings = channel.settings.smtp else { throw NotifyError.invalidArgument("channel \(channel.name) has no SMTP settings") }
         let password = channel.secret.map { String(decoding: $0, as: UTF8.self) }
         let domain = settings.from.split(separator: "@").last.map(String.init) ?? "mgov"
         var statuses: [MessageStatus] = []
-        var pending = messages[...]
+        var pending = messages
+        var client = slot.client
+        defer { slot.client = client }
         while let item = pending.first {
             if client == nil {
                 do {
@@ -275,7 +364,7 @@ public final class Dispatcher: Sendable {
                     let result: AttemptResult
                     if case SMTPError.session(let text, true) = error { result = .permanent(text) } else { result = .temporary(SMTPClient.describe(error)) }
                     for rest in pending {
-                        if let status = try outbox.complete(rest.message.id, owner: owner.id, result: result) { statuses.append(status) }
+                        if let status = try await recorder.record(rest.message.id, result) { statuses.append(status) }
                     }
                     return statuses
                 }
@@ -300,7 +389,7 @@ public final class Dispatcher: Sendable {
                 client?.close()
                 client = nil
             }
-            if let status = try outbox.complete(message.id, owner: owner.id, result: result) { statuses.append(status) }
+            if let status = try await recorder.record(message.id, result) { statuses.append(status) }
         }
         return statuses
     }
@@ -319,7 +408,7 @@ public final class Dispatcher: Sendable {
                     guard let item = iterator.next() else { return false }
                     group.addTask { [self] in
                         let result = await self.attemptHTTP(item, channel, client)
-                        return try self.outbox.complete(item.message.id, owner: self.owner.id, result: result)
+                        return try await self.recorder.record(item.message.id, result)
                     }
                     return true
                 }

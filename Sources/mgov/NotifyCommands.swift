@@ -18,12 +18,14 @@ struct NotifyCommand: AsyncParsableCommand {
             with jitter) until the send's deadline (--deadline, 24h by default); permanent ones (SMTP 5xx, other HTTP \
             4xx, a recipient without an address) are not.
 
-            Delivery is at least once. Each message is recorded as soon as the server has answered it, in the \
-            same transaction as its audit event. A dispatcher that dies (even by kill -9) between handing a message \
-            over and recording it leaves that one message in Sending; the next dispatcher on the host sees the \
-            process is gone and sends it again with the same Message-ID, so receivers can drop the copy. No other \
-            message is sent twice, and two dispatchers on one home never take the same message. On another host a \
-            claim lapses after 10 minutes.
+            Delivery is at least once. Each message's result is recorded as soon as the server has answered, in \
+            the same transaction as its audit event, and a connection sends its next message only after that. A \
+            dispatcher uses one SMTP connection for a batch under 20 messages and up to 4 for larger ones (results \
+            of concurrent connections share one transaction). So a dispatcher that dies (even by kill -9) leaves at \
+            most one message per connection handed over but not recorded, in Sending; the next dispatcher on the \
+            host sees the process is gone and sends those again with the same Message-ID, so receivers can drop \
+            the copies. No other message is sent twice, and two dispatchers on one home never take the same \
+            message. On another host a claim lapses after 10 minutes.
 
             Every send and every status change is an audit event (MNotify.Notification.Created, \
             MNotify.Message.StatusChanged, with the IDNP as subject for people).

@@ -252,7 +252,7 @@ final class HTTPRecorder {
         #expect(smtp.connections == 2)
     }
 
-    @Test func aDispatcherKilledMidBatchLosesNothingAndRepeatsAtMostTheMessageInFlight() throws {
+    @Test func aDispatcherKilledMidBatchLosesNothingAndRepeatsAtMostTheMessagesInFlight() throws {
         let c = try CLIEnvironment()
         let smtp = try SMTPSink(c.dir, ["--delay", "0.02"])
         defer { smtp.stop() }
@@ -270,7 +270,8 @@ final class HTTPRecorder {
         #expect(again.status == 0, "\(again.stderr)")
         let ids = smtp.messageIDs
         #expect(Set(ids).count == 150, "distinct messages: \(Set(ids).count)")
-        #expect(ids.count - 150 <= 1, "repeats: \(ids.count - 150)")
+        // The documented window: at most the one message in flight on each of the (at most 4) connections.
+        #expect(ids.count - 150 <= 4, "repeats: \(ids.count - 150)")
         let sent = try c.mgov("notify", "list", "--status", "Sent", "--limit", "1000", "--json")
         #expect((try JSONSerialization.jsonObject(with: sent.stdoutData) as? [Any])?.count == 150)
         #expect(try c.mgov("log", "verify").status == 0)
@@ -291,6 +292,7 @@ final class HTTPRecorder {
         for result in results { #expect(result.status == 0, "\(result.stderr)") }
         #expect(smtp.messages.count == 120)
         #expect(Set(smtp.messageIDs).count == 120)
+        #expect(smtp.connections <= 8, "connections: \(smtp.connections)")
         #expect(try c.mgov("log", "verify").status == 0)
     }
 
