@@ -173,13 +173,13 @@ _mgov() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    profile|sign|connect|log|docs|deliver|pki|help)
+    profile|sign|connect|log|docs|deliver|notify|pki|help)
         # Offer subcommand argument completions
         "_mgov_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'profile sign connect log docs deliver pki help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'profile sign connect log docs deliver notify pki help' -- "${cur}"))
         ;;
     esac
 }
@@ -1917,6 +1917,471 @@ _mgov_deliver_serve() {
         return
         ;;
     '--listen')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    template|channel|contacts|send|dispatch|status|list|cancel)
+        # Offer subcommand argument completions
+        "_mgov_notify_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'template channel contacts send dispatch status list cancel' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_notify_template() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list|show|rm|render)
+        # Offer subcommand argument completions
+        "_mgov_notify_template_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list show rm render' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_notify_template_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --kind --lang --subject --body --short)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--kind')
+        __mgov_add_completions -W 'email'$'\n''sms'$'\n''webhook'
+        return
+        ;;
+    '--lang')
+        __mgov_add_completions -W 'ro'$'\n''ru'$'\n''en'
+        return
+        ;;
+    '--subject')
+        return
+        ;;
+    '--body')
+        return
+        ;;
+    '--short')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_template_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_template_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_template_rm() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_template_render() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=(--var)
+    non_repeating_options=(--home --profile --lang)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--lang')
+        __mgov_add_completions -W 'ro'$'\n''ru'$'\n''en'
+        return
+        ;;
+    '--var')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_channel() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list|rm)
+        # Offer subcommand argument completions
+        "_mgov_notify_channel_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list rm' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_notify_channel_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=(--field)
+    non_repeating_options=(--home --profile --password-file --secret-file --method --encoding)
+    __mgov_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--secret-file')
+        return
+        ;;
+    '--method')
+        return
+        ;;
+    '--encoding')
+        __mgov_add_completions -W 'json'$'\n''form'$'\n''query'
+        return
+        ;;
+    '--field')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_channel_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_channel_rm() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_contacts() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mgov_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list|rm)
+        # Offer subcommand argument completions
+        "_mgov_notify_contacts_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list rm' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mgov_notify_contacts_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --name --email --phone --lang)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--email')
+        return
+        ;;
+    '--phone')
+        return
+        ;;
+    '--lang')
+        __mgov_add_completions -W 'ro'$'\n''ru'$'\n''en'
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_contacts_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_contacts_rm() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_send() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --queue --version -h --help)
+    repeating_options=(--to --var)
+    non_repeating_options=(--home --profile --channel --lang --reference --deadline)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--channel')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--var')
+        return
+        ;;
+    '--lang')
+        __mgov_add_completions -W 'ro'$'\n''ru'$'\n''en'
+        return
+        ;;
+    '--reference')
+        return
+        ;;
+    '--deadline')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_dispatch() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --watch --now --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --interval)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--interval')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_status() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --reference)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--reference')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile --status --limit)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--status')
+        __mgov_add_completions -W 'Pending'$'\n''Sending'$'\n''Retrying'$'\n''Sent'$'\n''Delivered'$'\n''Failed'$'\n''Cancelled'
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_mgov_notify_cancel() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
         return
         ;;
     esac
