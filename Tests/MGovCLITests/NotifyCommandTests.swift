@@ -394,3 +394,24 @@ final class HTTPRecorder {
         try c.mgov("notify", "channel", "add", "bad", "sms+http://127.0.0.1:1/x", "--field", "to={{phone}}").expectOneLineError(2, containing: "{{phone}}")
     }
 }
+
+extension NotifyCommandTests {
+    @Test func aWatchingDispatcherDeliversNewMessagesAndStopsOnSIGTERM() throws {
+        let c = try CLIEnvironment()
+        let smtp = try SMTPSink(c.dir)
+        defer { smtp.stop() }
+        try addMailTemplate(c)
+        #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:\(smtp.port)?from=noreply@gov.md").status == 0)
+        let watcher = try BackgroundProcess(MGovRunner.executable, ["notify", "dispatch", "--watch", "--interval", "0.2"], environment: c.mgov.environment)
+        defer { watcher.stop(SIGKILL) }
+        #expect(try c.mgov("notify", "send", "welcome", "--channel", "mail", "--to", "email:a@example.md", "--var", "Name=A", "--var", "Case=1", "--queue").status == 0)
+        let deadline = Date().addingTimeInterval(20)
+        while smtp.messages.isEmpty && Date() < deadline { usleep(50_000) }
+        #expect(smtp.messages.count == 1)
+        kill(watcher.process.processIdentifier, SIGTERM)
+        let stopBy = Date().addingTimeInterval(20)
+        while watcher.process.isRunning && Date() < stopBy { usleep(50_000) }
+        #expect(!watcher.process.isRunning)
+        if !watcher.process.isRunning { #expect(watcher.process.terminationStatus == 0, "\(watcher.stderr)") }
+    }
+}
