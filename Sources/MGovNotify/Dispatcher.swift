@@ -377,7 +377,7 @@ public final class Dispatcher: Sendable {
             parts.extraHeaders = [("X-MGov-Notification", message.notification)] + (item.reference.map { [("X-MGov-Reference", MIME.encodeHeaderText($0))] } ?? [])
             let result: AttemptResult
             do {
-                switch try await client!.send(OutgoingEmail(parts)) {
+                switch try await client!.send(OutgoingEmail(parts)) {  // safe: connected just above or kept from before
                 case .accepted(let text): result = .sent(text)
                 case .temporaryFailure(let text): result = .temporary(text)
                 case .permanentFailure(let text): result = .permanent(text)

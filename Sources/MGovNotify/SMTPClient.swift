@@ -220,10 +220,10 @@ public final class SMTPClient {
                 return final.code == 250 ? .accepted(final.description) : final.isTemporary ? .temporaryFailure(final.description) : .permanentFailure(final.description)
             }
             // A server that said yes to DATA after refusing the sender or recipient (RFC 2920 says it must not).
-            let refusal = answers.first { !$0.isPositive }!
+            let refusal = answers.first { !$0.isPositive }!  // safe: MAIL or RCPT was refused to get here
             return refusal.isTemporary ? .temporaryFailure(refusal.description) : .permanentFailure(refusal.description)
         }
-        let refusal = answers.first { !$0.isPositive } ?? answers.last!
+        let refusal = answers.first { !$0.isPositive } ?? answers.last!  // safe: the first reply is always read
         _ = try await command("RSET")
         return refusal.isTemporary ? .temporaryFailure(refusal.description) : .permanentFailure(refusal.description)
     }

@@ -246,8 +246,9 @@ struct NotifyCommand: AsyncParsableCommand {
                 case .webhook:
                     if passwordFile != nil { throw ValidationError("a webhook has a signing key (--secret-file), not a password") }
                     if let secretFile {
-                        secret = try FileSystem.read(secretFile)
-                        guard secret!.count >= 16 else { throw ValidationError("a webhook key has at least 16 bytes") }
+                        let key = try FileSystem.read(secretFile)
+                        guard key.count >= 16 else { throw ValidationError("a webhook key has at least 16 bytes") }
+                        secret = key
                     } else {
                         var rng = SystemRandomNumberGenerator()
                         let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
