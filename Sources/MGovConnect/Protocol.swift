@@ -75,14 +75,29 @@ public enum Protocol {
 
     /// `X-Road-Signature`: a compact JWS over the statement, with the signer's chain in `x5c`.
     public static func signResponse(_ statement: ResponseStatement, key: PrivateKey, chain: [Certificate]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let algorithm = try JWSAlgorithm.forKey(key.algorithm)
-        let header = ["alg": algorithm.rawValue, "x5c": chain.map { $0.der.base64EncodedString() }] as [String: Any]
-        let headerData = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])
-        let signingInput = Base64URL.encode(headerData) + "." + Base64URL.encode(try encoder.encode(statement))
-        let (_, signature) = try key.signJWS(Data(signingInput.utf8))
-        return signingInput + "." + Base64URL.encode(signature)
+        try ResponseSigner(key: key, chain: chain).sign(statement)
+    }
+
+    /// Signs response statements with one key: the protected header (alg and the x5c chain) is
+    /// encoded once, not per response.
+    public struct ResponseSigner: Sendable {
+        let key: PrivateKey
+        let encodedHeader: String
+
+        public init(key: PrivateKey, chain: [Certificate]) throws {
+            let algorithm = try JWSAlgorithm.forKey(key.algorithm)
+            let header = ["alg": algorithm.rawValue, "x5c": chain.map { $0.der.base64EncodedString() }] as [String: Any]
+            encodedHeader = Base64URL.encode(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes]))
+            self.key = key
+        }
+
+        public func sign(_ statement: ResponseStatement) throws -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let signingInput = encodedHeader + "." + Base64URL.encode(try encoder.encode(statement))
+            let (_, signature) = try key.signJWS(Data(signingInput.utf8))
+            return signingInput + "." + Base64URL.encode(signature)
+        }
     }
 
     /// Checks a response signature: the JWS verifies with the first `x5c` certificate, which chains to

@@ -55,7 +55,7 @@ public struct ProviderConfig: Decodable, Sendable {
             case let (dataset?, nil):
                 let path = dataset.hasPrefix("/") || dataset.hasPrefix("sqlite:") ? dataset : folder + "/" + dataset
                 let added = try registry.addDataset(code: code, source: path, keys: service.key ?? [])
-                done.append("service \(code): \(added.rows) rows")
+                done.append("service \(code): \(added.rows ?? 0) rows")
             case let (nil, proxy?):
                 _ = try registry.addProxy(code: code, upstream: proxy)
                 done.append("service \(code): proxy to \(proxy)")

@@ -15,6 +15,8 @@ public final class MutualTLSClient: Sendable {
         configuration.tlsConfiguration = tls?.clientConfiguration
         configuration.timeout = .init(connect: connectTimeout, read: .seconds(60))
         configuration.redirectConfiguration = .disallow
+        // The default (8 connections per host) queued a proxy's concurrent requests behind each other.
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         allowPlainHTTP = tls == nil
     }

@@ -115,7 +115,7 @@ struct ConnectCommand: AsyncParsableCommand {
             let service = try dataset.map { try registry.addDataset(code: code, source: $0, keys: (key ?? "").split(separator: ",").map(String.init)) }
                 ?? registry.addProxy(code: code, upstream: proxy!)  // safe: validate() requires one of them
             if context.console.isJSON { try context.console.json(service) } else {
-                context.console.out(service.kind == "dataset" ? "\(service.code): \(service.rows) rows, keys \(service.keys.joined(separator: ","))" : "\(service.code): proxy to \(service.upstream ?? "")")
+                context.console.out(service.kind == "dataset" ? "\(service.code): \(service.rows ?? 0) rows, keys \(service.keys.joined(separator: ","))" : "\(service.code): proxy to \(service.upstream ?? "")")
             }
         }
     }
@@ -140,7 +140,7 @@ struct ConnectCommand: AsyncParsableCommand {
             let context = global.makeContext()
             let services = try ConnectCommand.registry(context).services()
             if context.console.isJSON { try context.console.json(services); return }
-            for s in services { context.console.out("\(s.code)\t\(s.kind)\t\(s.kind == "dataset" ? "\(s.rows) rows, keys \(s.keys.joined(separator: ","))" : s.upstream ?? "")") }
+            for s in services { context.console.out("\(s.code)\t\(s.kind)\t\(s.kind == "dataset" ? "\(s.rows ?? 0) rows, keys \(s.keys.joined(separator: ","))" : s.upstream ?? "")") }
         }
     }
 
