@@ -1102,7 +1102,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify send" lang' -l 'lang' -d 'The language: ro, ru or en.' -rfka 'ro ru en'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify send" reference' -l 'reference' -d 'An idempotency key.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify send" queue' -l 'queue' -d 'Only queue the messages; \'mgov notify dispatch\' delivers them.'
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify send" deadline' -l 'deadline' -d 'How long temporary failures are retried (e.g. 30m, 24h, 7d).' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify send" deadline' -l 'deadline' -d 'How long temporary failures are retried, at most 366d (e.g. 30m, 24h, 7d).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify send" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify send" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify dispatch" home' -l 'home' -d 'The mgov home folder (also MGOV_HOME).' -rfka ''

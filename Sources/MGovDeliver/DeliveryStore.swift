@@ -40,10 +40,10 @@ public struct Recipient: Codable, Sendable, Equatable {
             throw DeliverError.invalidArgument("'\(text)' is not a recipient: write idnp:<13 digits> (a person) or idno:<13 digits> (an organization)")
         }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 250 else { throw DeliverError.invalidArgument("a recipient's name has 1 to 250 characters") }
-        if let phone, phone.range(of: #"^\+[1-9][0-9]{6,14}$"#, options: .regularExpression) == nil {
+        if let phone, phone.range(of: #"^\+[1-9][0-9]{6,14}\z"#, options: .regularExpression) == nil {
             throw DeliverError.invalidArgument("'\(phone)' is not an E.164 phone number (+373…)")
         }
-        if let email, email.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) == nil {
+        if let email, email.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+\z"#, options: .regularExpression) == nil {
             throw DeliverError.invalidArgument("'\(email)' is not an e-mail address")
         }
         type = parts[0].lowercased() == "idnp" ? "Person" : "Organization"

@@ -62,7 +62,9 @@ public struct SMTPSettings: Codable, Sendable, Equatable {
     public let heloName: String
 
     init(_ components: URLComponents, implicitTLS: Bool) throws {
-        host = components.host!
+        // An IPv6 literal comes bracketed; the resolver wants it bare.
+        let written = components.host ?? ""
+        host = written.hasPrefix("[") && written.hasSuffix("]") ? String(written.dropFirst().dropLast()) : written
         port = components.port ?? (implicitTLS ? 465 : 25)
         guard (1...65535).contains(port) else { throw NotifyError.invalidArgument("port \(port) is out of range") }
         self.implicitTLS = implicitTLS
@@ -90,11 +92,26 @@ public struct SMTPSettings: Codable, Sendable, Equatable {
         if implicitTLS, startTLS == .required { throw NotifyError.invalidArgument("smtps:// is TLS already; starttls applies to smtp://") }
         if let ca = query["ca"], !FileManager.default.isReadableFile(atPath: ca) { throw NotifyError.invalidArgument("ca=\(ca): no such readable file") }
         caFile = query["ca"]
-        heloName = query["helo"] ?? (ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName)
+        let helo = query["helo"] ?? (ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName)
+        guard helo.range(of: #"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,252}))\z"#, options: .regularExpression) != nil else {
+            throw NotifyError.invalidArgument("helo=\(helo.debugDescription) is not a domain name or address literal")
+        }
+        heloName = helo
     }
 
     /// True for 127.0.0.0/8, ::1 and localhost: the only hosts AUTH may go to without TLS.
-    public var isLoopback: Bool { host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]" }
+    public var isLoopback: Bool { ChannelSettings.isLoopback(host) }
+}
+
+extension ChannelSettings {
+    /// localhost, an IPv4 address in 127.0.0.0/8 or ::1 (addresses parsed, not prefix-matched).
+    public static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" { return true }
+        var v4 = in_addr(), v6 = in6_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        if inet_pton(AF_INET6, host, &v6) == 1 { return host == "::1" || host.lowercased() == "0:0:0:0:0:0:0:1" }
+        return false
+    }
 }
 
 /// How an SMS gateway wants its request: method, encoding and fields whose values may use

@@ -49,7 +49,8 @@ public struct ClaimOwner: Sendable {
     /// False when `owner` is a process of this host that no longer runs; nil when it cannot be told.
     static func isAlive(_ owner: String) -> Bool? {
         let parts = owner.split(separator: "/").map(String.init)
-        guard parts.count == 3, parts[0] == host, let pid = pid_t(parts[1]) else { return nil }
+        guard parts.count == 3, parts[0] == host, let pid = pid_t(parts[1]), parts[2] != "?",
+              startTime(of: getpid()) != nil else { return nil }  // no /proc: cannot tell
         return startTime(of: pid) == parts[2]
     }
 }
@@ -86,8 +87,9 @@ public struct DispatchSummary: Codable, Sendable, Equatable {
 }
 
 extension NotifyStore {
-    /// How long a claim lasts when its owner cannot be checked (another host).
-    static let lease: TimeInterval = 600
+    /// How long a claim lasts when its owner cannot be checked (another host); every result the
+    /// owner records renews all its claims.
+    static let lease: TimeInterval = 1800
 
     /// The wait before attempt `attempt + 1`: 30 s doubling per attempt, at most an hour, with
     /// jitter (50–100 %) so that retries of many messages spread out.
@@ -107,7 +109,13 @@ extension NotifyStore {
             for row in try Row.fetchAll(db, sql: "SELECT id, recipient, claimed_by, claimed_until FROM notify_message WHERE status = 'Sending'") {
                 let holder: String = row["claimed_by"] ?? ""
                 let expired = (row["claimed_until"] as String? ?? "") < stamp
-                guard ClaimOwner.isAlive(holder) == false || expired else { continue }
+                // A live dispatcher on this host keeps its claims however long it takes; the lease is
+                // for owners that cannot be checked.
+                switch ClaimOwner.isAlive(holder) {
+                case true?: continue
+                case false?: break
+                case nil: if !expired { continue }
+                }
                 try db.execute(sql: """
                     UPDATE notify_message SET status = 'Retrying', next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ?,
                         last_error = 'the dispatcher stopped while sending; sent again with the same Message-ID' WHERE id = ?
@@ -203,6 +211,8 @@ extension NotifyStore {
                 statuses.append(status)
             }
             if !events.isEmpty { try self.audit.record(events, in: db) }
+            try db.execute(sql: "UPDATE notify_message SET claimed_until = ? WHERE claimed_by = ? AND status = 'Sending'",
+                           arguments: [Timestamp.format(now.addingTimeInterval(Self.lease)), owner])
             return statuses
         }
     }
@@ -273,14 +283,14 @@ public final class Dispatcher: Sendable {
 
     /// Sends everything due (or only `notification`'s messages); with `ignoreBackoff`, retrying
     /// messages go now instead of at their next attempt time, each at most once in this run.
-    public func run(notification: String? = nil, ignoreBackoff: Bool = false,
+    public func run(notification: String? = nil, ignoreBackoff: Bool = false, shouldStop: @Sendable () -> Bool = { false },
                     progress: (@Sendable (DispatchSummary) -> Void)? = nil) async throws -> DispatchSummary {
         var summary = DispatchSummary()
         let started = ignoreBackoff ? Timestamp.format(outbox.clock.now()) : nil
         // SMTP sessions per channel for the whole run, across claimed batches.
         var sessions: [String: [SMTPSessionSlot]] = [:]
         defer { for slot in sessions.values.joined() { slot.client?.close() } }
-        while true {
+        while !shouldStop() {
             let (claimed, recovered) = try outbox.claim(owner: owner.id, limit: batchSize, notification: notification,
                                                         ignoreBackoff: ignoreBackoff, touchedBefore: started)
             summary.recovered += recovered
@@ -314,7 +324,7 @@ public final class Dispatcher: Sendable {
     public func watch(interval: TimeInterval, shouldStop: @escaping @Sendable () -> Bool,
                       report: @escaping @Sendable (DispatchSummary) -> Void) async throws {
         while !shouldStop() {
-            let summary = try await run()
+            let summary = try await run(shouldStop: shouldStop)
             if summary.attempted > 0 || summary.recovered > 0 { report(summary) }
             var waited: TimeInterval = 0
             while waited < interval && !shouldStop() {
@@ -375,23 +385,42 @@ public final class Dispatcher: Sendable {
                                             subject: message.subject ?? "", body: message.body, html: message.html,
                                             messageID: "\(message.id)@\(domain)", date: Timestamp.parse(item.createdAt) ?? Date())
             parts.extraHeaders = [("X-MGov-Notification", message.notification)] + (item.reference.map { [("X-MGov-Reference", MIME.encodeHeaderText($0))] } ?? [])
-            let result: AttemptResult
+            let email = OutgoingEmail(parts)
+            var result: AttemptResult
             do {
-                switch try await client!.send(OutgoingEmail(parts)) {  // safe: connected just above or kept from before
-                case .accepted(let text): result = .sent(text)
-                case .temporaryFailure(let text): result = .temporary(text)
-                case .permanentFailure(let text): result = .permanent(text)
-                }
+                result = try await Self.attempt(email, client!)  // safe: connected just above or kept from before
             } catch {
-                // The connection broke during this message: its fate is unknown, so it is retried
-                // (same Message-ID); the next message gets a new connection.
-                result = .temporary(SMTPClient.describe(error))
+                let handedOver = client?.handedOver ?? true
                 client?.close()
                 client = nil
+                if !handedOver, let session = try? await SMTPClient.connect(settings, password: password) {
+                    // The connection (a kept one, perhaps closed by the server while idle) failed before
+                    // the message was handed over: one more go on a new connection, not a retry later.
+                    client = session
+                    do {
+                        result = try await Self.attempt(email, session)
+                    } catch {
+                        result = .temporary(SMTPClient.describe(error))
+                        session.close()
+                        client = nil
+                    }
+                } else {
+                    // The connection broke while the server may have the message: its fate is unknown,
+                    // so it is retried later (same Message-ID).
+                    result = .temporary(SMTPClient.describe(error))
+                }
             }
             if let status = try await recorder.record(message.id, result) { statuses.append(status) }
         }
         return statuses
+    }
+
+    static func attempt(_ email: OutgoingEmail, _ client: SMTPClient) async throws -> AttemptResult {
+        switch try await client.send(email) {
+        case .accepted(let text): return .sent(text)
+        case .temporaryFailure(let text): return .temporary(text)
+        case .permanentFailure(let text): return .permanent(text)
+        }
     }
 
     // MARK: Webhooks and SMS gateways

@@ -162,7 +162,10 @@ public final class NotifyStore: Sendable {
         },
     ]
 
-    static let codePattern = #"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"#
+    /// The longest a send may keep retrying.
+    public static let maximumDeadline: TimeInterval = 366 * 86400
+
+    static let codePattern = #"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\z"#
 
     // MARK: Templates
 
@@ -235,6 +238,10 @@ public final class NotifyStore: Sendable {
             throw NotifyError.invalidArgument("'\(name)' is not a channel name: 1 to 64 letters, digits, '_', '.', '-'")
         }
         try settings.sms?.validate()
+        if settings.kind == .sms, secret != nil, let target = settings.target.flatMap(URLComponents.init(string:)),
+           target.scheme == "http", !ChannelSettings.isLoopback(target.host ?? "") {
+            throw NotifyError.invalidArgument("the gateway token would go in clear over http:// to \(target.host ?? "?"); use sms+https://")
+        }
         let encoded = try JSONEncoder().encode(settings)
         try store.write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM notify_channel WHERE name = ?", arguments: [name]) == nil else {
@@ -341,7 +348,9 @@ public final class NotifyStore: Sendable {
         if let reference = request.reference, reference.isEmpty || reference.count > 200 {
             throw NotifyError.invalidArgument("a reference has 1 to 200 characters")
         }
-        guard request.deadline > 0 else { throw NotifyError.invalidArgument("the deadline must be in the future") }
+        guard request.deadline.isFinite, request.deadline > 0, request.deadline <= Self.maximumDeadline else {
+            throw NotifyError.invalidArgument("the deadline is 1 second to 366 days away")
+        }
         let (template, channel, contacts) = try store.read { db in
             (try Self.template(request.template, db), try Self.channel(request.channel, db),
              try Row.fetchAll(db, sql: "SELECT * FROM notify_contact").compactMap(Self.contact))

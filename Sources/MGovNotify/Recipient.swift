@@ -49,14 +49,16 @@ public enum RecipientAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// ASCII addresses only: mgov does not speak SMTPUTF8.
+    /// `\z`, not `$`: ICU's `$` also matches before a final line break, which would let CR/LF
+    /// through into SMTP commands and headers.
     public static func isEmail(_ text: String) -> Bool {
-        text.count <= 254 && text.allSatisfy({ $0.isASCII }) &&
-            text.range(of: #"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"#,
+        text.count <= 254 && text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7f }) &&
+            text.range(of: #"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+\z"#,
                        options: .regularExpression) != nil
     }
 
     public static func isE164(_ text: String) -> Bool {
-        text.range(of: #"^\+[1-9][0-9]{6,14}$"#, options: .regularExpression) != nil
+        text.range(of: #"^\+[1-9][0-9]{6,14}\z"#, options: .regularExpression) != nil
     }
 }
 

@@ -34,15 +34,28 @@ public enum SMTPError: Error, CustomStringConvertible {
     }
 }
 
+/// What the channel has received but the client not yet read, for the STARTTLS check. Touched on
+/// the channel's event loop only.
+final class SMTPWireState: @unchecked Sendable {
+    /// Bytes the decoder holds that do not make a whole line yet.
+    var undecodedBytes = 0
+    /// Replies handed to the client's stream.
+    var replies = 0
+}
+
 /// Splits the server's bytes into replies (RFC 5321 4.2: `250-more`, then `250 last`).
 final class SMTPReplyDecoder: ByteToMessageDecoder {
     typealias InboundOut = SMTPReply
     private var code: Int?
     private var lines: [String] = []
+    let state: SMTPWireState
+
+    init(_ state: SMTPWireState) { self.state = state }
 
     func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
             if buffer.readableBytes > 4096 { throw SMTPError.connection("the server sent a line longer than 4,096 bytes") }
+            state.undecodedBytes = buffer.readableBytes + (lines.isEmpty ? 0 : 1)
             return .needMoreData
         }
         let length = newline - buffer.readerIndex + 1
@@ -58,10 +71,12 @@ final class SMTPReplyDecoder: ByteToMessageDecoder {
         if separator == "-" {
             code = value
         } else {
+            state.replies += 1
             context.fireChannelRead(wrapInboundOut(SMTPReply(code: value, lines: lines)))
             code = nil
             lines = []
         }
+        state.undecodedBytes = buffer.readableBytes + (lines.isEmpty ? 0 : 1)
         return .continue
     }
 }
@@ -95,14 +110,21 @@ final class ReplyStreamHandler: ChannelInboundHandler, @unchecked Sendable {
 /// An SMTP client session (RFC 5321): EHLO, STARTTLS (RFC 3207), AUTH PLAIN/LOGIN (RFC 4954),
 /// pipelined envelopes (RFC 2920) and several messages over one connection.
 public final class SMTPClient {
-    public static let replyTimeout = TimeAmount.seconds(60)
+    /// RFC 5321 4.5.3.2 gives servers 5 minutes for most replies and 10 after the final "." (an
+    /// early give-up there is how duplicates happen); one 10-minute limit covers every wait.
+    public static let replyTimeout = TimeAmount.minutes(10)
     let settings: SMTPSettings
     let channel: Channel
     private var replies: AsyncThrowingStream<SMTPReply, Error>.AsyncIterator
     private(set) var extensions: [String: String] = [:]
     public private(set) var isTLS: Bool
+    let wire: SMTPWireState
+    private var consumedReplies = 0
+    /// Whether the last `send` got as far as writing the message's content (so the server may have it).
+    public private(set) var handedOver = false
 
-    private init(settings: SMTPSettings, channel: Channel, replies: AsyncThrowingStream<SMTPReply, Error>, tls: Bool) {
+    private init(settings: SMTPSettings, channel: Channel, replies: AsyncThrowingStream<SMTPReply, Error>, tls: Bool, wire: SMTPWireState) {
+        self.wire = wire
         self.settings = settings
         self.channel = channel
         self.replies = replies.makeAsyncIterator()
@@ -113,6 +135,7 @@ public final class SMTPClient {
     public static func connect(_ settings: SMTPSettings, password: String?) async throws -> SMTPClient {
         let (stream, continuation) = AsyncThrowingStream<SMTPReply, Error>.makeStream()
         let tls = settings.implicitTLS ? try makeTLSContext(settings) : nil
+        let wire = SMTPWireState()
         let channel: Channel
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -123,7 +146,7 @@ public final class SMTPClient {
                             try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: settings.host.isIPAddress ? nil : settings.host))
                         }
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: replyTimeout))
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder(wire)))
                         try channel.pipeline.syncOperations.addHandler(ReplyStreamHandler(continuation))
                     }
                 }
@@ -131,7 +154,7 @@ public final class SMTPClient {
         } catch {
             throw SMTPError.connection("cannot connect to \(settings.host):\(settings.port): \(describe(error))")
         }
-        let client = SMTPClient(settings: settings, channel: channel, replies: stream, tls: settings.implicitTLS)
+        let client = SMTPClient(settings: settings, channel: channel, replies: stream, tls: settings.implicitTLS, wire: wire)
         do {
             try await client.open(password: password)
         } catch {
@@ -153,7 +176,17 @@ public final class SMTPClient {
             guard answer.code == 220 else { throw SMTPError.session("STARTTLS refused: \(answer)", permanent: answer.code >= 500) }
             let context = try Self.makeTLSContext(settings)
             let handler = try NIOSSLClientHandler(context: context, serverHostname: settings.host.isIPAddress ? nil : settings.host)
-            try await channel.pipeline.addHandler(handler, position: .first).get()
+            // Anything the server sent after its 220 arrived in plain text and must not be read as
+            // if it came over TLS (the STARTTLS command injection flaw): check and upgrade in one
+            // turn of the event loop, so nothing can slip in between.
+            let wire = self.wire, consumed = consumedReplies, channel = self.channel
+            let clean = try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<Bool> in
+                guard wire.undecodedBytes == 0, wire.replies == consumed else { return channel.eventLoop.makeSucceededFuture(false) }
+                return channel.pipeline.addHandler(handler, position: .first).map { true }
+            }.get()
+            guard clean else {
+                throw SMTPError.session("\(settings.host) sent more after agreeing to STARTTLS; refusing to go on (possible injection)", permanent: false)
+            }
             isTLS = true
             try await hello()  // RFC 3207: forget what was said before TLS
         }
@@ -199,6 +232,10 @@ public final class SMTPClient {
     /// Sends one message: envelope pipelined when the server allows, then the content.
     /// Throws only when the connection is unusable; the server's verdict is the outcome.
     public func send(_ email: OutgoingEmail) async throws -> SMTPOutcome {
+        handedOver = false
+        for address in [email.from, email.to] where !RecipientAddress.isEmail(address) {
+            return .permanentFailure("'\(address.debugDescription)' is not an address mgov sends to")
+        }
         let envelope = ["MAIL FROM:<\(email.from)>", "RCPT TO:<\(email.to)>", "DATA"]
         var answers: [SMTPReply] = []
         if extensions["PIPELINING"] != nil {
@@ -214,6 +251,7 @@ public final class SMTPClient {
         if let data = answers.last, answers.count == 3, data.code == 354 {
             var content = MIME.dotStuffed(email.content)
             content.append(contentsOf: Array(".\r\n".utf8))
+            handedOver = true
             try await channel.writeAndFlush(ByteBuffer(bytes: content)).get()
             let final = try await reply()
             if answers[0].isPositive && answers[1].isPositive {
@@ -255,6 +293,7 @@ public final class SMTPClient {
 
     private func reply() async throws -> SMTPReply {
         guard let reply = try await replies.next() else { throw SMTPError.connection("the server closed the connection") }
+        consumedReplies += 1
         return reply
     }
 

@@ -25,7 +25,9 @@ struct NotifyCommand: AsyncParsableCommand {
             most one message per connection handed over but not recorded, in Sending; the next dispatcher on the \
             host sees the process is gone and sends those again with the same Message-ID, so receivers can drop \
             the copies. No other message is sent twice, and two dispatchers on one home never take the same \
-            message. On another host a claim lapses after 10 minutes.
+            message. A dispatcher on this host is recognised as stopped by its process id and start time; a live \
+            one keeps its claims however long a server takes. A claim from another host lapses 30 minutes after \
+            its owner last recorded a result.
 
             Every send and every status change is an audit event (MNotify.Notification.Created, \
             MNotify.Message.StatusChanged, with the IDNP as subject for people).
@@ -212,7 +214,9 @@ struct NotifyCommand: AsyncParsableCommand {
                   sms+https://GATEWAY/PATH                  an HTTP SMS gateway (--method, --encoding, --field)
                 smtp:// upgrades with STARTTLS when the server offers it; starttls=1 requires it, starttls=0 never \
                 uses it. A password is never sent without TLS except to a loopback host. Certificates are checked \
-                against the system's CAs, or ca=FILE.
+                against the system's CAs, or ca=FILE. Replies the server sends after agreeing to STARTTLS but \
+                before the TLS handshake are refused (the STARTTLS injection flaw). Each reply is waited for up to \
+                10 minutes (RFC 5321: 5, and 10 after the message's final dot).
 
                 Secrets stay out of the address: the SMTP password or the gateway's bearer token comes from \
                 --password-file. A webhook is signed with a key of its own (--secret-file, else 32 random bytes, \
@@ -220,7 +224,7 @@ struct NotifyCommand: AsyncParsableCommand {
 
                 An SMS gateway request is described by --method (POST), --encoding (json: a JSON object; form; query: \
                 URL parameters) and --field NAME=VALUE (default to={{to}} and text={{text}}); values may use {{to}}, \
-                {{text}}, {{id}} and {{reference}}.
+                {{text}}, {{id}} and {{reference}}. A token goes over http:// only to a loopback gateway.
                 """)
             @OptionGroup(title: "Global Options") var global: GlobalOptions
             @Argument(help: "The channel's name.") var name: String
@@ -367,8 +371,8 @@ struct NotifyCommand: AsyncParsableCommand {
             discussion: """
                 Recipients: email:ADDRESS, tel:+E164, idnp:/idno: (13 digits, resolved through 'notify contacts'; one \
                 without a usable address fails alone), or @FILE.csv: a header row with a 'to' column, the other \
-                columns become that recipient's variables. A variable comes from the recipient's CSV row, else the \
-                contact (Name), else --var. The language is --lang, else the contact's, \
+                columns become that recipient's variables (an empty cell counts as no value). A variable comes from \
+                the recipient's CSV row, else the contact (Name), else --var. The language is --lang, else the contact's, \
                 else ro; a template without that language sends its Romanian text.
 
                 --reference KEY makes the send idempotent: again with the same key and the same content it prints \
@@ -385,7 +389,7 @@ struct NotifyCommand: AsyncParsableCommand {
         @Option(help: "The language: ro, ru or en.") var lang: Language?
         @Option(help: ArgumentHelp("An idempotency key.", valueName: "key")) var reference: String?
         @Flag(help: "Only queue the messages; 'mgov notify dispatch' delivers them.") var queue = false
-        @Option(help: ArgumentHelp("How long temporary failures are retried (e.g. 30m, 24h, 7d).", valueName: "duration")) var deadline = "24h"
+        @Option(help: ArgumentHelp("How long temporary failures are retried, at most 366d (e.g. 30m, 24h, 7d).", valueName: "duration")) var deadline = "24h"
 
         func run() async throws {
             let context = global.makeContext()
@@ -396,14 +400,20 @@ struct NotifyCommand: AsyncParsableCommand {
                     let path = String(item.dropFirst())
                     let rows = try CSV.records(try NotifyCommand.textOrFile(item), name: path)
                     for (index, row) in rows.enumerated() {
-                        guard let recipient = row["to"], !recipient.isEmpty else { throw ValidationError("\(path) row \(index + 2) has no 'to' value (the CSV needs a 'to' column)") }
-                        recipients.append((recipient, row.filter { $0.key != "to" }))
+                        guard let recipient = row["to"], !recipient.isEmpty else {
+                            throw NotifyError.invalidArgument("\(path) row \(index + 2) has no 'to' value (the CSV needs a 'to' column)")
+                        }
+                        // An empty cell is no value: the variable then comes from the contact or --var,
+                        // or the send is refused, never filled with an empty string.
+                        recipients.append((recipient, row.filter { $0.key != "to" && !$0.value.isEmpty }))
                     }
                 } else {
                     recipients.append((item, [:]))
                 }
             }
-            guard let seconds = Timestamp.parseDuration(deadline) else { throw ValidationError("'\(deadline)' is not a duration (30m, 24h, 7d)") }
+            guard let seconds = Timestamp.parseDuration(deadline), seconds.isFinite, seconds > 0, seconds <= NotifyStore.maximumDeadline else {
+                throw NotifyError.invalidArgument("--deadline \(deadline): write a duration from 1s to 366d (30m, 24h, 7d)")
+            }
             var request = NotifyStore.SendRequest(template: template, channel: channel, recipients: recipients)
             request.variables = shared
             request.lang = lang
@@ -416,9 +426,9 @@ struct NotifyCommand: AsyncParsableCommand {
             if created && !queue {
                 let console = context.console
                 let total = first.messages.filter { $0.status == .pending }.count
-                _ = try await Dispatcher(outbox: outbox).run(notification: first.id) { summary in
+                _ = try await Dispatcher(outbox: outbox).run(notification: first.id, progress: { summary in
                     console.progress("sent \(summary.attempted)/\(total)")
-                }
+                })
                 console.progress(nil)
                 notification = try outbox.notification(first.id)
             }
@@ -461,7 +471,8 @@ struct NotifyCommand: AsyncParsableCommand {
                 }
                 return
             }
-            let summary = try await dispatcher.run(ignoreBackoff: now) { summary in console.progress("attempted \(summary.attempted)") }
+            let stop = StopSignal()
+            let summary = try await dispatcher.run(ignoreBackoff: now, shouldStop: { stop.isSet }, progress: { summary in console.progress("attempted \(summary.attempted)") })
             console.progress(nil)
             if console.isJSON { try console.json(summary) } else { console.out(Dispatch.describe(summary)) }
             if summary.failed > 0 { throw ExitCode(ExitStatus.refused.rawValue) }

@@ -83,7 +83,7 @@ struct PKICommand: AsyncParsableCommand {
         func run() async throws {
             let console = global.storelessConsole()
             let member = try MemberIdentity(parsing: identity)
-            guard name.range(of: "^[A-Za-z0-9._-]+$", options: .regularExpression) != nil else {
+            guard name.range(of: #"^[A-Za-z0-9._-]+\z"#, options: .regularExpression) != nil else {
                 throw CoreError.invalidArgument("the name '\(name)' must be letters, digits, '.', '_' or '-' (it names the files)")
             }
             let caKeyPath = dir + "/ca.key", caCertPath = dir + "/ca.crt"

@@ -415,3 +415,47 @@ extension NotifyCommandTests {
         if !watcher.process.isRunning { #expect(watcher.process.terminationStatus == 0, "\(watcher.stderr)") }
     }
 }
+
+extension NotifyCommandTests {
+    @Test func repliesSentAfterSTARTTLSAgreementAreNotTrusted() throws {
+        let c = try CLIEnvironment()
+        let script = try c.dir.write("work/inject.py", """
+        import socket, sys
+        s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(5)
+        print(s.getsockname()[1], flush=True)
+        while True:
+            conn, _ = s.accept()
+            f = conn.makefile('rb')
+            conn.sendall(b'220 evil ESMTP\\r\\n')
+            f.readline(); conn.sendall(b'250-evil\\r\\n250 STARTTLS\\r\\n')
+            f.readline(); conn.sendall(b'220 go ahead\\r\\n250 INJECTED-IN-PLAINTEXT\\r\\n')
+            f.read(1)
+            conn.close()
+        """)
+        let server = try BackgroundProcess("/usr/bin/python3", [script], environment: ["PATH": "/usr/bin:/bin"])
+        defer { server.stop(SIGKILL) }
+        guard server.waitForOutput({ $0.contains("\n") }) else { throw TestFailure("the server did not start") }
+        let port = server.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try addMailTemplate(c)
+        #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:\(port)?from=noreply@gov.md").status == 0)
+        let sent = try sendJSON(c, ["welcome", "--channel", "mail", "--to", "email:a@example.md", "--var", "Name=A", "--var", "Case=1"])
+        #expect(sent.statuses == ["Retrying"], "\(sent.stderr)")
+        #expect(try c.mgov("notify", "status", sent.id).stdout.contains("sent more after agreeing to STARTTLS"))
+    }
+
+    @Test func badBulkInputIsRefusedBeforeAnythingIsQueued() throws {
+        let c = try CLIEnvironment()
+        try addMailTemplate(c)
+        #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:1?from=noreply@gov.md").status == 0)
+        let empty = try c.dir.write("work/empty.csv", "to,Name,Case\nemail:a@example.md,,1\n")
+        try c.mgov("notify", "send", "welcome", "--channel", "mail", "--to", "@" + empty, "--queue").expectOneLineError(2, containing: "{{Name}}")
+        let noTo = try c.dir.write("work/noto.csv", "email,Name,Case\na@example.md,A,1\n")
+        try c.mgov("notify", "send", "welcome", "--channel", "mail", "--to", "@" + noTo, "--queue").expectOneLineError(2, containing: "'to'")
+        let crlf = try c.dir.write("work/crlf.csv", "to,Name,Case\n\"email:a@example.md\r\n\",A,1\n")
+        try c.mgov("notify", "send", "welcome", "--channel", "mail", "--to", "@" + crlf, "--queue").expectOneLineError(2, containing: "e-mail address")
+        try c.mgov("notify", "send", "welcome", "--channel", "mail", "--to", "email:a@example.md", "--var", "Name=A", "--var", "Case=1",
+                   "--deadline", "99999999d").expectOneLineError(2, containing: "--deadline")
+        let listed = try c.mgov("notify", "list", "--json")
+        #expect((try JSONSerialization.jsonObject(with: listed.stdoutData) as? [Any])?.isEmpty == true, "\(listed.stdout)")
+    }
+}

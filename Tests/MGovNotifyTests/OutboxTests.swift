@@ -152,3 +152,29 @@ struct OutboxFixture {
     }
 }
 
+
+extension OutboxTests {
+    @Test func aLiveDispatchersClaimIsKeptEvenPastItsLease() throws {
+        let f = try OutboxFixture()
+        _ = try f.outbox.send(f.request(["email:a@example.md"]))
+        #expect(try f.outbox.claim(owner: ClaimOwner.current.id, limit: 1, notification: nil, ignoreBackoff: false, touchedBefore: nil).claimed.count == 1)
+        try f.outbox.store.write { db in try db.execute(sql: "UPDATE notify_message SET claimed_until = '2000-01-01T00:00:00.000Z'") }
+        #expect(try f.outbox.claim(owner: "other", limit: 1, notification: nil, ignoreBackoff: false, touchedBefore: nil).recovered == 0)
+        // An owner on another host is taken back once its lease has run out.
+        try f.outbox.store.write { db in try db.execute(sql: "UPDATE notify_message SET claimed_by = 'elsewhere/1/1'") }
+        #expect(try f.outbox.claim(owner: "other", limit: 1, notification: nil, ignoreBackoff: false, touchedBefore: nil).recovered == 1)
+    }
+
+    @Test func deadlinesAreBoundedAndTokensDoNotGoInClear() throws {
+        let f = try OutboxFixture()
+        var request = f.request(["email:a@example.md"])
+        request.deadline = .infinity
+        #expect(throws: NotifyError.self) { try f.outbox.send(request) }
+        request.deadline = 400 * 86400
+        #expect(throws: NotifyError.self) { try f.outbox.send(request) }
+        #expect(throws: NotifyError.self) {
+            try f.outbox.addChannel(name: "gw", settings: try ChannelSettings(url: "sms+http://sms.example.md/send"), secret: Data("t".utf8))
+        }
+        try f.outbox.addChannel(name: "local", settings: try ChannelSettings(url: "sms+http://127.0.0.1:9/send"), secret: Data("t".utf8))
+    }
+}

@@ -142,3 +142,23 @@ import Testing
         #expect(stuffed.hasSuffix("\r\n\r\na\r\n..b\r\n...c\r\n"))
     }
 }
+
+@Suite struct HardeningTests {
+    @Test func aTrailingLineBreakIsNotPartOfAnAddress() {
+        #expect(!RecipientAddress.isEmail("a@b.md\n"))
+        #expect(!RecipientAddress.isEmail("a@b.md\r\n"))
+        #expect(!RecipientAddress.isE164("+37360000000\n"))
+        #expect(throws: NotifyError.self) { try RecipientAddress("email:a@b.md\r\n") }
+        #expect(throws: NotifyError.self) { try Contact(id: "idnp:2001234567890", email: "a@b.md\n") }
+        #expect(throws: NotifyError.self) { try ChannelSettings(url: "smtp://127.0.0.1:25?from=a@b.md%0D%0A") }
+    }
+
+    @Test func loopbackIsDecidedOnAddressesAndHeloIsChecked() throws {
+        #expect(ChannelSettings.isLoopback("127.0.0.1") && ChannelSettings.isLoopback("127.8.9.10") && ChannelSettings.isLoopback("::1"))
+        #expect(!ChannelSettings.isLoopback("127.mail.example.com") && !ChannelSettings.isLoopback("10.0.0.1"))
+        let v6 = try ChannelSettings(url: "smtp://[::1]:2525?from=a@b.md")
+        #expect(v6.smtp?.host == "::1" && v6.smtp?.isLoopback == true)
+        #expect(throws: NotifyError.self) { try ChannelSettings(url: "smtp://127.0.0.1:25?from=a@b.md&helo=x%0D%0AMAIL%20FROM:%3Cz@z.md%3E") }
+        #expect(try ChannelSettings(url: "smtp://127.0.0.1:25?from=a@b.md&helo=mail.gov.md").smtp?.heloName == "mail.gov.md")
+    }
+}
