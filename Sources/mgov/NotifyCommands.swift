@@ -449,9 +449,10 @@ struct NotifyCommand: AsyncParsableCommand {
             abstract: "Deliver queued and due messages.",
             discussion: """
                 Sends every Pending message and every Retrying one whose next attempt is due, then exits; with \
-                --watch it keeps polling until SIGTERM or SIGINT (it finishes the batch in hand first). --now also \
-                sends Retrying messages before their next attempt time (each once per run). Several dispatchers may \
-                run on one home; they never send the same message twice.
+                --watch it keeps polling. SIGTERM or SIGINT stops it after the batch in hand (at most 200 \
+                messages); a second signal stops it at once. --now also sends Retrying messages before their next \
+                attempt time (each once per run). Several dispatchers may run on one home; they never send the same \
+                message twice.
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Flag(help: "Keep running, polling the outbox.") var watch = false
@@ -552,7 +553,15 @@ final class StopSignal: @unchecked Sendable {
         }
     }
 
-    private func raise() { lock.lock(); set = true; lock.unlock() }
+    /// The first signal asks for a graceful stop; a second one stops at once (as kill -9 would:
+    /// within the documented at-least-once window).
+    private func raise() {
+        lock.lock()
+        let again = set
+        set = true
+        lock.unlock()
+        if again { _exit(130) }
+    }
 
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return set }
 }
