@@ -213,13 +213,9 @@ public final class Provider: Sendable {
                  "endpoint_list": s.kind == "dataset" ? [["method": "GET", "path": "/"]] : [["method": "*", "path": "/*"]]]
             }
             return (200, [("Content-Type", "application/json")], try JSONSerialization.data(withJSONObject: ["service": list], options: [.sortedKeys]))
-        case .service(let service) where service.kind == "proxy":
-            return try await forward(service, rest: rest, request: request, body: body)
         case .service(let service):
-            guard request.method == .get else { throw Refusal(type: .badRequest, message: "a dataset answers GET only") }
-            let box = ExchangeBox(exchange)
-            defer { exchange = box.value }
-            return try await registry.store.database.read { db in try lookup(service, request: request, grant: grant, exchange: &box.value, db) }
+            // Datasets are answered inside the deciding read (`handle`); what is left is a proxy.
+            return try await forward(service, rest: rest, request: request, body: body)
         }
     }
 

@@ -179,17 +179,15 @@ public final class ConnectRegistry: Sendable {
 
     /// The rows as stored: each a JSON object with sorted keys.
     func lookupJSON(_ code: String, filter: [(String, String)], limit: Int, offset: Int, _ db: Database) throws -> (rows: [String], total: Int) {
-        do {
-            var sql = "SELECT r.n, r.data FROM connect_row r WHERE r.service = ?"
-            var arguments: [(any DatabaseValueConvertible)?] = [code]
-            for (field, value) in filter {
-                sql += " AND r.n IN (SELECT n FROM connect_key WHERE service = ? AND field = ? AND value = ?)"
-                arguments += [code, field, value]
-            }
-            let total = try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM (\(sql))"), arguments: StatementArguments(arguments)) ?? 0
-            let rows = try Row.fetchAll(try db.cachedStatement(sql: sql + " ORDER BY r.n LIMIT ? OFFSET ?"), arguments: StatementArguments(arguments + [limit, offset]))
-            return (rows.map { $0["data"] as String }, total)
+        var sql = "SELECT r.n, r.data FROM connect_row r WHERE r.service = ?"
+        var arguments: [(any DatabaseValueConvertible)?] = [code]
+        for (field, value) in filter {
+            sql += " AND r.n IN (SELECT n FROM connect_key WHERE service = ? AND field = ? AND value = ?)"
+            arguments += [code, field, value]
         }
+        let total = try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM (\(sql))"), arguments: StatementArguments(arguments)) ?? 0
+        let rows = try Row.fetchAll(try db.cachedStatement(sql: sql + " ORDER BY r.n LIMIT ? OFFSET ?"), arguments: StatementArguments(arguments + [limit, offset]))
+        return (rows.map { $0["data"] as String }, total)
     }
 
     // MARK: Grants
@@ -228,18 +226,16 @@ public final class ConnectRegistry: Sendable {
     }
 
     func grants(client: String?, service: String?, _ db: Database) throws -> [Grant] {
-        do {
-            var sql = "SELECT * FROM connect_grant WHERE revoked_at IS NULL"
-            var arguments: [(any DatabaseValueConvertible)?] = []
-            if let client { sql += " AND client = ?"; arguments.append(client) }
-            if let service { sql += " AND service = ?"; arguments.append(service) }
-            return try Row.fetchAll(try db.cachedStatement(sql: sql + " ORDER BY client, service, id"), arguments: StatementArguments(arguments)).map { row in
-                let decoder = JSONDecoder()
-                return Grant(client: row["client"], service: row["service"],
-                             legalBases: try decoder.decode([String].self, from: Data((row["legal_bases"] as String).utf8)),
-                             fields: try (row["fields"] as String?).map { try decoder.decode([String].self, from: Data($0.utf8)) },
-                             expiresAt: row["expires_at"], createdAt: row["created_at"])
-            }
+        var sql = "SELECT * FROM connect_grant WHERE revoked_at IS NULL"
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let client { sql += " AND client = ?"; arguments.append(client) }
+        if let service { sql += " AND service = ?"; arguments.append(service) }
+        return try Row.fetchAll(try db.cachedStatement(sql: sql + " ORDER BY client, service, id"), arguments: StatementArguments(arguments)).map { row in
+            let decoder = JSONDecoder()
+            return Grant(client: row["client"], service: row["service"],
+                         legalBases: try decoder.decode([String].self, from: Data((row["legal_bases"] as String).utf8)),
+                         fields: try (row["fields"] as String?).map { try decoder.decode([String].self, from: Data($0.utf8)) },
+                         expiresAt: row["expires_at"], createdAt: row["created_at"])
         }
     }
 

@@ -35,6 +35,12 @@ public struct AuditEvent: Sendable, Equatable {
         self.fields = fields
     }
 
+    /// An event with these string fields (nil values are left out).
+    public init(_ type: String, at time: Date, _ fields: [String: String?]) {
+        self.init(type: type, time: time)
+        for (name, value) in fields { set(name, value) }
+    }
+
     /// Convenience: sets a string field, ignoring nil.
     public mutating func set(_ name: String, _ value: String?) {
         if let value { fields[name] = .string(value) }
@@ -61,8 +67,6 @@ extension AuditSink {
 
     /// Records an event of `type` at `time` with these fields (nil values are left out).
     public func record(_ type: String, at time: Date, _ fields: [String: String?]) throws {
-        var event = AuditEvent(type: type, time: time)
-        for (name, value) in fields { event.set(name, value) }
-        try record(event)
+        try record(AuditEvent(type, at: time, fields))
     }
 }

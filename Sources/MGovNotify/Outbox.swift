@@ -351,9 +351,12 @@ public final class NotifyStore: Sendable {
         guard request.deadline.isFinite, request.deadline > 0, request.deadline <= Self.maximumDeadline else {
             throw NotifyError.invalidArgument("the deadline is 1 second to 366 days away")
         }
+        let parsed = try request.recipients.map { try RecipientAddress($0.recipient) }
+        let wanted = Set(parsed.compactMap(\.contactID))
         let (template, channel, contacts) = try store.read { db in
-            (try Self.template(request.template, db), try Self.channel(request.channel, db),
-             try Row.fetchAll(db, sql: "SELECT * FROM notify_contact").compactMap(Self.contact))
+            let lookup = try db.cachedStatement(sql: "SELECT * FROM notify_contact WHERE id = ?")
+            return (try Self.template(request.template, db), try Self.channel(request.channel, db),
+                    try wanted.compactMap { try Row.fetchOne(lookup, arguments: [$0]).flatMap(Self.contact) })
         }
         guard template.kind == channel.settings.kind else {
             throw NotifyError.invalidArgument("template \(template.code) is for \(template.kind.rawValue) but channel \(channel.name) sends \(channel.settings.kind.rawValue)")
@@ -364,7 +367,7 @@ public final class NotifyStore: Sendable {
         var planned: [Planned] = []
         for (index, entry) in request.recipients.enumerated() {
             let label = request.recipients.count > 1 ? "\(entry.recipient) (recipient \(index + 1))" : entry.recipient
-            let recipient = try RecipientAddress(entry.recipient)
+            let recipient = parsed[index]
             let contact = recipient.contactID.flatMap { byID[$0] }
             let lang = request.lang ?? contact?.lang ?? .ro
             var variables = request.variables
@@ -504,9 +507,7 @@ public final class NotifyStore: Sendable {
     // MARK: Audit
 
     func event(_ type: String, _ fields: [String: String?]) -> AuditEvent {
-        var event = AuditEvent(type: type, time: clock.now())
-        for (name, value) in fields { event.set(name, value) }
-        return event
+        AuditEvent(type, at: clock.now(), fields)
     }
 
     func record(_ db: Database, _ type: String, _ fields: [String: String?]) throws {
