@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "mgov", targets: ["mgov"]),
+        .executable(name: "mgov-load", targets: ["mgov-load"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,6 +43,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
@@ -77,6 +79,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The benchmarks' load generator (Benchmarks/connect): keep-alive HTTP/1.1 with client certificates.
+        .executableTarget(
+            name: "mgov-load",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Benchmarks/LoadGenerator"
+        ),
         .target(name: "MGovTestSupport", path: "Tests/MGovTestSupport"),
         .testTarget(name: "MGovCoreTests", dependencies: ["MGovCore", "MGovCrypto", "MGovTestSupport"]),
         .testTarget(name: "MGovCryptoTests", dependencies: ["MGovCrypto", "MGovTestSupport"]),
@@ -84,6 +99,9 @@ let package = Package(
         .testTarget(name: "MGovLogTests", dependencies: ["MGovLog", "MGovCore", "MGovTestSupport"]),
         .testTarget(name: "MGovDeliverTests", dependencies: ["MGovDeliver", "MGovCore", "MGovTestSupport"]),
         .testTarget(name: "MGovNotifyTests", dependencies: ["MGovNotify", "MGovCore", "MGovTestSupport"]),
+        .testTarget(name: "MGovConnectTests", dependencies: ["MGovConnect", "MGovCore", "MGovCrypto", "MGovNet", "MGovTestSupport",
+                                                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                                                           .product(name: "NIOHTTP1", package: "swift-nio")]),
         .testTarget(name: "MGovDocsTests", dependencies: ["MGovDocs", "MGovCore", "MGovTestSupport"]),
         .testTarget(name: "MGovSignTests", dependencies: ["MGovSign", "MGovCore", "MGovCrypto", "MGovXML", "MGovTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MGovCLITests", dependencies: ["mgov", "MGovTestSupport"]),

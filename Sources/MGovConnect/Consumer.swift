@@ -60,7 +60,7 @@ public struct Consumer: Sendable {
         guard call.legalBasis.utf8.count <= Protocol.maximumBasisBytes, !call.legalBasis.isEmpty else {
             throw ConnectError.invalidArgument("--legal-basis is 1 to 256 bytes")
         }
-        let id = UUID().uuidString.lowercased()
+        let id = Identifier.make(at: clock.now())
         let path = call.path.isEmpty ? "" : "/" + call.path.split(separator: "/").map { Protocol.encodePart(String($0)) }.joined(separator: "/")
         let query = call.parameters.map { Protocol.encodePart($0.0) + "=" + Protocol.encodePart($0.1) }.joined(separator: "&")
         let target = call.service.path + path + (query.isEmpty ? "" : "?" + query)

@@ -71,6 +71,27 @@ public enum Protocol {
             case requestHash = "request_hash"
             case bodySHA256 = "body_sha256"
         }
+
+        /// The signed bytes: members in sorted order, no whitespace (what JSONEncoder with sorted
+        /// keys writes, built by hand: the encoder was a tenth of a response's cost).
+        public var json: Data {
+            var out = [UInt8]()
+            out.reserveCapacity(96 + id.utf8.count + requestHash.utf8.count + service.utf8.count + bodySHA256.utf8.count)
+            func member(_ name: String, _ value: String) {
+                out.append(out.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
+                JSONText.appendQuoted(name, to: &out)
+                out.append(UInt8(ascii: ":"))
+                JSONText.appendQuoted(value, to: &out)
+            }
+            member("body_sha256", bodySHA256)
+            member("id", id)
+            member("request_hash", requestHash)
+            member("service", service)
+            out.append(contentsOf: Array(",\"status\":\(status)".utf8))
+            member("time", time)
+            out.append(UInt8(ascii: "}"))
+            return Data(out)
+        }
     }
 
     /// `X-Road-Signature`: a compact JWS over the statement, with the signer's chain in `x5c`.
@@ -92,9 +113,7 @@ public enum Protocol {
         }
 
         public func sign(_ statement: ResponseStatement) throws -> String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let signingInput = encodedHeader + "." + Base64URL.encode(try encoder.encode(statement))
+            let signingInput = encodedHeader + "." + Base64URL.encode(statement.json)
             let (_, signature) = try key.signJWS(Data(signingInput.utf8))
             return signingInput + "." + Base64URL.encode(signature)
         }

@@ -1,11 +1,10 @@
 import Foundation
 import GRDB
-import HTTPTypes
-import Hummingbird
 import MGovCore
 import MGovCrypto
 import MGovNet
 import NIOCore
+import NIOHTTP1
 
 /// `mgov connect serve`: the provider side of the exchange (DESIGN.md §8). Checks, in order: the
 /// service path names this provider and a known service; the client header matches the identity
@@ -19,15 +18,19 @@ public final class Provider: Sendable {
     let peers = PeerCertificates()
     let clock: Clock
     let upstream: MutualTLSClient
-    /// Where each exchange's audit event goes; a server passes a group-committing log.
-    let record: @Sendable (AuditEvent) async throws -> Void
+    /// Where each exchange's audit event goes: `done` is called once it is durable (or with the error
+    /// that kept it out). A server passes a group-committing log.
+    let record: Recorder
+    public typealias Recorder = @Sendable (AuditEvent, _ done: @escaping @Sendable ((any Error)?) -> Void) -> Void
     public static let maximumLimit = 1000
 
     public init(registry: ConnectRegistry, identity: MemberIdentity, key: PrivateKey, chain: [Certificate], clock: Clock,
-                record: (@Sendable (AuditEvent) async throws -> Void)? = nil) {
+                record: Recorder? = nil) {
         self.registry = registry
         let audit = registry.audit
-        self.record = record ?? { try audit.record($0) }
+        self.record = record ?? { event, done in
+            do { try audit.record(event); done(nil) } catch { done(error) }
+        }
         self.identity = identity
         // A key JWS cannot use leaves responses unsigned (the consumer then refuses them).
         self.signer = try? Protocol.ResponseSigner(key: key, chain: chain)
@@ -37,21 +40,16 @@ public final class Provider: Sendable {
 
     public func shutdown() async { await upstream.shutdown() }
 
-    public func router() -> Router<PeerRequestContext> {
-        let router = Router(context: PeerRequestContext.self)
-        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
-            router.on("r1/**", method: method) { request, context in
-                await self.handle(request, context)
-            }
-        }
-        return router
-    }
+    /// The responder for `EventLoopHTTPServer`.
+    public var responder: ServerResponder { { request, loop in self.respond(to: request, on: loop) } }
 
     /// One exchange's facts, gathered as it is checked.
-    struct Exchange {
+    struct Exchange: Sendable {
         var id: String
         var requestID: String
         var client: String?
+        /// The client's member code (`legal_entity` in the audit event).
+        var clientMember: String?
         var service: String?
         var reason: String?
         var basis: String?
@@ -65,84 +63,94 @@ public final class Provider: Sendable {
         let message: String
     }
 
-    func handle(_ request: Request, _ context: PeerRequestContext) async -> Response {
-        var request = request
+    /// An answer before it is signed and logged.
+    struct Answer: Sendable {
+        var status: Int
+        var headers: [(String, String)]
+        var body: Data
+        var denied: XRoadErrorType?
+    }
+
+    /// Checks and answers one request. Everything up to the answer runs here, on the connection's
+    /// event loop (one store read, a signature); only a proxy's upstream call and the audit log's
+    /// commit are waited for elsewhere.
+    public func respond(to request: ServerRequest, on loop: any EventLoop) -> EventLoopFuture<ServerResponse> {
         let now = clock.now()
-        var exchange = Exchange(id: request.header("X-Road-Id") ?? UUID().uuidString.lowercased(), requestID: Identifier.make(at: now))
-        let body: Data
-        do {
-            body = Data(try await request.collectBody(upTo: 16 << 20).readableBytesView)
-        } catch {
-            return await finish(exchange, status: 413, body: errorBody(.badRequest, "the request body is over 16 MB", exchange), headers: [("X-Road-Error", XRoadErrorType.badRequest.rawValue)], denied: .badRequest)
+        var exchange = Exchange(id: request.header("X-Road-Id") ?? Identifier.make(at: now), requestID: Identifier.make(at: now))
+        guard !request.bodyTooLarge else {
+            return finish(exchange, refusal(.badRequest, "the request body is over 16 MB", status: 413, exchange), on: loop)
         }
-        let target = request.uri.description
-        let headers = request.headers.map { ($0.name.canonicalName, $0.value) }
-        exchange.requestHash = Protocol.requestHash(method: request.method.rawValue, target: target, headers: headers, body: body)
+        let body = Data(request.body.readableBytesView)
+        exchange.requestHash = Protocol.requestHash(method: request.method.rawValue, target: request.target,
+                                                    headers: request.headers.map { ($0.name, $0.value) }, body: body)
         exchange.reason = request.header("X-Call-Reason")
         exchange.basis = request.header("X-Call-Basis")
         exchange.user = request.header("X-Road-UserId")
+        let decision: Decision
         do {
-            let peer = try await context.peerCertificateDER()
-            // One read transaction for all the store decides about the request (and a dataset's rows):
-            // four separate ones cost a third of a request's time.
-            // The box carries the exchange into the read (on GRDB's queue, while this task waits) and back.
-            let box = ExchangeBox(exchange)
-            let incoming = request
-            let decision: Decision
-            do {
-                decision = try await registry.store.database.read { db -> Decision in
-                    let (service, rest) = try route(incoming.uri.path, db)
-                    box.value.service = "\(identity)/\(service.code)"
-                    let client = try authenticate(incoming, peer: peer, db)
-                    box.value.client = client.description
-                    guard let reason = box.value.reason, !reason.isEmpty else { throw Refusal(type: .missingPurpose, message: "X-Call-Reason (the purpose) is required") }
-                    guard reason.utf8.count <= Protocol.maximumReasonBytes else { throw Refusal(type: .badRequest, message: "X-Call-Reason is over 512 bytes") }
-                    guard let basis = box.value.basis, !basis.isEmpty else { throw Refusal(type: .missingLegalBasis, message: "X-Call-Basis (the legal basis) is required") }
-                    guard basis.utf8.count <= Protocol.maximumBasisBytes else { throw Refusal(type: .badRequest, message: "X-Call-Basis is over 256 bytes") }
-                    let grant = try authorize(client: client, service: service.code, basis: basis, now: now, db)
-                    if case .service(let dataset) = service, dataset.kind == "dataset" {
-                        guard incoming.method == .get else { throw Refusal(type: .badRequest, message: "a dataset answers GET only") }
-                        return .answered(try lookup(dataset, request: incoming, grant: grant, exchange: &box.value, db))
-                    }
-                    return .pending(service, rest, grant)
-                }
-                exchange = box.value
-            } catch {
-                exchange = box.value
-                throw error
-            }
-            let (status, responseHeaders, responseBody): (Int, [(String, String)], Data)
-            switch decision {
-            case .answered(let answer): (status, responseHeaders, responseBody) = answer
-            case .pending(let service, let rest, let grant):
-                (status, responseHeaders, responseBody) = try await serve(service, rest: rest, request: request, body: body, grant: grant, exchange: &exchange)
-            }
-            return await finish(exchange, status: status, body: responseBody, headers: responseHeaders, denied: nil)
-        } catch let refusal as Refusal {
-            return await finish(exchange, status: refusal.type.status, body: errorBody(refusal.type, refusal.message, exchange),
-                          headers: [("X-Road-Error", refusal.type.rawValue), ("Content-Type", "application/json")], denied: refusal.type)
+            decision = try decide(request, now: now, &exchange)
         } catch {
-            let message = (error as? UserFacingError)?.description ?? String(describing: error)
-            return await finish(exchange, status: 500, body: errorBody(.internalError, message, exchange),
-                          headers: [("X-Road-Error", XRoadErrorType.internalError.rawValue), ("Content-Type", "application/json")], denied: .internalError)
+            return finish(exchange, answer(for: error, exchange), on: loop)
         }
-    }
-
-    /// An exchange handed into a database read and back (one side at a time: this task awaits the read).
-    final class ExchangeBox: @unchecked Sendable {
-        var value: Exchange
-        init(_ value: Exchange) { self.value = value }
+        switch decision {
+        case .answered(let answer):
+            return finish(exchange, answer, on: loop)
+        case .pending(let service, let rest, _):
+            let client = exchange.client
+            return loop.makeFutureWithTask { () -> Answer in
+                do {
+                    return try await self.serve(service, rest: rest, request: request, body: body, client: client)
+                } catch {
+                    return self.answer(for: error, exchange)
+                }
+            }.flatMap { answer in self.finish(exchange, answer, on: loop) }
+        }
     }
 
     /// What the store decided: a dataset's answer, or a metaservice or proxy still to serve.
     enum Decision: Sendable {
-        case answered((Int, [(String, String)], Data))
+        case answered(Answer)
         case pending(RoutedService, String, Grant?)
     }
 
+    /// Route, identity, purpose and basis, grant, and a dataset's rows: one read transaction for all
+    /// the store decides about a request (four separate ones cost a third of a request's time).
+    func decide(_ request: ServerRequest, now: Date, _ exchange: inout Exchange) throws -> Decision {
+        try registry.store.database.read { db -> Decision in
+            let (service, rest) = try route(request.path, db)
+            exchange.service = "\(identity)/\(service.code)"
+            let client = try authenticate(request, db)
+            exchange.client = client.description
+            exchange.clientMember = client.memberCode
+            guard let reason = exchange.reason, !reason.isEmpty else { throw Refusal(type: .missingPurpose, message: "X-Call-Reason (the purpose) is required") }
+            guard reason.utf8.count <= Protocol.maximumReasonBytes else { throw Refusal(type: .badRequest, message: "X-Call-Reason is over 512 bytes") }
+            guard let basis = exchange.basis, !basis.isEmpty else { throw Refusal(type: .missingLegalBasis, message: "X-Call-Basis (the legal basis) is required") }
+            guard basis.utf8.count <= Protocol.maximumBasisBytes else { throw Refusal(type: .badRequest, message: "X-Call-Basis is over 256 bytes") }
+            let grant = try authorize(client: client, service: service.code, basis: basis, now: now, db)
+            if case .service(let dataset) = service, dataset.kind == "dataset" {
+                guard request.method == .GET else { throw Refusal(type: .badRequest, message: "a dataset answers GET only") }
+                return .answered(try lookup(dataset, request: request, grant: grant, exchange: &exchange, db))
+            }
+            return .pending(service, rest, grant)
+        }
+    }
+
+    /// An X-Road error answer; its detail is the exchange's id.
+    func refusal(_ type: XRoadErrorType, _ message: String, status: Int? = nil, _ exchange: Exchange) -> Answer {
+        Answer(status: status ?? type.status, headers: [("X-Road-Error", type.rawValue), ("Content-Type", "application/json")],
+               body: Self.errorBody(type, message, detail: exchange.id), denied: type)
+    }
+
+    func answer(for error: any Error, _ exchange: Exchange) -> Answer {
+        if let refusal = error as? Refusal { return self.refusal(refusal.type, refusal.message, exchange) }
+        return self.refusal(.internalError, (error as? UserFacingError)?.description ?? String(describing: error), exchange)
+    }
+
     /// `/r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE[/rest]`, or a metaservice.
-    func route(_ path: String, _ db: Database) throws -> (service: RoutedService, rest: String) {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2).map { String($0).removingPercentEncoding ?? String($0) }
+    func route(_ path: Substring, _ db: Database) throws -> (service: RoutedService, rest: String) {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2).map { part in
+            part.contains("%") ? (String(part).removingPercentEncoding ?? String(part)) : String(part)
+        }
         guard parts.count >= 5 else { throw Refusal(type: .badRequest, message: "expected /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE") }
         guard parts[0..<4].joined(separator: "/") == identity.description else {
             throw Refusal(type: .unknownService, message: "this provider is \(identity), not \(parts[0..<4].joined(separator: "/"))")
@@ -154,7 +162,7 @@ public final class Provider: Sendable {
         return (.service(service), rest)
     }
 
-    enum RoutedService {
+    enum RoutedService: Sendable {
         case service(ConnectService)
         case meta(String)
         var code: String {
@@ -167,17 +175,18 @@ public final class Provider: Sendable {
 
     /// The client's identity: the `X-Road-Client` header, which must equal the identity bound to the
     /// certificate (its SAN URI `urn:xroad:…`, or a certificate registered with `connect clients add`).
-    func authenticate(_ request: Request, peer der: Data?, _ db: Database) throws -> MemberIdentity {
+    func authenticate(_ request: ServerRequest, _ db: Database) throws -> MemberIdentity {
         guard let header = request.header("X-Road-Client"), let claimed = try? MemberIdentity(parsing: header), claimed.subsystem != nil else {
             throw Refusal(type: .badRequest, message: "X-Road-Client: INSTANCE/CLASS/MEMBER/SUBSYSTEM is required")
         }
-        guard let der else {
+        guard let der = request.peerCertificateDER else {
             // Plain HTTP (tests with --insecure-http): the header is taken at its word, as the warning says.
             return claimed
         }
         let peer = try peers.facts(der)
+        if peer.identities.contains(claimed.description) { return claimed }
+        // A registration is read every time it is needed: `connect clients add` in another process applies at once.
         var bound = peer.identities
-        // Registrations are read every time: `connect clients add` in another process applies at once.
         if let registered = try registry.client(fingerprint: peer.fingerprint, db) { bound.append(registered) }
         guard bound.contains(claimed.description) else {
             throw Refusal(type: .identityMismatch, message: "X-Road-Client \(claimed) is not the identity of the client certificate (\(bound.first ?? peer.subject))")
@@ -199,31 +208,32 @@ public final class Provider: Sendable {
         return grant
     }
 
-    func serve(_ routed: RoutedService, rest: String, request: Request, body: Data, grant: Grant?, exchange: inout Exchange) async throws
-        -> (Int, [(String, String)], Data) {
+    /// A metaservice's list, or a proxy's upstream answer.
+    func serve(_ routed: RoutedService, rest: String, request: ServerRequest, body: Data, client: String?) async throws -> Answer {
         switch routed {
         case .meta(let name):
             var services = try registry.services()
             if name == "allowedMethods" {
-                let granted = Set(try registry.grants(client: exchange.client).filter { $0.expiresAt.map { $0 > Timestamp.format(clock.now()) } ?? true }.map(\.service))
+                let now = Timestamp.format(clock.now())
+                let granted = Set(try registry.grants(client: client).filter { $0.expiresAt.map { $0 > now } ?? true }.map(\.service))
                 services = services.filter { granted.contains($0.code) }
             }
             let list = services.map { s -> [String: Any] in
                 ["service_code": s.code, "service_type": s.kind == "dataset" ? "DATASET" : "REST",
                  "endpoint_list": s.kind == "dataset" ? [["method": "GET", "path": "/"]] : [["method": "*", "path": "/*"]]]
             }
-            return (200, [("Content-Type", "application/json")], try JSONSerialization.data(withJSONObject: ["service": list], options: [.sortedKeys]))
+            return Answer(status: 200, headers: [("Content-Type", "application/json")],
+                          body: try JSONSerialization.data(withJSONObject: ["service": list], options: [.sortedKeys]))
         case .service(let service):
-            // Datasets are answered inside the deciding read (`handle`); what is left is a proxy.
+            // Datasets are answered inside the deciding read (`decide`); what is left is a proxy.
             return try await forward(service, rest: rest, request: request, body: body)
         }
     }
 
-    func lookup(_ service: ConnectService, request: Request, grant: Grant?, exchange: inout Exchange, _ db: Database) throws -> (Int, [(String, String)], Data) {
+    func lookup(_ service: ConnectService, request: ServerRequest, grant: Grant?, exchange: inout Exchange, _ db: Database) throws -> Answer {
         var filter: [(String, String)] = []
         var limit = 100, offset = 0
-        for (name, value) in request.uri.queryParameters {
-            let key = String(name), text = String(value)
+        for (key, text) in request.queryParameters {
             switch key {
             case "limit":
                 guard let n = Int(text), n > 0, n <= Self.maximumLimit else { throw Refusal(type: .badRequest, message: "limit is 1 to \(Self.maximumLimit)") }
@@ -247,55 +257,56 @@ public final class Provider: Sendable {
             // Rows are stored as sorted-key JSON: spliced as they are, the document is what
             // JSONSerialization would write, without parsing and writing every row again.
             let document = "{\"limit\":\(limit),\"offset\":\(offset),\"rows\":[\(stored.joined(separator: ","))],\"total\":\(total)}"
-            return (200, headers + [("Content-Type", "application/json")], Data(document.utf8))
+            return Answer(status: 200, headers: headers + [("Content-Type", "application/json")], body: Data(document.utf8))
         }
         var rows = try stored.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
         if let fields = grant?.fields {
             rows = rows.map { $0.filter { fields.contains($0.key) } }
         }
         if accept.contains("text/csv") {
-            return (200, headers + [("Content-Type", "text/csv; charset=utf-8")], Data(Self.csv(rows).utf8))
+            return Answer(status: 200, headers: headers + [("Content-Type", "text/csv; charset=utf-8")], body: Data(Self.csv(rows).utf8))
         }
         if accept.contains("xml") {
-            return (200, headers + [("Content-Type", "application/xml; charset=utf-8")], Data(Self.xml(rows).utf8))
+            return Answer(status: 200, headers: headers + [("Content-Type", "application/xml; charset=utf-8")], body: Data(Self.xml(rows).utf8))
         }
         let document: [String: Any] = ["rows": rows, "total": total, "limit": limit, "offset": offset]
-        return (200, headers + [("Content-Type", "application/json")], try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]))
+        return Answer(status: 200, headers: headers + [("Content-Type", "application/json")],
+                      body: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]))
     }
 
-    func forward(_ service: ConnectService, rest: String, request: Request, body: Data) async throws -> (Int, [(String, String)], Data) {
+    func forward(_ service: ConnectService, rest: String, request: ServerRequest, body: Data) async throws -> Answer {
         guard let base = service.upstream else { throw Refusal(type: .internalError, message: "the proxy service has no upstream") }
-        let query = request.uri.query.map { "?" + $0 } ?? ""
+        let query = request.query.map { "?" + $0 } ?? ""
         let skipped: Set<String> = ["host", "connection", "content-length", "transfer-encoding", "keep-alive", "upgrade"]
-        let headers = request.headers.filter { !skipped.contains($0.name.canonicalName) }.map { ($0.name.canonicalName, $0.value) }
+        let headers = request.headers.map { ($0.name.lowercased(), $0.value) }.filter { !skipped.contains($0.0) }
         do {
             let reply = try await upstream.send(.init(rawValue: request.method.rawValue), base + rest + query,
                                                 body: body.isEmpty ? nil : body, headers: headers, timeout: .seconds(60))
             let passed = reply.headers.filter { ["content-type", "content-language", "etag", "last-modified", "location"].contains($0.0.lowercased()) }
-            return (reply.status, passed, reply.body)
+            return Answer(status: reply.status, headers: passed, body: reply.body)
         } catch {
             throw Refusal(type: .networkError, message: "the upstream \(base) cannot be reached: \((error as? UserFacingError)?.description ?? String(describing: error))")
         }
     }
 
-    /// Signs, logs and builds the response.
-    func finish(_ exchange: Exchange, status: Int, body: Data, headers: [(String, String)], denied: XRoadErrorType?) async -> Response {
-        var fields = HTTPFields()
-        for (name, value) in headers { if let field = HTTPField.Name(name) { fields[field] = value } }
+    /// Signs, logs and builds the response: it is sent once its audit event is durable.
+    func finish(_ exchange: Exchange, _ answer: Answer, on loop: any EventLoop) -> EventLoopFuture<ServerResponse> {
         let service = exchange.service ?? identity.description
-        let statement = Protocol.ResponseStatement(id: exchange.id, requestHash: exchange.requestHash, service: service, status: status,
-                                                   bodySHA256: Hex.encode(Digest.sha256(body)), time: Timestamp.format(clock.now()))
-        func set(_ name: String, _ value: String?) { if let value, let field = HTTPField.Name(name) { fields[field] = value } }
+        let time = clock.now()
+        let statement = Protocol.ResponseStatement(id: exchange.id, requestHash: exchange.requestHash, service: service, status: answer.status,
+                                                   bodySHA256: Hex.encode(Digest.sha256(answer.body)), time: Timestamp.format(time))
+        var headers = answer.headers
+        func set(_ name: String, _ value: String?) { if let value { headers.append((name, value)) } }
         set("X-Road-Client", exchange.client)
         set("X-Road-Service", service)
         set("X-Road-Id", exchange.id)
         set("X-Road-Request-Id", exchange.requestID)
         set("X-Road-Request-Hash", exchange.requestHash)
         set("X-Road-Signature", try? signer?.sign(statement))
-        var event = AuditEvent(type: denied == nil ? "MConnect.Request.Served" : "MConnect.Request.Denied", time: clock.now())
+        var event = AuditEvent(type: answer.denied == nil ? "MConnect.Request.Served" : "MConnect.Request.Denied", time: time)
         event.set("event_correlation", exchange.id)
         event.set("event_id", exchange.requestID)
-        event.set("legal_entity", (try? MemberIdentity(parsing: exchange.client ?? ""))?.memberCode)
+        event.set("legal_entity", exchange.clientMember)
         event.set("legal_basis", exchange.basis.map { String($0.prefix(256)) })
         event.set("legal_reason", exchange.reason.map { String($0.prefix(512)) })
         event.set("user", exchange.user)
@@ -305,20 +316,20 @@ public final class Provider: Sendable {
         event.set("object_type", "service")
         event.set("request_hash", exchange.requestHash)
         event.set("client", exchange.client)
-        event.set("status", "\(status)")
-        if let denied { event.set("event_message", denied.rawValue); event.set("event_level", "warning") }
-        do {
-            try await record(event)
-        } catch {
+        event.set("status", "\(answer.status)")
+        if let denied = answer.denied { event.set("event_message", denied.rawValue); event.set("event_level", "warning") }
+        let logged = loop.makePromise(of: Void.self)
+        record(event) { error in if let error { logged.fail(error) } else { logged.succeed() } }
+        let response = ServerResponse(status: answer.status, headers: headers, body: ByteBuffer(bytes: answer.body))
+        return logged.futureResult.map { response }.recover { _ in
             // An exchange that cannot be logged is not answered with data.
-            return Response(status: .internalServerError, headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(data: errorBody(.internalError, "the audit log cannot be written", exchange))))
+            ServerResponse(status: 500, headers: [("Content-Type", "application/json")],
+                           body: ByteBuffer(bytes: Self.errorBody(.internalError, "the audit log cannot be written", detail: exchange.id)))
         }
-        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(data: body)))
     }
 
-    func errorBody(_ type: XRoadErrorType, _ message: String, _ exchange: Exchange) -> Data {
-        (try? JSONSerialization.data(withJSONObject: ["type": type.rawValue, "message": message, "detail": exchange.id], options: [.sortedKeys])) ?? Data()
+    static func errorBody(_ type: XRoadErrorType, _ message: String, detail: String) -> Data {
+        (try? JSONSerialization.data(withJSONObject: ["type": type.rawValue, "message": message, "detail": detail], options: [.sortedKeys])) ?? Data()
     }
 
     static func csv(_ rows: [[String: Any]]) -> String {

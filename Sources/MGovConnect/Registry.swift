@@ -45,6 +45,7 @@ public final class ConnectRegistry: Sendable {
     public let store: Store
     let clock: Clock
     let audit: any AuditSink
+    let lists = StoredLists()
 
     public init(store: Store, clock: Clock, audit: any AuditSink) {
         self.store = store
@@ -163,7 +164,7 @@ public final class ConnectRegistry: Sendable {
             throw ConnectError.unknownService(code)
         }
         let count = countingRows ? try Int.fetchOne(db, sql: "SELECT count(*) FROM connect_row WHERE service = ?", arguments: [code]) ?? 0 : nil
-        return ConnectService(code: code, kind: row["kind"], keys: try JSONDecoder().decode([String].self, from: Data((row["keys"] as String).utf8)),
+        return ConnectService(code: code, kind: row["kind"], keys: try lists.decode(row["keys"]),
                               upstream: row["upstream"], source: row["source"], rows: count)
     }
 
@@ -179,15 +180,17 @@ public final class ConnectRegistry: Sendable {
 
     /// The rows as stored: each a JSON object with sorted keys.
     func lookupJSON(_ code: String, filter: [(String, String)], limit: Int, offset: Int, _ db: Database) throws -> (rows: [String], total: Int) {
-        var sql = "SELECT r.n, r.data FROM connect_row r WHERE r.service = ?"
+        var sql = "SELECT r.data FROM connect_row r WHERE r.service = ?"
         var arguments: [(any DatabaseValueConvertible)?] = [code]
         for (field, value) in filter {
             sql += " AND r.n IN (SELECT n FROM connect_key WHERE service = ? AND field = ? AND value = ?)"
             arguments += [code, field, value]
         }
+        let rows = try String.fetchAll(try db.cachedStatement(sql: sql + " ORDER BY r.n LIMIT ? OFFSET ?"), arguments: StatementArguments(arguments + [limit, offset]))
+        // A first page that is not full holds every match: no second query to count them.
+        if offset == 0 && rows.count < limit { return (rows, rows.count) }
         let total = try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM (\(sql))"), arguments: StatementArguments(arguments)) ?? 0
-        let rows = try Row.fetchAll(try db.cachedStatement(sql: sql + " ORDER BY r.n LIMIT ? OFFSET ?"), arguments: StatementArguments(arguments + [limit, offset]))
-        return (rows.map { $0["data"] as String }, total)
+        return (rows, total)
     }
 
     // MARK: Grants
@@ -231,11 +234,8 @@ public final class ConnectRegistry: Sendable {
         if let client { sql += " AND client = ?"; arguments.append(client) }
         if let service { sql += " AND service = ?"; arguments.append(service) }
         return try Row.fetchAll(try db.cachedStatement(sql: sql + " ORDER BY client, service, id"), arguments: StatementArguments(arguments)).map { row in
-            let decoder = JSONDecoder()
-            return Grant(client: row["client"], service: row["service"],
-                         legalBases: try decoder.decode([String].self, from: Data((row["legal_bases"] as String).utf8)),
-                         fields: try (row["fields"] as String?).map { try decoder.decode([String].self, from: Data($0.utf8)) },
-                         expiresAt: row["expires_at"], createdAt: row["created_at"])
+            Grant(client: row["client"], service: row["service"], legalBases: try lists.decode(row["legal_bases"]),
+                  fields: try (row["fields"] as String?).map(lists.decode), expiresAt: row["expires_at"], createdAt: row["created_at"])
         }
     }
 
@@ -338,5 +338,25 @@ enum DatasetLoader {
         if let string = value as? String { return string }
         if let number = value as? NSNumber { return number.stringValue }
         return String(describing: value)
+    }
+}
+
+/// The string lists the registry stores as JSON text (key fields, legal bases, granted fields),
+/// decoded once per distinct text: a provider reads them on every exchange, and JSONDecoder was a
+/// tenth of its time.
+final class StoredLists: @unchecked Sendable {
+    // @unchecked: `decoded` is guarded by `lock`.
+    private let lock = NSLock()
+    private var decoded: [String: [String]] = [:]
+    static let capacity = 1024
+
+    func decode(_ text: String) throws -> [String] {
+        if let known = lock.withLock({ decoded[text] }) { return known }
+        let list = try JSONDecoder().decode([String].self, from: Data(text.utf8))
+        lock.withLock {
+            if decoded.count >= Self.capacity { decoded.removeAll(keepingCapacity: true) }
+            decoded[text] = list
+        }
+        return list
     }
 }

@@ -51,18 +51,6 @@ public enum CanonicalJSON {
         return length
     }
 
-    static func quotedLength(_ s: String) -> Int {
-        var length = 2
-        for c in s.utf8 {
-            switch c {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x08, 0x09, 0x0A, 0x0C, 0x0D: length += 2
-            case 0..<0x20: length += 6
-            default: length += 1
-            }
-        }
-        return length
-    }
-
     /// RFC 8785 member order: UTF-16 code units.
     ///
     /// Compared as UTF-8 bytes (code-point order, and fast), which agrees with
@@ -83,34 +71,11 @@ public enum CanonicalJSON {
         }
     }
 
-    public static func quote(_ s: String) -> String {
-        var out = [UInt8]()
-        appendQuoted(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func quote(_ s: String) -> String { JSONText.quote(s) }
 
-    private static let hex = Array("0123456789abcdef".utf8)
+    static func appendQuoted(_ s: String, to out: inout [UInt8]) { JSONText.appendQuoted(s, to: &out) }
 
-    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for c in s.utf8 {
-            switch c {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hex[Int(c >> 4)])
-                out.append(hex[Int(c & 0xF)])
-            default: out.append(c)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
+    static func quotedLength(_ s: String) -> Int { JSONText.quotedLength(s) }
 
     /// Reads canonical (or any) entry JSON back into fields.
     public static func decode(_ data: Data) throws -> [String: AuditValue] {

@@ -95,9 +95,9 @@ public struct LogEvent: Sendable, Equatable {
             } else if member is NSNull {
                 continue
             } else if let items = member as? [Any] {
-                fields[name] = .array(items.map(JSONText.scalar))
+                fields[name] = .array(items.map(FieldText.scalar))
             } else {
-                fields[name] = .string(JSONText.scalar(member))
+                fields[name] = .string(FieldText.scalar(member))
             }
         }
         try self.init(fields: fields)
@@ -200,7 +200,7 @@ public struct LogEvent: Sendable, Equatable {
 }
 
 /// JSON values as MLog keeps a non-string field: their JSON text.
-enum JSONText {
+enum FieldText {
     /// Strings as they are; anything else as compact JSON with sorted keys.
     static func scalar(_ value: Any) -> String {
         if let text = value as? String { return text }

@@ -14,7 +14,7 @@ public final class GroupCommitLog: @unchecked Sendable {
     let clock: Clock
     public static let maximumBatch = 1000
     private let condition = NSCondition()
-    private var queue: [(event: LogEvent, done: CheckedContinuation<Void, any Error>)] = []
+    private var queue: [(event: LogEvent, done: @Sendable ((any Error)?) -> Void)] = []
 
     public init(log: AuditLog, clock: Clock) {
         self.log = log
@@ -29,11 +29,22 @@ public final class GroupCommitLog: @unchecked Sendable {
     public func record(_ event: AuditEvent) async throws {
         let entry = try LogEvent(event)
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            condition.lock()
-            queue.append((entry, done))
-            condition.signal()
-            condition.unlock()
+            enqueue(entry) { error in if let error { done.resume(throwing: error) } else { done.resume() } }
         }
+    }
+
+    /// Appends `event` durably and calls `done` (on the log's thread) with nil once it is, or with the
+    /// error that kept it out. For callers that must not wait in a task: an event-loop server's.
+    /// Throws (and does not call `done`) when the event itself is malformed.
+    public func record(_ event: AuditEvent, done: @escaping @Sendable ((any Error)?) -> Void) throws {
+        enqueue(try LogEvent(event), done)
+    }
+
+    private func enqueue(_ entry: LogEvent, _ done: @escaping @Sendable ((any Error)?) -> Void) {
+        condition.lock()
+        queue.append((entry, done))
+        condition.signal()
+        condition.unlock()
     }
 
     private func run() {
@@ -45,9 +56,9 @@ public final class GroupCommitLog: @unchecked Sendable {
             condition.unlock()
             do {
                 try log.append(batch.map(\.event), loggedAt: clock.now())
-                for item in batch { item.done.resume() }
+                for item in batch { item.done(nil) }
             } catch {
-                for item in batch { item.done.resume(throwing: error) }
+                for item in batch { item.done(error) }
             }
         }
     }

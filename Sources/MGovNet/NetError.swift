@@ -8,6 +8,7 @@ public enum NetError: UserFacingError, Equatable {
     case noCertificate(profile: String)
     case noTrustAnchors(profile: String)
     case tlsSetup(String)
+    case cannotListen(address: String, reason: String)
     case unreachable(String, reason: String)
     case httpStatus(url: String, status: Int, body: String)
 
@@ -25,6 +26,8 @@ public enum NetError: UserFacingError, Equatable {
             return "the profile \(profile) has no trust anchors to check peers with (mgov profile set \(profile) trust FILE)"
         case let .tlsSetup(detail):
             return "cannot set up TLS: \(detail)"
+        case let .cannotListen(address, reason):
+            return "cannot listen on \(address): \(reason)"
         case let .unreachable(url, reason):
             return "cannot reach \(url): \(reason)"
         case let .httpStatus(url, status, body):

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import MGovCore
 import MGovCrypto
 import NIOCore
 import NIOSSL
@@ -69,17 +70,12 @@ public struct HTTPServerRunner: Sendable {
 
 /// A JSON error body: `{"error": "..."}`.
 public func jsonErrorResponse(_ status: HTTPResponse.Status, _ message: String) -> Response {
-    let body = #"{"error":\#(jsonQuoted(message))}"#
+    let body = #"{"error":\#(JSONText.quote(message))}"#
     return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body + "\n")))
 }
 
 public func jsonResponse(_ status: HTTPResponse.Status = .ok, _ data: Data) -> Response {
     Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-}
-
-func jsonQuoted(_ text: String) -> String {
-    let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
-    return String(decoding: data, as: UTF8.self)
 }
 
 /// True for the error Hummingbird throws when a body is over the limit given to `collectBody(upTo:)`.

@@ -81,9 +81,10 @@ struct ConnectCommand: AsyncParsableCommand {
             // Concurrent exchanges' audit events share transactions (group commit); each answer waits for its own.
             let log = GroupCommitLog(log: AuditLog(store: try context.store()), clock: context.clock)
             let provider = Provider(registry: registry, identity: profile.identity, key: credentials.key,
-                                    chain: credentials.certificates, clock: context.clock, record: { try await log.record($0) })
+                                    chain: credentials.certificates, clock: context.clock,
+                                    record: { event, done in do { try log.record(event, done: done) } catch { done(error) } })
             defer { Task { await provider.shutdown() } }
-            try await HTTPServerRunner(address: address, tls: tls).run(provider.router()) { url in
+            try await EventLoopHTTPServer(address: address, tls: tls).run(provider.responder) { url in
                 if console.isJSON { try? console.jsonLine(["url": url]) } else { console.out("listening on \(url)") }
             }
         }

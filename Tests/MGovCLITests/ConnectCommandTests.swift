@@ -225,6 +225,47 @@ struct ConnectEnvironment {
             .expectOneLineError(2, containing: "not a provider configuration")
     }
 
+    @Test func sigtermLetsTheExchangeInFlightFinishAndIsLogged() throws {
+        var c = try ConnectEnvironment()
+        let slow = c.dir.file("work/slow.py")
+        try """
+        import http.server, time
+        class Slow(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                time.sleep(1.5)
+                out = b'{"done":true}'
+                self.send_response(200)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+            def log_message(self, *args): pass
+        server = http.server.HTTPServer(('127.0.0.1', 0), Slow)
+        print(server.server_address[1], flush=True)
+        server.serve_forever()
+        """.write(toFile: slow, atomically: true, encoding: .utf8)
+        let upstream = try BackgroundProcess("/usr/bin/python3", [slow], environment: ["PATH": "/usr/bin:/bin"])
+        defer { upstream.stop(SIGKILL) }
+        guard upstream.waitForOutput({ !$0.isEmpty }) else { throw TestFailure("the upstream did not start") }
+        let port = upstream.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try c.provider("connect", "service", "add", "slow", "--proxy", "http://127.0.0.1:\(port)").status == 0)
+        #expect(try c.provider("connect", "grant", clientID, "--service", "slow", "--legal-basis", "Legea 133/2011").status == 0)
+        try c.start()
+        let server = try #require(c.server)
+        defer { server.stop(SIGKILL) }
+        let inFlight = try BackgroundProcess("/usr/bin/curl", ["-sS", "--cacert", c.ca + "/ca.crt", "--cert", c.ca + "/cases.crt", "--key", c.ca + "/cases.key",
+                                                               "-H", "X-Road-Client: \(clientID)", "-H", "X-Call-Reason: r", "-H", "X-Call-Basis: Legea 133/2011",
+                                                               "-w", "\n%{http_code}", c.url + "/r1/\(providerID)/slow/x"])
+        usleep(500_000)
+        kill(server.process.processIdentifier, SIGTERM)
+        inFlight.process.waitUntilExit()
+        #expect(inFlight.stdout.hasSuffix("\n200") && inFlight.stdout.contains(#"{"done":true}"#), "\(inFlight.stdout) \(inFlight.stderr)")
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0, "\(server.stderr)")
+        #expect(try c.events("MConnect.Request.Served").contains { $0["object"] as? String == "\(providerID)/slow" })
+        #expect(try c.provider("log", "verify").status == 0)
+    }
+
     @Test func twoHundredConcurrentRequestsAreAllAnsweredAndLogged() async throws {
         var c = try ConnectEnvironment()
         #expect(try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "Legea 133/2011").status == 0)

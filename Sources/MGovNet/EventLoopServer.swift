@@ -1,0 +1,323 @@
+import Dispatch
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// An HTTP/1.1 request as `EventLoopHTTPServer` hands it to its responder: whole (body collected),
+/// with the client certificate of the connection.
+public struct ServerRequest: Sendable {
+    public let method: HTTPMethod
+    /// The request target as sent: path and query.
+    public let target: String
+    public let headers: HTTPHeaders
+    public let body: ByteBuffer
+    /// The client's certificate (DER), or nil on plain HTTP or when none was presented.
+    public let peerCertificateDER: Data?
+    /// True when the body was over the server's limit (then `body` is empty).
+    public let bodyTooLarge: Bool
+
+    public init(method: HTTPMethod, target: String, headers: HTTPHeaders, body: ByteBuffer = ByteBuffer(),
+                peerCertificateDER: Data? = nil, bodyTooLarge: Bool = false) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+        self.peerCertificateDER = peerCertificateDER
+        self.bodyTooLarge = bodyTooLarge
+    }
+
+    /// The target before `?`, percent-encoded as sent.
+    public var path: Substring { target.firstIndex(of: "?").map { target[..<$0] } ?? target[...] }
+
+    /// The target after `?`, or nil.
+    public var query: Substring? { target.firstIndex(of: "?").map { target[target.index(after: $0)...] } }
+
+    /// The query's `name=value` pairs in order, each side percent-decoded (a part that does not
+    /// decode is taken as it stands).
+    public var queryParameters: [(name: String, value: String)] {
+        guard let query, !query.isEmpty else { return [] }
+        return query.split(separator: "&").map { pair in
+            let name = pair.firstIndex(of: "=").map { pair[..<$0] } ?? pair
+            let value = pair.firstIndex(of: "=").map { pair[pair.index(after: $0)...] } ?? ""
+            return (Self.decoded(name), Self.decoded(value))
+        }
+    }
+
+    static func decoded(_ part: Substring) -> String {
+        part.contains("%") ? (String(part).removingPercentEncoding ?? String(part)) : String(part)
+    }
+
+    /// A header's value by name, case-insensitively (the first, when repeated).
+    public func header(_ name: String) -> String? { headers.first(name: name) }
+}
+
+/// What a responder answers.
+public struct ServerResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: ByteBuffer
+
+    public init(status: Int, headers: [(String, String)] = [], body: ByteBuffer = ByteBuffer()) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// Answers a request. Called on the connection's event loop: work that is quick and does not wait
+/// (a store read, a signature) is done right there; the returned future may complete later, from
+/// anywhere (a group commit, an upstream call).
+public typealias ServerResponder = @Sendable (ServerRequest, any EventLoop) -> EventLoopFuture<ServerResponse>
+
+/// An HTTP/1.1 server on SwiftNIO whose responder runs on the connection's event loop.
+///
+/// `connect serve` answers thousands of small exchanges a second; on Hummingbird every request
+/// moved from the event loop to a task and back, and each such hop (a futex wake-up and a context
+/// switch on both sides) cost more than the provider's own work. Here a request is parsed,
+/// answered and written on one thread; only what must wait (the audit log's group commit, a
+/// proxy's upstream) leaves it. Keep-alive and pipelining (NIO's server pipeline), mutual TLS
+/// (NIOSSL), a body limit, and a graceful stop on SIGTERM/SIGINT: the listener closes, requests
+/// in flight are answered, idle connections are closed, then `run` returns.
+public struct EventLoopHTTPServer: Sendable {
+    public let address: ListenAddress
+    public let tls: TLSIdentity?
+    public let clientCertificates: ClientCertificates
+    public let maximumBodySize: Int
+    /// How long a graceful stop waits for requests in flight before closing their connections.
+    public let drainTimeout: TimeAmount
+
+    public init(address: ListenAddress, tls: TLSIdentity?, clientCertificates: ClientCertificates = .required,
+                maximumBodySize: Int = 16 << 20, drainTimeout: TimeAmount = .seconds(30)) {
+        self.address = address
+        self.tls = tls
+        self.clientCertificates = clientCertificates
+        self.maximumBodySize = maximumBodySize
+        self.drainTimeout = drainTimeout
+    }
+
+    /// Serves until SIGTERM or SIGINT. `onListening` gets the URL with the port actually bound.
+    public func run(_ responder: @escaping ServerResponder, onListening: @escaping @Sendable (String) async -> Void) async throws {
+        let ssl: NIOSSLContext?
+        do {
+            ssl = try tls.map { try NIOSSLContext(configuration: $0.serverConfiguration(clientCertificates: clientCertificates)) }
+        } catch {
+            throw NetError.tlsSetup(String(describing: error))
+        }
+        let group = MultiThreadedEventLoopGroup.singleton
+        let connections = OpenConnections()
+        let limit = maximumBodySize
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    if let ssl { try sync.addHandler(NIOSSLServerHandler(context: ssl)) }
+                    try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    try sync.addHandler(ExchangeHandler(responder: responder, maximumBodySize: limit, secure: ssl != nil))
+                    connections.add(channel)
+                }
+            }
+        let listener: Channel
+        do {
+            listener = try await bootstrap.bind(host: address.host, port: address.port).get()
+        } catch {
+            throw NetError.cannotListen(address: "\(address.host):\(address.port)", reason: String(describing: error))
+        }
+        let port = listener.localAddress?.port ?? address.port
+        let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+        let stop = StopSignals { _ = listener.close() }
+        await onListening("\(ssl == nil ? "http" : "https")://\(host):\(port)")
+        try? await listener.closeFuture.get()
+        stop.cancel()
+        // Draining: requests in flight are answered (and logged); idle connections close now.
+        let open = connections.all()
+        for channel in open { channel.pipeline.fireUserInboundEventTriggered(ExchangeHandler.Quiesce()) }
+        let drained = EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: group.next())
+        let timeout = group.next().scheduleTask(in: drainTimeout) { for channel in open { channel.close(promise: nil) } }
+        try? await drained.get()
+        timeout.cancel()
+    }
+}
+
+/// The connections a server has open, so a graceful stop can reach them.
+final class OpenConnections: @unchecked Sendable {
+    // @unchecked: `channels` is guarded by `lock`.
+    private let lock = NSLock()
+    private var channels: [ObjectIdentifier: Channel] = [:]
+
+    func add(_ channel: Channel) {
+        let id = ObjectIdentifier(channel)
+        lock.withLock { channels[id] = channel }
+        channel.closeFuture.whenComplete { _ in self.lock.withLock { _ = self.channels.removeValue(forKey: id) } }
+    }
+
+    func all() -> [Channel] { lock.withLock { Array(channels.values) } }
+}
+
+/// SIGTERM and SIGINT call `action` once (the default handlers are set aside while serving).
+final class StopSignals: @unchecked Sendable {
+    // @unchecked: the sources are set once in init and only cancelled after.
+    private let sources: [DispatchSourceSignal]
+
+    init(_ action: @escaping @Sendable () -> Void) {
+        sources = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: action)
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_DFL)
+    }
+}
+
+/// One connection's requests: collects each (head, body up to the limit), hands it to the
+/// responder on this event loop, writes the answer. NIO's pipelining handler keeps answers in order.
+final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
+    // @unchecked: all state is touched on the channel's event loop only.
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// Asks a connection to close once its request in flight is answered.
+    struct Quiesce: Sendable {}
+
+    let responder: ServerResponder
+    let maximumBodySize: Int
+    let secure: Bool
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    private var tooLarge = false
+    private var inFlight = 0
+    private var quiescing = false
+    /// The client certificate, read from the TLS handler once per connection (it cannot change).
+    private var peer: Data??
+
+    init(responder: @escaping ServerResponder, maximumBodySize: Int, secure: Bool) {
+        self.responder = responder
+        self.maximumBodySize = maximumBodySize
+        self.secure = secure
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body = nil
+            tooLarge = false
+        case .body(var part):
+            guard !tooLarge else { return }
+            if (body?.readableBytes ?? 0) + part.readableBytes > maximumBodySize {
+                tooLarge = true
+                body = nil
+            } else if body == nil {
+                body = part
+            } else {
+                body!.writeBuffer(&part)  // safe: checked non-nil on the line above
+            }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let request = ServerRequest(method: head.method, target: head.uri, headers: head.headers, body: body ?? ByteBuffer(),
+                                        peerCertificateDER: peerCertificate(context), bodyTooLarge: tooLarge)
+            body = nil
+            inFlight += 1
+            let keepAlive = head.isKeepAlive
+            let version = head.version
+            let loop = context.eventLoop
+            let bound = NIOLoopBound((self, context), eventLoop: loop)
+            responder(request, loop).hop(to: loop).whenComplete { result in
+                let (handler, context) = bound.value
+                let response = (try? result.get()) ?? ServerResponse(status: 500, headers: [("Content-Type", "application/json")],
+                                                                      body: ByteBuffer(string: #"{"error":"internal error"}"#))
+                handler.write(response, keepAlive: keepAlive, version: version, context: context)
+            }
+        }
+    }
+
+    private func peerCertificate(_ context: ChannelHandlerContext) -> Data? {
+        guard secure else { return nil }
+        if let peer { return peer }
+        let der = (try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate)
+            .flatMap { $0 }.flatMap { try? Data($0.toDERBytes()) }
+        peer = .some(der)
+        return der
+    }
+
+    private func write(_ response: ServerResponse, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext) {
+        inFlight -= 1
+        let close = !keepAlive || (quiescing && inFlight == 0)
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(response.headers.count + 4)
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        headers.add(name: "Date", value: HTTPDate.now())
+        headers.add(name: "Server", value: "mgov")
+        if close { headers.replaceOrAdd(name: "Connection", value: "close") } else if version == .http1_0 { headers.add(name: "Connection", value: "keep-alive") }
+        let status = HTTPResponseStatus(statusCode: response.status)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        if response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil) }
+        if close {
+            let written = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+            let channel = context.channel
+            written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is Quiesce {
+            quiescing = true
+            if inFlight == 0 && head == nil { context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // A refused handshake or a broken connection: nothing to answer on it.
+        context.close(promise: nil)
+    }
+}
+
+/// The `Date` header's text (RFC 9110 IMF-fixdate), made once a second.
+enum HTTPDate {
+    private static let cache = DateHeaderCache()
+
+    static func now() -> String { cache.current() }
+}
+
+final class DateHeaderCache: @unchecked Sendable {
+    // @unchecked: `second` and `text` are guarded by `lock`.
+    private let lock = NSLock()
+    private var second = 0
+    private var text = ""
+    private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    func current() -> String {
+        var now = time(nil)
+        lock.lock()
+        defer { lock.unlock() }
+        if now != second {
+            var parts = tm()
+            gmtime_r(&now, &parts)
+            func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            text = "\(Self.days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(Self.months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+                + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+            second = now
+        }
+        return text
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import MGovCore
+import MGovCrypto
+import MGovNet
+import MGovTestSupport
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Testing
+@testable import MGovConnect
+
+/// Audit events kept in memory, in order.
+final class Events: AuditSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var kept: [AuditEvent] = []
+    func record(_ event: AuditEvent) throws { lock.withLock { kept.append(event) } }
+    var all: [AuditEvent] { lock.withLock { kept } }
+}
+
+private let providerID = "MD/GOV/1003600123456/REGISTRY"
+private let clientID = "MD/GOV/1002000000001/CASES"
+
+/// A provider over a real store, answering requests as the event-loop server hands them over
+/// (plain HTTP: the client header is believed, as with --insecure-http).
+struct ProviderFixture {
+    let dir: TemporaryDirectory
+    let registry: ConnectRegistry
+    let provider: Provider
+    let events = Events()
+    let key: PrivateKey
+    let certificate: Certificate
+    let loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
+
+    init() throws {
+        dir = try TemporaryDirectory()
+        let store = try Store(home: MGovHome(path: dir.file("home")), migrations: ConnectRegistry.migrations)
+        registry = ConnectRegistry(store: store, clock: .system, audit: events)
+        key = try KeyGeneration.generate(.ecP256)
+        var request = CertificateRequest(commonName: "registry")
+        request.uris = ["urn:xroad:\(providerID)"]
+        certificate = try CertificateIssuer.issue(request, subjectKey: key, issuerKey: key, issuer: nil)
+        provider = Provider(registry: registry, identity: try MemberIdentity(parsing: providerID), key: key, chain: [certificate], clock: .system)
+        let csv = try dir.write("people.csv", "idnp,name,birth\n2001234567890,Ion Popescu,1980-01-02\n2009876543210,\"Maria, Ionescu\",1990-03-04\n")
+        _ = try registry.addDataset(code: "people", source: csv, keys: ["idnp"])
+        _ = try registry.grant(client: try MemberIdentity(parsing: clientID), service: "people", legalBases: ["Legea 133/2011"], fields: nil, expires: nil)
+    }
+
+    func send(_ target: String, headers: [(String, String)]) async throws -> ServerResponse {
+        let request = ServerRequest(method: .GET, target: target, headers: HTTPHeaders(headers))
+        return try await loop.flatSubmit { provider.respond(to: request, on: loop) }.get()
+    }
+
+    static let exchangeHeaders = [("X-Road-Client", clientID), ("X-Call-Reason", "dosar 12/2026"), ("X-Call-Basis", "Legea 133/2011 art.5")]
+}
+
+extension ServerResponse {
+    func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+    var text: String { String(buffer: body) }
+}
+
+@Suite struct ProviderTests {
+    @Test func aLookupIsAnsweredSignedAndLogged() async throws {
+        let f = try ProviderFixture()
+        let target = "/r1/\(providerID)/people?idnp=2009876543210"
+        let response = try await f.send(target, headers: ProviderFixture.exchangeHeaders)
+        #expect(response.status == 200)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any])
+        #expect(json["total"] as? Int == 1)
+        #expect((json["rows"] as? [[String: Any]])?.first?["name"] as? String == "Maria, Ionescu")
+        // The signature covers the request hash and the body digest, and verifies with the chain it carries.
+        let jws = try #require(response.header("X-Road-Signature"))
+        let (statement, _) = try Protocol.verifyResponse(jws, anchors: [f.certificate], provider: try MemberIdentity(parsing: providerID))
+        #expect(statement.status == 200 && statement.requestHash == response.header("X-Road-Request-Hash"))
+        #expect(statement.bodySHA256 == Hex.encode(Digest.sha256(Data(response.text.utf8))))
+        let expectedHash = Protocol.requestHash(method: "GET", target: target, headers: ProviderFixture.exchangeHeaders, body: Data())
+        #expect(statement.requestHash == expectedHash)
+        let event = try #require(f.events.all.last)
+        #expect(event.type == "MConnect.Request.Served")
+        #expect(event.fields["subject"] == .string("2009876543210") && event.fields["legal_entity"] == .string("1002000000001"))
+        #expect(event.fields["legal_basis"] == .string("Legea 133/2011 art.5") && event.fields["request_hash"] == .string(expectedHash))
+        await f.provider.shutdown()
+    }
+
+    @Test func refusalsNameTheirTypeAndAreLogged() async throws {
+        let f = try ProviderFixture()
+        let cases: [(headers: [(String, String)], target: String, status: Int, type: String)] = [
+            ([("X-Road-Client", clientID), ("X-Call-Basis", "Legea 133/2011")], "/r1/\(providerID)/people", 400, "Client.MissingPurpose"),
+            ([("X-Road-Client", clientID), ("X-Call-Reason", "x")], "/r1/\(providerID)/people", 400, "Client.MissingLegalBasis"),
+            ([("X-Road-Client", clientID), ("X-Call-Reason", String(repeating: "x", count: 513)), ("X-Call-Basis", "Legea 133/2011")],
+             "/r1/\(providerID)/people", 400, "Client.BadRequest"),
+            (ProviderFixture.exchangeHeaders.filter { $0.0 != "X-Call-Basis" } + [("X-Call-Basis", "Legea 999/2020")], "/r1/\(providerID)/people", 403,
+             "Client.LegalBasisNotGranted"),
+            ([("X-Road-Client", "MD/GOV/1009999999999/OTHER"), ("X-Call-Reason", "x"), ("X-Call-Basis", "y")], "/r1/\(providerID)/people", 403,
+             "Client.AccessDenied"),
+            (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/nothing", 404, "Client.UnknownService"),
+            (ProviderFixture.exchangeHeaders, "/r1/MD/GOV/1/ELSEWHERE/people", 404, "Client.UnknownService"),
+            (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/people?name=Ion", 400, "Client.BadRequest"),
+        ]
+        for c in cases {
+            let response = try await f.send(c.target, headers: c.headers)
+            #expect(response.status == c.status && response.header("X-Road-Error") == c.type, "\(c.type): \(response.status) \(response.text)")
+            #expect(response.header("X-Road-Signature") != nil, "a refusal is signed too")
+            #expect(f.events.all.last?.type == "MConnect.Request.Denied" && f.events.all.last?.fields["event_message"] == .string(c.type))
+        }
+        #expect(f.events.all.filter { $0.type.hasPrefix("MConnect.Request.") }.count == cases.count)
+        await f.provider.shutdown()
+    }
+
+    @Test func anExchangeThatCannotBeLoggedIsNotAnswered() async throws {
+        let f = try ProviderFixture()
+        struct Full: Error {}
+        let failing = Provider(registry: f.registry, identity: try MemberIdentity(parsing: providerID), key: f.key, chain: [f.certificate],
+                               clock: .system, record: { _, done in done(Full()) })
+        let request = ServerRequest(method: .GET, target: "/r1/\(providerID)/people?idnp=2009876543210", headers: HTTPHeaders(ProviderFixture.exchangeHeaders))
+        let response = try await f.loop.flatSubmit { failing.respond(to: request, on: f.loop) }.get()
+        #expect(response.status == 500 && !response.text.contains("Maria"))
+        await failing.shutdown()
+        await f.provider.shutdown()
+    }
+
+    @Test func anOversizedBodyIsRefusedAndLogged() async throws {
+        let f = try ProviderFixture()
+        let request = ServerRequest(method: .POST, target: "/r1/\(providerID)/people", headers: HTTPHeaders(ProviderFixture.exchangeHeaders), bodyTooLarge: true)
+        let response = try await f.loop.flatSubmit { f.provider.respond(to: request, on: f.loop) }.get()
+        #expect(response.status == 413 && response.header("X-Road-Error") == "Client.BadRequest")
+        #expect(f.events.all.last?.type == "MConnect.Request.Denied")
+        await f.provider.shutdown()
+    }
+}
+
+@Suite struct ProtocolTests {
+    @Test func theStatementIsTheJSONEncodersSortedForm() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for id in ["plain", "quote \" and \\ backslash", "line\nbreak\ttab", "Chișinău/Bălți", "ctl\u{7}"] {
+            let statement = Protocol.ResponseStatement(id: id, requestHash: "h/+=", service: "MD/GOV/1/S/people", status: 403,
+                                                       bodySHA256: "00ff", time: "2026-12-01T00:00:00Z")
+            #expect(try JSONDecoder().decode(Protocol.ResponseStatement.self, from: statement.json) == statement)
+            if !id.contains("\u{7}") { #expect(statement.json == (try encoder.encode(statement)), "\(id)") }
+        }
+    }
+
+    @Test func queryParametersAreSplitAndDecoded() {
+        let request = ServerRequest(method: .GET, target: "/r1/a/b?idnp=2001&name=Ion%20P&flag&x=a%3Db&bad=%zz", headers: [:])
+        #expect(request.path == "/r1/a/b")
+        #expect(request.queryParameters.map { "\($0.name)=\($0.value)" } == ["idnp=2001", "name=Ion P", "flag=", "x=a=b", "bad=%zz"])
+        #expect(ServerRequest(method: .GET, target: "/r1/a", headers: [:]).queryParameters.isEmpty)
+    }
+}
