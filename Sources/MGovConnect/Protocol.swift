@@ -107,7 +107,11 @@ public enum Protocol {
 
         public init(key: PrivateKey, chain: [Certificate]) throws {
             let algorithm = try JWSAlgorithm.forKey(key.algorithm)
-            let header = ["alg": algorithm.rawValue, "x5c": chain.map { $0.der.base64EncodedString() }] as [String: Any]
+            // The signer's certificate and any intermediates; a self-signed root is left out (the
+            // consumer checks the chain against its own anchors, so the root adds nothing but bytes:
+            // a P-256 root is a third of every response's headers).
+            let sent = chain.prefix(1) + chain.dropFirst().filter { $0.subject != $0.issuer }
+            let header = ["alg": algorithm.rawValue, "x5c": sent.map { $0.der.base64EncodedString() }] as [String: Any]
             encodedHeader = Base64URL.encode(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes]))
             self.key = key
         }

@@ -109,7 +109,7 @@ public final class ConnectRegistry: Sendable {
             throw ConnectError.invalidArgument("no row of \(source) has the key field '\(key)'")
         }
         let now = Timestamp.format(clock.now())
-        try store.database.write { db in
+        try change { db in
             try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
             try db.execute(sql: "INSERT INTO connect_service VALUES (?, 'dataset', ?, NULL, ?, ?)",
                            arguments: [code, try Self.json(keys), source, now])
@@ -131,7 +131,7 @@ public final class ConnectRegistry: Sendable {
             throw ConnectError.invalidArgument("'\(upstream)' is not an http(s) base URL")
         }
         let base = upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream
-        try store.database.write { db in
+        try change { db in
             try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
             try db.execute(sql: "INSERT INTO connect_service VALUES (?, 'proxy', '[]', ?, NULL, ?)",
                            arguments: [code, base, Timestamp.format(clock.now())])
@@ -141,7 +141,7 @@ public final class ConnectRegistry: Sendable {
     }
 
     public func removeService(_ code: String) throws {
-        try store.database.write { db in
+        try change { db in
             try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
             guard db.changesCount > 0 else { throw ConnectError.unknownService(code) }
         }
@@ -203,7 +203,7 @@ public final class ConnectRegistry: Sendable {
         if let expires, expires <= clock.now() { throw ConnectError.invalidArgument("--expires must be in the future") }
         _ = try self.service(service)
         let now = Timestamp.format(clock.now())
-        try store.database.write { db in
+        try change { db in
             try db.execute(sql: "INSERT INTO connect_grant (client, service, legal_bases, fields, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [client.description, service, try Self.json(legalBases), try fields.map(Self.json), expires.map(Timestamp.format), now])
         }
@@ -214,7 +214,7 @@ public final class ConnectRegistry: Sendable {
 
     public func revoke(client: MemberIdentity, service: String) throws {
         let now = Timestamp.format(clock.now())
-        try store.database.write { db in
+        try change { db in
             try db.execute(sql: "UPDATE connect_grant SET revoked_at = ? WHERE client = ? AND service = ? AND revoked_at IS NULL",
                            arguments: [now, client.description, service])
             guard db.changesCount > 0 else { throw ConnectError.invalidArgument("\(client) holds no grant for \(service)") }
@@ -243,7 +243,7 @@ public final class ConnectRegistry: Sendable {
 
     /// Binds a certificate (by SHA-256 fingerprint) to a client identity, for certificates without the SAN URI.
     public func addClient(_ identity: MemberIdentity, fingerprint: String) throws {
-        try store.database.write { db in
+        try change { db in
             try db.execute(sql: "INSERT OR REPLACE INTO connect_client VALUES (?, ?, ?)", arguments: [fingerprint, identity.description, Timestamp.format(clock.now())])
         }
         try record("MConnect.Client.Registered", ["object": identity.description, "object_type": "client", "event_message": "certificate \(fingerprint)"])
@@ -258,6 +258,16 @@ public final class ConnectRegistry: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Where a change to services, grants or clients is announced to running providers (`SnapshotCache`).
+    public var generationPath: String { store.home.path + "/connect.generation" }
+
+    /// A write to the registry, then the announcement: the generation file is replaced (a new inode).
+    func change<T>(_ body: (Database) throws -> T) throws -> T {
+        let result = try store.database.write(body)
+        try FileSystem.writeAtomically(Data(Identifier.make(at: clock.now()).utf8), to: generationPath, mode: 0o600)
+        return result
+    }
 
     func record(_ type: String, _ fields: [String: String?]) throws {
         try audit.record(type, at: clock.now(), fields)

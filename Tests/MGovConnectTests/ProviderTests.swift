@@ -118,6 +118,41 @@ extension ServerResponse {
         await f.provider.shutdown()
     }
 
+    @Test func changesFromAnotherProcessApplyToTheNextRequest() async throws {
+        let f = try ProviderFixture()
+        let target = "/r1/\(providerID)/people?idnp=2009876543210"
+        #expect(try await f.send(target, headers: ProviderFixture.exchangeHeaders).status == 200)
+        // Another process: its own store connection and registry on the same home.
+        let other = ConnectRegistry(store: try Store(home: MGovHome(path: f.dir.file("home")), migrations: ConnectRegistry.migrations),
+                                    clock: .system, audit: Events())
+        let csv = try f.dir.write("people2.csv", "idnp,name\n2009876543210,Maria Ionescu-Popa\n")
+        _ = try other.addDataset(code: "people", source: csv, keys: ["idnp"])
+        let renamed = try await f.send(target, headers: ProviderFixture.exchangeHeaders)
+        #expect(renamed.status == 200 && renamed.text.contains("Maria Ionescu-Popa"), "\(renamed.text)")
+        try other.revoke(client: try MemberIdentity(parsing: clientID), service: "people")
+        let revoked = try await f.send(target, headers: ProviderFixture.exchangeHeaders)
+        #expect(revoked.status == 403 && revoked.header("X-Road-Error") == "Client.AccessDenied")
+        _ = try other.grant(client: try MemberIdentity(parsing: clientID), service: "people", legalBases: ["Legea 133/2011"], fields: ["name"], expires: nil)
+        let narrowed = try await f.send(target, headers: ProviderFixture.exchangeHeaders)
+        #expect(narrowed.status == 200 && narrowed.text.contains(#"{"name":"Maria Ionescu-Popa"}"#), "\(narrowed.text)")
+        await f.provider.shutdown()
+    }
+
+    @Test func aDatasetTooLargeToHoldIsLookedUpInTheStore() async throws {
+        let f = try ProviderFixture()
+        let small = Provider(registry: f.registry, identity: try MemberIdentity(parsing: providerID), key: f.key, chain: [f.certificate],
+                             clock: .system, record: nil, snapshots: SnapshotCache(registry: f.registry, maximumCachedRows: 1))
+        for (target, expected) in [("/r1/\(providerID)/people?idnp=2001234567890", "Ion Popescu"), ("/r1/\(providerID)/people?limit=1&offset=1", "Maria, Ionescu")] {
+            let request = ServerRequest(method: .GET, target: target, headers: HTTPHeaders(ProviderFixture.exchangeHeaders))
+            let held = try await f.send(target, headers: ProviderFixture.exchangeHeaders)
+            let stored = try await f.loop.flatSubmit { small.respond(to: request, on: f.loop) }.get()
+            #expect(stored.status == 200 && stored.text.contains(expected), "\(stored.text)")
+            #expect(stored.text == held.text, "the store and the snapshot answer alike")
+        }
+        await small.shutdown()
+        await f.provider.shutdown()
+    }
+
     @Test func anOversizedBodyIsRefusedAndLogged() async throws {
         let f = try ProviderFixture()
         let request = ServerRequest(method: .POST, target: "/r1/\(providerID)/people", headers: HTTPHeaders(ProviderFixture.exchangeHeaders), bodyTooLarge: true)
