@@ -104,13 +104,9 @@ public final class Provider: Sendable {
             return finish(exchange, answer, on: loop)
         case .pending(let service, let rest, _):
             let decided = exchange
-            return loop.makeFutureWithTask { () -> Answer in
-                do {
-                    return try await self.serve(service, rest: rest, request: request, body: body, client: decided.client)
-                } catch {
-                    return self.answer(for: error, decided)
-                }
-            }.flatMap { answer in self.finish(decided, answer, on: loop) }
+            return serve(service, rest: rest, request: request, body: body, client: decided.client, on: loop)
+                .recover { error in self.answer(for: error, decided) }
+                .flatMap { answer in self.finish(decided, answer, on: loop) }
         }
     }
 
@@ -215,25 +211,30 @@ public final class Provider: Sendable {
     }
 
     /// A metaservice's list, or a proxy's upstream answer.
-    func serve(_ routed: RoutedService, rest: String, request: ServerRequest, body: Data, client: String?) async throws -> Answer {
+    func serve(_ routed: RoutedService, rest: String, request: ServerRequest, body: Data, client: String?, on loop: any EventLoop) -> EventLoopFuture<Answer> {
         switch routed {
         case .meta(let name):
-            var services = try registry.services()
-            if name == "allowedMethods" {
-                let now = Timestamp.format(clock.now())
-                let granted = Set(try registry.grants(client: client).filter { $0.expiresAt.map { $0 > now } ?? true }.map(\.service))
-                services = services.filter { granted.contains($0.code) }
-            }
-            let list = services.map { s -> [String: Any] in
-                ["service_code": s.code, "service_type": s.kind == "dataset" ? "DATASET" : "REST",
-                 "endpoint_list": s.kind == "dataset" ? [["method": "GET", "path": "/"]] : [["method": "*", "path": "/*"]]]
-            }
-            return Answer(status: 200, headers: [("Content-Type", "application/json")],
-                          body: try JSONSerialization.data(withJSONObject: ["service": list], options: [.sortedKeys]))
+            return loop.makeCompletedFuture { try metaservice(name, client: client) }
         case .service(let service):
-            // Datasets are answered inside the deciding read (`decide`); what is left is a proxy.
-            return try await forward(service, rest: rest, request: request, body: body)
+            // Datasets are answered inside `decide`; what is left is a proxy.
+            return forward(service, rest: rest, request: request, body: body, on: loop)
         }
+    }
+
+    /// `listMethods`, or `allowedMethods` (what the client's live grants cover).
+    func metaservice(_ name: String, client: String?) throws -> Answer {
+        var services = try registry.services()
+        if name == "allowedMethods" {
+            let now = Timestamp.format(clock.now())
+            let granted = Set(try registry.grants(client: client).filter { $0.expiresAt.map { $0 > now } ?? true }.map(\.service))
+            services = services.filter { granted.contains($0.code) }
+        }
+        let list = services.map { s -> [String: Any] in
+            ["service_code": s.code, "service_type": s.kind == "dataset" ? "DATASET" : "REST",
+             "endpoint_list": s.kind == "dataset" ? [["method": "GET", "path": "/"]] : [["method": "*", "path": "/*"]]]
+        }
+        return Answer(status: 200, headers: [("Content-Type", "application/json")],
+                      body: try JSONSerialization.data(withJSONObject: ["service": list], options: [.sortedKeys]))
     }
 
     func lookup(_ service: ConnectService, request: ServerRequest, grant: Grant?, exchange: inout Exchange, _ snapshot: RegistrySnapshot) throws -> Answer {
@@ -281,19 +282,20 @@ public final class Provider: Sendable {
                       body: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]))
     }
 
-    func forward(_ service: ConnectService, rest: String, request: ServerRequest, body: Data) async throws -> Answer {
-        guard let base = service.upstream else { throw Refusal(type: .internalError, message: "the proxy service has no upstream") }
+    /// The upstream's answer, on this event loop (no task: the upstream connection is one of this loop's).
+    func forward(_ service: ConnectService, rest: String, request: ServerRequest, body: Data, on loop: any EventLoop) -> EventLoopFuture<Answer> {
+        guard let base = service.upstream else { return loop.makeFailedFuture(Refusal(type: .internalError, message: "the proxy service has no upstream")) }
         let query = request.query.map { "?" + $0 } ?? ""
         let skipped: Set<String> = ["host", "connection", "content-length", "transfer-encoding", "keep-alive", "upgrade"]
         let headers = request.headers.map { ($0.name.lowercased(), $0.value) }.filter { !skipped.contains($0.0) }
-        do {
-            let reply = try await upstream.send(.init(rawValue: request.method.rawValue), base + rest + query,
-                                                body: body.isEmpty ? nil : body, headers: headers, timeout: .seconds(60))
-            let passed = reply.headers.filter { ["content-type", "content-language", "etag", "last-modified", "location"].contains($0.0.lowercased()) }
-            return Answer(status: reply.status, headers: passed, body: reply.body)
-        } catch {
-            throw Refusal(type: .networkError, message: "the upstream \(base) cannot be reached: \((error as? UserFacingError)?.description ?? String(describing: error))")
-        }
+        return upstream.send(request.method, base + rest + query, body: body.isEmpty ? nil : body, headers: headers, timeout: .seconds(60), on: loop)
+            .map { reply in
+                let passed = reply.headers.filter { ["content-type", "content-language", "etag", "last-modified", "location"].contains($0.0.lowercased()) }
+                return Answer(status: reply.status, headers: passed, body: reply.body)
+            }
+            .flatMapErrorThrowing { error in
+                throw Refusal(type: .networkError, message: "the upstream \(base) cannot be reached: \((error as? UserFacingError)?.description ?? String(describing: error))")
+            }
     }
 
     /// Signs, logs and builds the response: it is sent once its audit event is durable.

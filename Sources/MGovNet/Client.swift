@@ -31,21 +31,28 @@ public final class MutualTLSClient: Sendable {
         public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    /// Sends a request; throws NetError for an unreachable peer, never for an HTTP status.
-    public func send(_ method: HTTPMethod, _ url: String, body: Data? = nil, headers: [(String, String)] = [],
-                     timeout: TimeAmount = .seconds(60)) async throws -> Reply {
+    /// Answers larger than this are refused.
+    public static let maximumBodySize = 64 << 20
+
+    private func check(_ url: String) throws {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), parsed.host != nil else {
             throw NetError.invalidURL(url, reason: "expected https://HOST:PORT/...")
         }
         if scheme == "http", !allowPlainHTTP { throw NetError.plainHTTPRefused(url) }
         guard scheme == "https" || scheme == "http" else { throw NetError.invalidURL(url, reason: "only https is supported") }
+    }
+
+    /// Sends a request; throws NetError for an unreachable peer, never for an HTTP status.
+    public func send(_ method: HTTPMethod, _ url: String, body: Data? = nil, headers: [(String, String)] = [],
+                     timeout: TimeAmount = .seconds(60)) async throws -> Reply {
+        try check(url)
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
             let response = try await client.execute(request, timeout: timeout)
-            let buffer = try await response.body.collect(upTo: 64 << 20)
+            let buffer = try await response.body.collect(upTo: Self.maximumBodySize)
             return Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView),
                          headers: response.headers.map { ($0.name, $0.value) })
         } catch let error as NetError {
@@ -53,6 +60,29 @@ public final class MutualTLSClient: Sendable {
         } catch {
             throw NetError.unreachable(url, reason: Self.describe(error))
         }
+    }
+
+    /// The same for a caller on an event loop (a server's handler): no task, and the connection
+    /// is one of `loop`'s own, so the answer comes back without a thread hop. Fails with NetError.
+    public func send(_ method: HTTPMethod, _ url: String, body: Data? = nil, headers: [(String, String)] = [],
+                     timeout: TimeAmount = .seconds(60), on loop: any EventLoop) -> EventLoopFuture<Reply> {
+        let request: HTTPClient.Request
+        do {
+            try check(url)
+            request = try HTTPClient.Request(url: url, method: method, headers: HTTPHeaders(headers), body: body.map { .bytes($0) })
+        } catch let error as NetError {
+            return loop.makeFailedFuture(error)
+        } catch {
+            return loop.makeFailedFuture(NetError.invalidURL(url, reason: Self.describe(error)))
+        }
+        let accumulator = ResponseAccumulator(request: request, maxBodySize: Self.maximumBodySize)
+        return client.execute(request: request, delegate: accumulator, eventLoop: .delegate(on: loop), deadline: .now() + timeout)
+            .futureResult
+            .map { response in
+                Reply(status: Int(response.status.code), body: response.body.map { Data($0.readableBytesView) } ?? Data(),
+                      headers: response.headers.map { ($0.name, $0.value) })
+            }
+            .flatMapErrorThrowing { error in throw NetError.unreachable(url, reason: Self.describe(error)) }
     }
 
     public func shutdown() async {
