@@ -49,6 +49,12 @@ public struct LogEvent: Sendable, Equatable {
 
     /// Validates raw fields; `event_time` is normalised.
     public init(fields raw: [String: AuditValue]) throws {
+        try self.init(checking: raw, timeIsNormalised: false)
+    }
+
+    /// `timeIsNormalised`: `event_time` was written by `Timestamp.format` (an `AuditEvent`'s), so it
+    /// is not parsed and written again (a server logs thousands of events a second).
+    private init(checking raw: [String: AuditValue], timeIsNormalised: Bool) throws {
         var fields = raw
         for (name, value) in raw {
             try Self.checkName(name)
@@ -62,8 +68,10 @@ public struct LogEvent: Sendable, Equatable {
         guard Self.isValidType(type) else { throw LogError.invalidType(type) }
         guard let timeValue = raw["event_time"] else { throw LogError.missingField("event_time") }
         guard case .string(let time) = timeValue else { throw LogError.invalidField("event_time", "must be a single string") }
-        guard let date = Timestamp.parse(time) else { throw LogError.invalidTime(time) }
-        fields["event_time"] = .string(Timestamp.format(date))
+        if !timeIsNormalised {
+            guard let date = Timestamp.parse(time) else { throw LogError.invalidTime(time) }
+            fields["event_time"] = .string(Timestamp.format(date))
+        }
         self.fields = fields
         let size = CanonicalJSON.encodedLength(fields)
         guard size <= Self.maximumEventBytes else { throw LogError.eventTooLarge(bytes: size) }
@@ -73,7 +81,7 @@ public struct LogEvent: Sendable, Equatable {
         var fields = event.fields
         fields["event_type"] = .string(event.type)
         fields["event_time"] = .string(Timestamp.format(event.time))
-        try self.init(fields: fields)
+        try self.init(checking: fields, timeIsNormalised: true)
     }
 
     /// Parses one JSON object: strings stay strings, numbers and booleans become
