@@ -126,7 +126,8 @@ public struct EventLoopHTTPServer: Sendable {
         do {
             listener = try await bootstrap.bind(host: address.host, port: address.port).get()
         } catch {
-            throw NetError.cannotListen(address: "\(address.host):\(address.port)", reason: String(describing: error))
+            let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)).lowercased() } ?? String(describing: error)
+            throw NetError.cannotListen(address: "\(address.host):\(address.port)", reason: reason)
         }
         let port = listener.localAddress?.port ?? address.port
         let host = address.host.contains(":") ? "[\(address.host)]" : address.host

@@ -42,14 +42,21 @@ struct ConnectCommand: AsyncParsableCommand {
                 Every response carries X-Road-Id, X-Road-Request-Id, X-Road-Request-Hash = \
                 base64(SHA-512(SHA-512(H) || SHA-512(body))) (H: the x-road-* and x-call-* headers, lower-cased and \
                 sorted, "name:value\\n" each, then "METHOD target\\n") and X-Road-Signature, a compact JWS (x5c: the \
-                provider's chain) over {"body_sha256", "id", "request_hash", "service", "status", "time"}. Errors: \
+                provider's certificate and intermediates; a self-signed root is left out) over {"body_sha256", "id", "request_hash", "service", "status", "time"}. Errors: \
                 X-Road-Error TYPE and {"type", "message", "detail"}: 400 Client.BadRequest, Client.MissingPurpose, \
                 Client.MissingLegalBasis; 403 Client.IdentityMismatch, Client.AccessDenied, \
                 Client.LegalBasisNotGranted, Client.GrantExpired; 404 Client.UnknownService; 500 \
                 Server.ServerProxy.NetworkError, Server.ServerProxy.InternalError. Every request, allowed or denied, \
                 is one audit event (MConnect.Request.Served or .Denied).
 
-                Prints the URL it listens on (port 0 picks a free one), then serves until SIGTERM or SIGINT.
+                Services, grants, client registrations and datasets of up to 250,000 rows are held in memory and \
+                read again whenever mgov changes them (each change replaces the file connect.generation in the \
+                home): a grant, revoke or service add in another process applies to the next request. Each answer \
+                leaves once its audit event is durable; the events of concurrent exchanges share one commit.
+
+                Prints the URL it listens on (port 0 picks a free one), then serves until SIGTERM or SIGINT: \
+                the listener closes, requests in flight are answered and logged (for up to 30 seconds), idle \
+                connections close, and the command exits 0.
                 Exit codes: 0 stopped; 2 cannot listen or no TLS credentials.
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions

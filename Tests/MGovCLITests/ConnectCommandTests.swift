@@ -220,6 +220,9 @@ struct ConnectEnvironment {
                                          "--legal-basis", "Legea 133/2011", "--provider", c.url])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains(#"[{"name":"Ion Popescu"}]"#), "\(result.stdout)")
+        // A second provider on the same address: a one-line error, exit 2.
+        try c.provider("connect", "serve", "--listen", c.url.replacingOccurrences(of: "https://", with: ""))
+            .expectOneLineError(2, containing: "cannot listen on 127.0.0.1:")
         try c.dir.write("work/bad.yaml", "services: [1, 2]").description.isEmpty ? () : ()
         try c.provider("connect", "serve", "--listen", "127.0.0.1:0", "--config", c.dir.file("work/bad.yaml"))
             .expectOneLineError(2, containing: "not a provider configuration")
