@@ -30,9 +30,12 @@ public struct LogEvent: Sendable, Equatable {
         return ""
     }
 
-    /// Personal-data events (`X.PersonalData.Access`, `...Export`, ...) can be
-    /// listed per data subject.
-    public var isPersonalData: Bool { Self.isPersonalDataType(type) }
+    /// Personal-data events can be listed per data subject: those whose type says so
+    /// (`X.PersonalData.Access`, `...Export`, ...), and those whose subject is a person
+    /// (`subject_type` `idnp`), such as a provider's answer about the person it looked up.
+    public var isPersonalData: Bool {
+        Self.isPersonalDataType(type) || fields["subject_type"] == .string("idnp")
+    }
 
     public static func isPersonalDataType(_ type: String) -> Bool {
         type.split(separator: ".").contains("PersonalData")

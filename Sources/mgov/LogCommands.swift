@@ -524,7 +524,9 @@ struct LogCommand: AsyncParsableCommand {
             abstract: "List who accessed one person's data: the personal-data events about a data subject.",
             discussion: """
                 Personal-data events have PersonalData in their type (X.PersonalData.Access, Export, Validate, \
-                Search, Transfer); their subject field names the person (e.g. an IDNP).
+                Search, Transfer), or a person as their subject (subject_type idnp: a connect lookup of the \
+                person, a document of theirs read or shared, a delivery or notification to them); their subject \
+                field names the person (e.g. an IDNP).
 
                 Exit codes: 0 success (also when there is none); 2 bad input.
                 """
@@ -540,7 +542,7 @@ struct LogCommand: AsyncParsableCommand {
             if console.isJSON { try console.json(entries.map(EntryView.init)); return }
             if entries.isEmpty { console.info("no personal-data events about \(subject)"); return }
             let rows = entries.map { e in
-                [e.value("event_time") ?? "", e.value("user") ?? e.value("event_source") ?? "-",
+                [e.value("event_time") ?? "", e.value("user") ?? e.value("legal_entity") ?? e.value("event_source") ?? "-",
                  e.value("event_type").map { String($0.split(separator: ".").last ?? "") } ?? "",
                  e.value("legal_basis") ?? "-", e.value("legal_reason") ?? "-", String(e.seq)]
             }

@@ -129,6 +129,9 @@ struct ConnectEnvironment {
 
         let served = try c.events("MConnect.Request.Served")
         #expect(served.contains { $0["subject"] as? String == "2009876543210" && $0["legal_entity"] as? String == "1002000000001" })
+        // The lookup counts as an access to the person's data: it is in their access history.
+        let history = try c.provider("log", "access-history", "2009876543210", "--json")
+        #expect(history.status == 0 && history.stdout.contains("MConnect.Request.Served") && history.stdout.contains("Legea 133/2011"), "\(history.stdout)")
         let denied = try c.events("MConnect.Request.Denied").compactMap { $0["event_message"] as? String }
         for type in ["Client.LegalBasisNotGranted", "Client.IdentityMismatch", "Client.MissingPurpose", "Client.AccessDenied", "Client.BadRequest"] {
             #expect(denied.contains(type), "\(type) logged")

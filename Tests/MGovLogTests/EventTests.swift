@@ -93,6 +93,9 @@ import Testing
         #expect(try event(#"{"event_type":"MPass.PersonalData.Access","event_time":"2026-11-23"}"#).isPersonalData)
         #expect(try event(#"{"event_type":"X.PersonalData.Transfer","event_time":"2026-11-23"}"#).isPersonalData)
         #expect(try !event(#"{"event_type":"MConnect.Request.Served","event_time":"2026-11-23"}"#).isPersonalData)
+        // An event about a person (its subject an IDNP) is one too, whatever its type.
+        #expect(try event(#"{"event_type":"MConnect.Request.Served","event_time":"2026-11-23","subject":"2001001001001","subject_type":"idnp"}"#).isPersonalData)
+        #expect(try !event(#"{"event_type":"MConnect.Request.Served","event_time":"2026-11-23","subject":"x","subject_type":"service"}"#).isPersonalData)
     }
 }
 
