@@ -102,7 +102,7 @@ public enum Protocol {
     /// Signs response statements with one key: the protected header (alg and the x5c chain) is
     /// encoded once, not per response.
     public struct ResponseSigner: Sendable {
-        let key: PrivateKey
+        let signer: PreparedSigner
         let encodedHeader: String
 
         public init(key: PrivateKey, chain: [Certificate]) throws {
@@ -113,12 +113,12 @@ public enum Protocol {
             let sent = chain.prefix(1) + chain.dropFirst().filter { $0.subject != $0.issuer }
             let header = ["alg": algorithm.rawValue, "x5c": sent.map { $0.der.base64EncodedString() }] as [String: Any]
             encodedHeader = Base64URL.encode(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes]))
-            self.key = key
+            signer = try PreparedSigner(jwsKey: key)
         }
 
         public func sign(_ statement: ResponseStatement) throws -> String {
             let signingInput = encodedHeader + "." + Base64URL.encode(statement.json)
-            let (_, signature) = try key.signJWS(Data(signingInput.utf8))
+            let signature = try signer.signJWS(Data(signingInput.utf8))
             return signingInput + "." + Base64URL.encode(signature)
         }
     }

@@ -160,3 +160,54 @@ private func rawPublicKey(_ key: OpaquePointer) -> Data? {
     guard EVP_PKEY_get_raw_public_key(key, &bytes, &length) == 1 else { OpenSSLErrors.clear(); return nil }
     return Data(bytes.prefix(length))
 }
+
+/// Signs many messages with one key: OpenSSL's signing context is set up once (in OpenSSL 3 that
+/// set-up fetches the algorithms from the provider each time) and copied for each message. For a
+/// server signing every response.
+public final class PreparedSigner: @unchecked Sendable {
+    // @unchecked: the template context is only copied, under `lock`; each signature uses its own copy.
+    private let template: OpaquePointer
+    private let lock = NSLock()
+    public let key: PrivateKey
+    public let algorithm: JWSAlgorithm
+
+    /// A JWS signer (RS256, ES256 or EdDSA, as `PrivateKey.signJWS` chooses).
+    public init(jwsKey key: PrivateKey) throws {
+        algorithm = try JWSAlgorithm.forKey(key.algorithm)
+        OpenSSLErrors.clear()
+        guard let context = EVP_MD_CTX_new() else { throw CryptoError.operationFailed("out of memory") }
+        let md = algorithm == .edDSA ? nil : DigestAlgorithm.sha256.evp
+        guard EVP_DigestSignInit(context, nil, md, nil, key.pointer) == 1 else {
+            EVP_MD_CTX_free(context)
+            throw CryptoError.unsupportedKey("cannot sign with this \(key.algorithm) key: \(OpenSSLErrors.drain())")
+        }
+        template = context
+        self.key = key
+    }
+
+    deinit { EVP_MD_CTX_free(template) }
+
+    /// The signature of `message` in JOSE form (ES256: raw R||S).
+    public func signJWS(_ message: Data) throws -> Data {
+        guard let context = EVP_MD_CTX_new() else { throw CryptoError.operationFailed("out of memory") }
+        defer { EVP_MD_CTX_free(context) }
+        guard lock.withLock({ EVP_MD_CTX_copy_ex(context, template) }) == 1 else {
+            // A key type whose context cannot be copied: sign the ordinary way.
+            OpenSSLErrors.clear()
+            return try key.signJWS(message).1
+        }
+        let der = try message.withUnsafeBytes { msg -> Data in
+            let input = msg.bindMemory(to: UInt8.self).baseAddress
+            var length = 0
+            guard EVP_DigestSign(context, nil, &length, input, msg.count) == 1 else {
+                throw CryptoError.operationFailed("signing failed: \(OpenSSLErrors.drain())")
+            }
+            var signature = [UInt8](repeating: 0, count: length)
+            guard EVP_DigestSign(context, &signature, &length, input, msg.count) == 1 else {
+                throw CryptoError.operationFailed("signing failed: \(OpenSSLErrors.drain())")
+            }
+            return Data(signature.prefix(length))
+        }
+        return algorithm == .es256 ? try ECDSASignature.derToRaw(der, size: 32) : der
+    }
+}
