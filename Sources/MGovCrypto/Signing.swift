@@ -111,18 +111,7 @@ extension PrivateKey {
                 throw CryptoError.unsupportedKey("RSA-PSS needs an RSA key, not \(algorithm)")
             }
         }
-        return try message.withUnsafeBytes { msg -> Data in
-            let input = msg.bindMemory(to: UInt8.self).baseAddress
-            var length = 0
-            guard EVP_DigestSign(context, nil, &length, input, msg.count) == 1 else {
-                throw CryptoError.operationFailed("signing failed: \(OpenSSLErrors.drain())")
-            }
-            var signature = [UInt8](repeating: 0, count: length)
-            guard EVP_DigestSign(context, &signature, &length, input, msg.count) == 1 else {
-                throw CryptoError.operationFailed("signing failed: \(OpenSSLErrors.drain())")
-            }
-            return Data(signature.prefix(length))
-        }
+        return try digestSign(context, message)
     }
 
     /// The public half.
@@ -142,6 +131,22 @@ extension Certificate {
             throw CryptoError.operationFailed("cannot read the certificate's public key: \(OpenSSLErrors.drain())")
         }
         return PublicKey(taking: key)
+    }
+}
+
+/// One-shot EVP_DigestSign with an initialised context: the size, then the signature.
+private func digestSign(_ context: OpaquePointer, _ message: Data) throws -> Data {
+    try message.withUnsafeBytes { msg -> Data in
+        let input = msg.bindMemory(to: UInt8.self).baseAddress
+        var length = 0
+        guard EVP_DigestSign(context, nil, &length, input, msg.count) == 1 else {
+            throw CryptoError.operationFailed("signing failed: \(OpenSSLErrors.drain())")
+        }
+        var signature = [UInt8](repeating: 0, count: length)
+        guard EVP_DigestSign(context, &signature, &length, input, msg.count) == 1 else {
+            throw CryptoError.operationFailed("signing failed: \(OpenSSLErrors.drain())")
+        }
+        return Data(signature.prefix(length))
     }
 }
 
@@ -196,18 +201,7 @@ public final class PreparedSigner: @unchecked Sendable {
             OpenSSLErrors.clear()
             return try key.signJWS(message).1
         }
-        let der = try message.withUnsafeBytes { msg -> Data in
-            let input = msg.bindMemory(to: UInt8.self).baseAddress
-            var length = 0
-            guard EVP_DigestSign(context, nil, &length, input, msg.count) == 1 else {
-                throw CryptoError.operationFailed("signing failed: \(OpenSSLErrors.drain())")
-            }
-            var signature = [UInt8](repeating: 0, count: length)
-            guard EVP_DigestSign(context, &signature, &length, input, msg.count) == 1 else {
-                throw CryptoError.operationFailed("signing failed: \(OpenSSLErrors.drain())")
-            }
-            return Data(signature.prefix(length))
-        }
+        let der = try digestSign(context, message)
         return algorithm == .es256 ? try ECDSASignature.derToRaw(der, size: 32) : der
     }
 }
