@@ -79,8 +79,8 @@ public final class Provider: Sendable {
     }
 
     /// Checks and answers one request. Everything up to the answer runs here, on the connection's
-    /// event loop (one store read, a signature); only a proxy's upstream call and the audit log's
-    /// commit are waited for elsewhere.
+    /// event loop (the registry snapshot, a signature); only a proxy's upstream call and the audit
+    /// log's commit are waited for elsewhere.
     public func respond(to request: ServerRequest, on loop: any EventLoop) -> EventLoopFuture<ServerResponse> {
         let now = clock.now()
         var exchange = Exchange(id: request.header("X-Road-Id") ?? Identifier.make(at: now), requestID: Identifier.make(at: now))
@@ -102,7 +102,7 @@ public final class Provider: Sendable {
         switch decision {
         case .answered(let answer):
             return finish(exchange, answer, on: loop)
-        case .pending(let service, let rest, _):
+        case .pending(let service, let rest):
             let decided = exchange
             return serve(service, rest: rest, request: request, body: body, client: decided.client, on: loop)
                 .recover { error in self.answer(for: error, decided) }
@@ -110,10 +110,10 @@ public final class Provider: Sendable {
         }
     }
 
-    /// What the store decided: a dataset's answer, or a metaservice or proxy still to serve.
+    /// What was decided: a dataset's answer, or a metaservice or proxy still to serve.
     enum Decision: Sendable {
         case answered(Answer)
-        case pending(RoutedService, String, Grant?)
+        case pending(RoutedService, String)
     }
 
     /// Route, identity, purpose and basis, grant, and a dataset's rows, from the registry's
@@ -135,7 +135,7 @@ public final class Provider: Sendable {
             guard request.method == .GET else { throw Refusal(type: .badRequest, message: "a dataset answers GET only") }
             return .answered(try lookup(dataset, request: request, grant: grant, exchange: &exchange, snapshot))
         }
-        return .pending(service, rest, grant)
+        return .pending(service, rest)
     }
 
     /// An X-Road error answer; its detail is the exchange's id.

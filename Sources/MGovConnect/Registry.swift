@@ -45,7 +45,6 @@ public final class ConnectRegistry: Sendable {
     public let store: Store
     let clock: Clock
     let audit: any AuditSink
-    let lists = StoredLists()
 
     public init(store: Store, clock: Clock, audit: any AuditSink) {
         self.store = store
@@ -164,7 +163,7 @@ public final class ConnectRegistry: Sendable {
             throw ConnectError.unknownService(code)
         }
         let count = countingRows ? try Int.fetchOne(db, sql: "SELECT count(*) FROM connect_row WHERE service = ?", arguments: [code]) ?? 0 : nil
-        return ConnectService(code: code, kind: row["kind"], keys: try lists.decode(row["keys"]),
+        return ConnectService(code: code, kind: row["kind"], keys: try Self.list(row["keys"]),
                               upstream: row["upstream"], source: row["source"], rows: count)
     }
 
@@ -234,8 +233,8 @@ public final class ConnectRegistry: Sendable {
         if let client { sql += " AND client = ?"; arguments.append(client) }
         if let service { sql += " AND service = ?"; arguments.append(service) }
         return try Row.fetchAll(try db.cachedStatement(sql: sql + " ORDER BY client, service, id"), arguments: StatementArguments(arguments)).map { row in
-            Grant(client: row["client"], service: row["service"], legalBases: try lists.decode(row["legal_bases"]),
-                  fields: try (row["fields"] as String?).map(lists.decode), expiresAt: row["expires_at"], createdAt: row["created_at"])
+            Grant(client: row["client"], service: row["service"], legalBases: try Self.list(row["legal_bases"]),
+                  fields: try (row["fields"] as String?).map(Self.list), expiresAt: row["expires_at"], createdAt: row["created_at"])
         }
     }
 
@@ -271,6 +270,11 @@ public final class ConnectRegistry: Sendable {
 
     func record(_ type: String, _ fields: [String: String?]) throws {
         try audit.record(type, at: clock.now(), fields)
+    }
+
+    /// A string list stored as JSON text (key fields, legal bases, granted fields).
+    static func list(_ text: String) throws -> [String] {
+        try JSONDecoder().decode([String].self, from: Data(text.utf8))
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {
@@ -348,25 +352,5 @@ enum DatasetLoader {
         if let string = value as? String { return string }
         if let number = value as? NSNumber { return number.stringValue }
         return String(describing: value)
-    }
-}
-
-/// The string lists the registry stores as JSON text (key fields, legal bases, granted fields),
-/// decoded once per distinct text: a provider reads them on every exchange, and JSONDecoder was a
-/// tenth of its time.
-final class StoredLists: @unchecked Sendable {
-    // @unchecked: `decoded` is guarded by `lock`.
-    private let lock = NSLock()
-    private var decoded: [String: [String]] = [:]
-    static let capacity = 1024
-
-    func decode(_ text: String) throws -> [String] {
-        if let known = lock.withLock({ decoded[text] }) { return known }
-        let list = try JSONDecoder().decode([String].self, from: Data(text.utf8))
-        lock.withLock {
-            if decoded.count >= Self.capacity { decoded.removeAll(keepingCapacity: true) }
-            decoded[text] = list
-        }
-        return list
     }
 }
