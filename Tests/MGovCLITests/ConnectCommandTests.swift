@@ -124,6 +124,14 @@ struct ConnectEnvironment {
         let anonymous = try TestProcess.run("/usr/bin/curl", ["-sS", "--cacert", c.ca + "/ca.crt", c.url + "/r1/\(providerID)/people"])
         #expect(anonymous.status != 0)
 
+        // Metaservices: every method, and the ones this client's grants allow (none for the other member).
+        let catalog = try c.consumer("connect", "catalog", providerID, "--provider", c.url)
+        #expect(catalog.status == 0 && catalog.stdout.contains("people"), "\(catalog.stdout) \(catalog.stderr)")
+        let allowed = try c.consumer("connect", "catalog", providerID, "--allowed", "--provider", c.url)
+        #expect(allowed.status == 0 && allowed.stdout.contains("people"), "\(allowed.stdout) \(allowed.stderr)")
+        let othersAllowed = try c.curl(["-H", "X-Road-Client: MD/GOV/1009999999999/OTHER", "-H", "X-Call-Reason: x", "-H", "X-Call-Basis: y",
+                                        c.url + "/r1/\(providerID)/allowedMethods"], cert: "other")
+        #expect(othersAllowed.httpStatus == 200 && !othersAllowed.stdout.contains("people"), "\(othersAllowed.stdout)")
         #expect(try c.provider("connect", "revoke", clientID, "--service", "people").status == 0)
         try c.request(["--param", "idnp=2009876543210"]).expectOneLineError(1, containing: "Client.AccessDenied")
 
