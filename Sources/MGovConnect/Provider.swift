@@ -151,9 +151,7 @@ public final class Provider: Sendable {
 
     /// `/r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE[/rest]`, or a metaservice.
     func route(_ path: Substring, _ snapshot: RegistrySnapshot) throws -> (service: RoutedService, rest: String) {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2).map { part in
-            part.contains("%") ? (String(part).removingPercentEncoding ?? String(part)) : String(part)
-        }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2).map(ServerRequest.percentDecoded)
         guard parts.count >= 5 else { throw Refusal(type: .badRequest, message: "expected /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE") }
         guard parts[0..<4].joined(separator: "/") == identity.description else {
             throw Refusal(type: .unknownService, message: "this provider is \(identity), not \(parts[0..<4].joined(separator: "/"))")

@@ -46,10 +46,6 @@ public final class Store: Sendable {
             // FULL: every commit is fsynced before the command reports success. The audit log
             // promises durability, and a power cut must not drop entries a caller saw written.
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // Pages of the database file are read through a memory map: every commit (a server's
-            // audit log commits many times a second) empties the other connections' page caches,
-            // and re-reading pages with a system call each was most of a server read's cost.
-            try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
         do {
             database = try DatabasePool(path: path, configuration: config)

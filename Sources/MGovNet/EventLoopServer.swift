@@ -41,11 +41,12 @@ public struct ServerRequest: Sendable {
         return query.split(separator: "&").map { pair in
             let name = pair.firstIndex(of: "=").map { pair[..<$0] } ?? pair
             let value = pair.firstIndex(of: "=").map { pair[pair.index(after: $0)...] } ?? ""
-            return (Self.decoded(name), Self.decoded(value))
+            return (Self.percentDecoded(name), Self.percentDecoded(value))
         }
     }
 
-    static func decoded(_ part: Substring) -> String {
+    /// A path segment or query part percent-decoded (as it stands when it does not decode).
+    public static func percentDecoded(_ part: Substring) -> String {
         part.contains("%") ? (String(part).removingPercentEncoding ?? String(part)) : String(part)
     }
 

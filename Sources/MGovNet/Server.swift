@@ -21,14 +21,8 @@ public struct PeerRequestContext: RequestContext {
 
     /// The client's certificate, or nil on a plain (--insecure) connection.
     public func peerCertificate() async throws -> Certificate? {
-        guard let der = try await peerCertificateDER() else { return nil }
-        return try Certificate(der: der)
-    }
-
-    /// The client's certificate as DER, unparsed (for callers that cache what they parse).
-    public func peerCertificateDER() async throws -> Data? {
         guard let peer = try await channel.nioSSL_peerCertificate().get() else { return nil }
-        return Data(try peer.toDERBytes())
+        return try Certificate(der: Data(try peer.toDERBytes()))
     }
 }
 
