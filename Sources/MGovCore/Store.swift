@@ -42,13 +42,14 @@ public final class Store: Sendable {
         config.busyMode = .timeout(Store.busyTimeout)
         config.foreignKeysEnabled = true
         config.label = "mgov"
-        config.prepareDatabase { db in
-            // FULL: every commit is fsynced before the command reports success. The audit log
-            // promises durability, and a power cut must not drop entries a caller saw written.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         do {
             database = try DatabasePool(path: path, configuration: config)
+            // FULL: every commit is fsynced before the command reports success. The audit log
+            // promises durability, and a power cut must not drop entries a caller saw written.
+            // Set here, on the pool's one writer connection, and not in `prepareDatabase`: GRDB
+            // sets NORMAL when it turns WAL on, after `prepareDatabase` has run, and NORMAL in WAL
+            // mode syncs only at checkpoints (a commit could be lost, though never half-written).
+            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         } catch let error as DatabaseError {
             throw Store.translate(error, path: path)
         }

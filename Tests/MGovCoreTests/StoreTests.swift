@@ -38,6 +38,15 @@ import Testing
         #expect(fk == 1)
     }
 
+    /// Commits are fsynced: synchronous FULL (2) on the connection that writes. GRDB turns WAL on
+    /// with NORMAL (1), which syncs only at checkpoints, after the configuration's own setup has run.
+    @Test func writerSyncsEveryCommit() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(home: MGovHome(path: dir.path), migrations: testMigrations)
+        let synchronous = try store.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(synchronous == 2)
+    }
+
     @Test func appliesMigrationsOnceAndKeepsData() throws {
         let dir = try TemporaryDirectory()
         let home = MGovHome(path: dir.path)
