@@ -14,6 +14,8 @@ import NIOHTTP1
 public final class Provider: Sendable {
     public let registry: ConnectRegistry
     public let identity: MemberIdentity
+    /// `/r1/` and the identity's parts, as a service path starts when none of it is percent-encoded.
+    let routePrefix: String
     let signer: Protocol.ResponseSigner?
     let peers = PeerCertificates()
     let snapshots: SnapshotCache
@@ -39,6 +41,7 @@ public final class Provider: Sendable {
             do { try audit.record(event); done(nil) } catch { done(error) }
         }
         self.identity = identity
+        routePrefix = "/r1/\(identity)/"
         // A key JWS cannot use leaves responses unsigned (the consumer then refuses them).
         self.signer = try? Protocol.ResponseSigner(key: key, chain: chain)
         self.clock = clock
@@ -151,13 +154,21 @@ public final class Provider: Sendable {
 
     /// `/r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE[/rest]`, or a metaservice.
     func route(_ path: Substring, _ snapshot: RegistrySnapshot) throws -> (service: RoutedService, rest: String) {
+        if !path.utf8.contains(UInt8(ascii: "%")), path.utf8.starts(with: routePrefix.utf8) {
+            // The usual path: nothing to decode, so the parts are the text between slashes.
+            let tail = Substring(path.utf8.dropFirst(routePrefix.utf8.count))
+            let slash = tail.utf8.firstIndex(of: UInt8(ascii: "/"))
+            return try routed(String(slash.map { tail[..<$0] } ?? tail), rest: slash.map { String(tail[$0...]) } ?? "", snapshot)
+        }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2).map(ServerRequest.percentDecoded)
         guard parts.count >= 5 else { throw Refusal(type: .badRequest, message: "expected /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE") }
         guard parts[0..<4].joined(separator: "/") == identity.description else {
             throw Refusal(type: .unknownService, message: "this provider is \(identity), not \(parts[0..<4].joined(separator: "/"))")
         }
-        let code = parts[4]
-        let rest = parts.count > 5 ? "/" + parts[5...].joined(separator: "/") : ""
+        return try routed(parts[4], rest: parts.count > 5 ? "/" + parts[5...].joined(separator: "/") : "", snapshot)
+    }
+
+    private func routed(_ code: String, rest: String, _ snapshot: RegistrySnapshot) throws -> (service: RoutedService, rest: String) {
         if code == "listMethods" || code == "allowedMethods" { return (.meta(code), rest) }
         guard let service = snapshot.services[code] else { throw Refusal(type: .unknownService, message: "no service \(code) at \(identity)") }
         return (.service(service), rest)

@@ -12,12 +12,10 @@ import MGovCore
 public enum CanonicalJSON {
     public static func encode(_ fields: [String: AuditValue]) -> Data {
         var out = [UInt8]()
-        out.reserveCapacity(256)
+        out.reserveCapacity(1024)
         out.append(UInt8(ascii: "{"))
-        var first = true
-        for key in fields.keys.sorted(by: keyOrder) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
+        for (i, key) in sortedKeys(fields).enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
             appendQuoted(key, to: &out)
             out.append(UInt8(ascii: ":"))
             switch fields[key] {
@@ -25,8 +23,8 @@ public enum CanonicalJSON {
                 appendQuoted(s, to: &out)
             case .array(let items)?:
                 out.append(UInt8(ascii: "["))
-                for (i, item) in items.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                for (j, item) in items.enumerated() {
+                    if j > 0 { out.append(UInt8(ascii: ",")) }
                     appendQuoted(item, to: &out)
                 }
                 out.append(UInt8(ascii: "]"))
@@ -36,6 +34,13 @@ public enum CanonicalJSON {
         }
         out.append(UInt8(ascii: "}"))
         return Data(out)
+    }
+
+    /// The names in RFC 8785 order. Event field names are ASCII, and for ASCII the standard
+    /// comparison is code-unit order and twice as fast as `keyOrder`.
+    static func sortedKeys(_ fields: [String: AuditValue]) -> [String] {
+        let keys = Array(fields.keys)
+        return keys.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } ? keys.sorted() : keys.sorted(by: keyOrder)
     }
 
     /// The length of `encode(fields)`, without building it.

@@ -106,6 +106,31 @@ extension ServerResponse {
         await f.provider.shutdown()
     }
 
+    /// A path with nothing percent-encoded takes a shortcut; it must route as the decoding path does.
+    @Test func pathsRouteTheSameEncodedOrNot() async throws {
+        let f = try ProviderFixture()
+        let snapshot = try f.provider.snapshots.current()
+        let cases: [(path: String, code: String, rest: String)] = [
+            ("/r1/\(providerID)/people", "people", ""),
+            ("/r1/\(providerID)/people/", "people", "/"),
+            ("/r1/\(providerID)/listMethods", "listMethods", ""),
+            ("/r1/\(providerID)/allowedMethods/x//y", "allowedMethods", "/x//y"),
+            ("/r1/\(providerID)/peo%70le/a%2Fb/c", "people", "/a/b/c"),
+            ("/r1/MD/GOV/1003600123456/%52EGISTRY/people/x", "people", "/x"),
+        ]
+        for c in cases {
+            let (service, rest) = try f.provider.route(c.path[...], snapshot)
+            #expect(service.code == c.code && rest == c.rest, "\(c.path)")
+        }
+        for path in ["/r1/\(providerID)/nothing", "/r1/\(providerID)/", "/r1/\(providerID)", "/r1/MD/GOV/1003600123456/REGISTRYX/people"] {
+            #expect(throws: Provider.Refusal.self, "\(path)") { try f.provider.route(path[...], snapshot) }
+        }
+        let plain = try await f.send("/r1/\(providerID)/people?idnp=2009876543210", headers: ProviderFixture.exchangeHeaders)
+        let encoded = try await f.send("/r1/MD/GOV/1003600123456/REGISTR%59/peop%6Ce?idnp=2009876543210", headers: ProviderFixture.exchangeHeaders)
+        #expect(plain.status == 200 && encoded.status == 200 && plain.text == encoded.text)
+        await f.provider.shutdown()
+    }
+
     @Test func anExchangeThatCannotBeLoggedIsNotAnswered() async throws {
         let f = try ProviderFixture()
         struct Full: Error {}

@@ -151,6 +151,56 @@ struct TestLog {
         #expect(try t.log.accessHistory(subject: "2001001001001").map(\.seq) == [0, 3])
         #expect(try t.log.accessHistory(subject: "nobody").isEmpty)
     }
+
+    /// Subjects wait in a pending list and move into the bucketed index in bulk; the history reads both,
+    /// across buckets, and the cost of an append does not depend on the index.
+    @Test func accessHistoryReadsPendingAndIndexedSubjectsAcrossBuckets() throws {
+        let t = try TestLog()
+        func counts() throws -> (indexed: Int, pending: Int) {
+            try t.store.read { db in
+                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log_subject") ?? -1, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log_subject_pending") ?? -1)
+            }
+        }
+        let person = "2001001001001"
+        // Entries 0...69,999 go in batches; every 1,000th is about the person (two of them name the person twice).
+        for start in stride(from: 0, to: 70_000, by: 10_000) {
+            try t.log.append((start..<start + 10_000).map { i -> LogEvent in
+                var fields: [String: AuditValue] = ["event_type": .string("X.PersonalData.Access"), "event_time": .string("2026-11-10T10:00:00Z"),
+                                                    "subject": .string("20090\(String(format: "%08d", i))")]
+                if i % 1000 == 0 { fields["subject"] = i % 20_000 == 0 ? .array([person, person]) : .string(person) }
+                return try LogEvent(fields: fields)
+            }, loggedAt: t.now)
+        }
+        #expect(try counts() == (70_000, 0))
+        let indexed = try t.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT bucket) FROM log_subject") }
+        #expect(indexed == 2, "entries 0...65,535 and 65,536...69,999")
+        // A few more, left pending (fewer than a batch).
+        try t.log.append([try TestLog.event(1, type: "MConnect.Request.Served"), try LogEvent(fields: [
+            "event_type": .string("MConnect.Request.Served"), "event_time": .string("2026-11-10T10:00:00Z"),
+            "subject": .string(person), "subject_type": .string("idnp")])], loggedAt: t.now)
+        #expect(try counts() == (70_000, 1))
+        let expected = (0..<70).map { UInt64($0 * 1000) } + [70_001]
+        #expect(try t.log.accessHistory(subject: person).map(\.seq) == expected)
+        #expect(try t.log.accessHistory(subject: "2009000069999").map(\.seq) == [69_999])
+        #expect(try t.log.accessHistory(subject: "2009000070000").isEmpty)
+    }
+
+    /// A store from before the bucketed index keeps its history.
+    @Test func theSubjectIndexOfAnOlderStoreMovesIntoBuckets() throws {
+        let dir = try TemporaryDirectory()
+        let home = MGovHome(path: dir.file("home"))
+        let old = try Store(home: home, migrations: AuditLog.migrations.filter { $0.identifier != "log.3-subject-buckets" })
+        try old.write { db in
+            for seq in 0..<3 {
+                try db.execute(sql: "INSERT INTO log_entry (seq, logged_at, event_time, event_type, entry, leaf_hash) VALUES (?, 'x', 'x', 'X.PersonalData.Access', '{}', x'00')",
+                               arguments: [seq])
+            }
+            try db.execute(sql: "INSERT INTO log_subject (subject, seq) VALUES ('2001', 0), ('2002', 1), ('2001', 2)")
+        }
+        let log = AuditLog(store: try Store(home: home, migrations: AuditLog.migrations))
+        #expect(try log.accessHistory(subject: "2001").map(\.seq) == [0, 2])
+        #expect(try log.accessHistory(subject: "2002").map(\.seq) == [1])
+    }
 }
 
 @Suite struct VerificationTests {
