@@ -43,17 +43,41 @@ public enum Protocol {
     /// `x-road-*` and `x-call-*` headers, names lower-cased and sorted, each `name:value\n`, then
     /// `METHOD target\n` (the path and query as sent).
     public static func requestHash(method: String, target: String, headers: [(String, String)], body: Data) -> String {
+        requestHash(method: method, target: target, headers: headers.lazy.map { (name: $0.0, value: $0.1) }, body: body)
+    }
+
+    public static func requestHash<Headers: Sequence>(method: String, target: String, headers: Headers, body: Data) -> String
+    where Headers.Element == (name: String, value: String) {
         var relevant: [(name: String, value: String)] = []
-        for (name, value) in headers {
-            let lower = name.lowercased()
-            if lower.hasPrefix("x-road-") || lower.hasPrefix("x-call-") { relevant.append((lower, value)) }
-        }
+        for (name, value) in headers where isHashed(name) { relevant.append((name.lowercased(), value)) }
         relevant.sort { a, b in a.name == b.name ? a.value < b.value : a.name < b.name }
-        var text = ""
-        for header in relevant { text += header.name + ":" + header.value + "\n" }
-        text += "\(method.uppercased()) \(target)\n"
-        let inner = Digest.hash(.sha512, Data(text.utf8)) + Digest.hash(.sha512, body)
+        var text = [UInt8]()
+        text.reserveCapacity(512)
+        for header in relevant {
+            text.append(contentsOf: header.name.utf8)
+            text.append(UInt8(ascii: ":"))
+            text.append(contentsOf: header.value.utf8)
+            text.append(UInt8(ascii: "\n"))
+        }
+        text.append(contentsOf: method.uppercased().utf8)
+        text.append(UInt8(ascii: " "))
+        text.append(contentsOf: target.utf8)
+        text.append(UInt8(ascii: "\n"))
+        let inner = Digest.hash(.sha512, Data(text)) + Digest.hash(.sha512, body)
         return Data(Digest.hash(.sha512, Data(inner))).base64EncodedString()
+    }
+
+    /// `x-road-*` or `x-call-*`, in any case, without lower-casing every name to find out.
+    static func isHashed(_ name: String) -> Bool {
+        var utf8 = name.utf8.makeIterator()
+        func next(_ expected: String) -> Bool {
+            expected.utf8.allSatisfy { c in utf8.next().map { $0 | 0x20 == c } ?? false }
+        }
+        guard next("x-") else { return false }
+        let afterPrefix = utf8
+        if next("road-") { return true }
+        utf8 = afterPrefix
+        return next("call-")
     }
 
     /// The signed statement of a response.

@@ -92,7 +92,7 @@ public final class Provider: Sendable {
         }
         let body = Data(request.body.readableBytesView)
         exchange.requestHash = Protocol.requestHash(method: request.method.rawValue, target: request.target,
-                                                    headers: request.headers.map { ($0.name, $0.value) }, body: body)
+                                                    headers: request.headers, body: body)
         exchange.reason = request.header("X-Call-Reason")
         exchange.basis = request.header("X-Call-Basis")
         exchange.user = request.header("X-Road-UserId")
@@ -188,7 +188,12 @@ public final class Provider: Sendable {
     /// The client's identity: the `X-Road-Client` header, which must equal the identity bound to the
     /// certificate (its SAN URI `urn:xroad:…`, or a certificate registered with `connect clients add`).
     func authenticate(_ request: ServerRequest, _ snapshot: RegistrySnapshot) throws -> MemberIdentity {
-        guard let header = request.header("X-Road-Client"), let claimed = try? MemberIdentity(parsing: header), claimed.subsystem != nil else {
+        let header = request.header("X-Road-Client")
+        // The usual case: the header names the subsystem of the certificate's SAN, parsed once per certificate.
+        if let header, let der = request.peerCertificateDER, let bound = try peers.facts(der).subsystems.first(where: { $0.description == header }) {
+            return bound
+        }
+        guard let header, let claimed = try? MemberIdentity(parsing: header), claimed.subsystem != nil else {
             throw Refusal(type: .badRequest, message: "X-Road-Client: INSTANCE/CLASS/MEMBER/SUBSYSTEM is required")
         }
         guard let der = request.peerCertificateDER else {
@@ -322,6 +327,7 @@ public final class Provider: Sendable {
         set("X-Road-Request-Hash", exchange.requestHash)
         set("X-Road-Signature", try? signer?.sign(statement))
         var event = AuditEvent(type: answer.denied == nil ? "MConnect.Request.Served" : "MConnect.Request.Denied", time: time)
+        event.fields.reserveCapacity(18)
         event.set("event_correlation", exchange.id)
         event.set("event_id", exchange.requestID)
         event.set("legal_entity", exchange.clientMember)
@@ -384,6 +390,8 @@ final class PeerCertificates: @unchecked Sendable {
     struct Facts: Sendable {
         /// The member identities of its `urn:xroad:` SAN URIs.
         let identities: [String]
+        /// Those that name a subsystem (what a client header must name), parsed.
+        let subsystems: [MemberIdentity]
         let fingerprint: String
         let subject: String
     }
@@ -397,7 +405,8 @@ final class PeerCertificates: @unchecked Sendable {
         if let known = parsed[der] { lock.unlock(); return known }
         lock.unlock()
         let certificate = try Certificate(der: der)
-        let facts = Facts(identities: certificate.subjectAlternativeURIs.compactMap { $0.hasPrefix("urn:xroad:") ? String($0.dropFirst("urn:xroad:".count)) : nil },
+        let identities = certificate.subjectAlternativeURIs.compactMap { $0.hasPrefix("urn:xroad:") ? String($0.dropFirst("urn:xroad:".count)) : nil }
+        let facts = Facts(identities: identities, subsystems: identities.compactMap { try? MemberIdentity(parsing: $0) }.filter { $0.subsystem != nil },
                           fingerprint: certificate.sha256Fingerprint, subject: certificate.subject)
         lock.lock()
         if parsed.count >= Self.capacity { parsed.removeAll(keepingCapacity: true) }

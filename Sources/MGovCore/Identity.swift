@@ -7,9 +7,12 @@ public struct MemberIdentity: Sendable, Hashable, Codable, CustomStringConvertib
     public let memberClass: String
     public let memberCode: String
     public let subsystem: String?
+    /// `INSTANCE/CLASS/MEMBER[/SUBSYSTEM]`, made once (a provider compares it on every request).
+    public let description: String
 
-    /// Characters X-Road allows in identifier parts.
+    /// Characters X-Road allows in identifier parts (all ASCII).
     static let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'()+,-.=?")
+    private static let allowedBytes: [Bool] = (0..<256).map { byte in allowed.contains(Character(Unicode.Scalar(UInt8(byte)))) }
     /// X-Road limits identifier parts to 255 characters.
     static let maxPartLength = 255
 
@@ -18,6 +21,7 @@ public struct MemberIdentity: Sendable, Hashable, Codable, CustomStringConvertib
         self.memberClass = memberClass
         self.memberCode = memberCode
         self.subsystem = subsystem
+        description = [instance, memberClass, memberCode, subsystem].compactMap { $0 }.joined(separator: "/")
         try validate()
     }
 
@@ -34,6 +38,9 @@ public struct MemberIdentity: Sendable, Hashable, Codable, CustomStringConvertib
         for (name, value) in named {
             guard let value else { continue }
             if value.isEmpty { throw CoreError.invalidIdentity(description, reason: "the \(name) is empty") }
+            // Bytes first: every allowed character is one ASCII byte, so a part that passes has as
+            // many characters as bytes.
+            if value.utf8.count <= Self.maxPartLength, value.utf8.allSatisfy({ Self.allowedBytes[Int($0)] }) { continue }
             if value.count > Self.maxPartLength { throw CoreError.invalidIdentity(description, reason: "the \(name) is longer than \(Self.maxPartLength) characters") }
             if let bad = value.first(where: { !Self.allowed.contains($0) }) {
                 throw CoreError.invalidIdentity(description, reason: "the \(name) contains '\(bad)' (allowed: A-Z a-z 0-9 and '()+,-.=?)")
@@ -45,10 +52,6 @@ public struct MemberIdentity: Sendable, Hashable, Codable, CustomStringConvertib
     public var member: MemberIdentity {
         // safe: the parts were validated when self was made.
         (try? MemberIdentity(instance: instance, memberClass: memberClass, memberCode: memberCode)) ?? self
-    }
-
-    public var description: String {
-        [instance, memberClass, memberCode, subsystem].compactMap { $0 }.joined(separator: "/")
     }
 
     public init(from decoder: Decoder) throws {

@@ -118,7 +118,10 @@ public struct EventLoopHTTPServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     if let ssl { try sync.addHandler(NIOSSLServerHandler(context: ssl)) }
-                    try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    // Outbound headers are checked by `ExchangeHandler.write` (bytes, not characters: NIO's
+                    // check walked the characters of every value, a large signature header among them).
+                    try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true,
+                                                         withOutboundHeaderValidation: false)
                     try sync.addHandler(ExchangeHandler(responder: responder, maximumBodySize: limit, secure: ssl != nil))
                     connections.add(channel)
                 }
@@ -256,6 +259,11 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func write(_ response: ServerResponse, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext) {
+        guard response.headers.allSatisfy({ Self.isValidHeader(name: $0.0, value: $0.1) }) else {
+            // A responder's bug must not become a split response.
+            return write(ServerResponse(status: 500, headers: [("Content-Type", "application/json")],
+                                        body: ByteBuffer(string: #"{"error":"internal error"}"#)), keepAlive: keepAlive, version: version, context: context)
+        }
         inFlight -= 1
         let close = !keepAlive || (quiescing && inFlight == 0)
         var headers = HTTPHeaders()
@@ -276,6 +284,15 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
+    }
+
+    /// RFC 9110: a name is a token; a value has no CR, LF or NUL (what NIO's own check allows too).
+    static func isValidHeader(name: String, value: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { tokenBytes[Int($0)] } && !value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
+    }
+
+    private static let tokenBytes: [Bool] = (0..<256).map { c in
+        c > 0x20 && c < 0x7F && !"\"(),/:;<=>?@[\\]{}".utf8.contains(UInt8(c))
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

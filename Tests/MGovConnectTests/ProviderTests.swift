@@ -1,7 +1,7 @@
 import Foundation
 import MGovCore
 import MGovCrypto
-import MGovNet
+@testable import MGovNet
 import MGovTestSupport
 import NIOCore
 import NIOHTTP1
@@ -200,10 +200,44 @@ extension ServerResponse {
         }
     }
 
+    /// The request hash as DESIGN.md §8 defines it, written out plainly here: x-road-* and x-call-*
+    /// headers in any case, names lower-cased, sorted, `name:value\n`, then `METHOD target\n`.
+    @Test func theRequestHashTakesExactlyTheExchangeHeadersInAnyCase() {
+        let headers = [("X-Road-Client", "MD/GOV/1/C"), ("x-call-reason", "r"), ("X-CALL-BASIS", "b"), ("X-Roadster", "no"),
+                       ("X-Callback", "no"), ("Xroad-Id", "no"), ("X-", "no"), ("x-road-", "empty"), ("Accept", "no"), ("X-Road-UserId", "u")]
+        let body = Data("body".utf8)
+        var text = ""
+        for (name, value) in headers.map({ ($0.0.lowercased(), $0.1) }).filter({ $0.0.hasPrefix("x-road-") || $0.0.hasPrefix("x-call-") })
+            .sorted(by: { $0.0 < $1.0 }) {
+            text += "\(name):\(value)\n"
+        }
+        #expect(text == "x-call-basis:b\nx-call-reason:r\nx-road-:empty\nx-road-client:MD/GOV/1/C\nx-road-userid:u\n")
+        text += "POST /r1/x?y=1\n"
+        let expected = Data(Digest.hash(.sha512, Data(Digest.hash(.sha512, Data(text.utf8)) + Digest.hash(.sha512, body)))).base64EncodedString()
+        #expect(Protocol.requestHash(method: "post", target: "/r1/x?y=1", headers: headers, body: body) == expected)
+        #expect(Protocol.requestHash(method: "POST", target: "/r1/x?y=1", headers: HTTPHeaders(headers), body: body) == expected)
+    }
+
     @Test func queryParametersAreSplitAndDecoded() {
         let request = ServerRequest(method: .GET, target: "/r1/a/b?idnp=2001&name=Ion%20P&flag&x=a%3Db&bad=%zz", headers: [:])
         #expect(request.path == "/r1/a/b")
         #expect(request.queryParameters.map { "\($0.name)=\($0.value)" } == ["idnp=2001", "name=Ion P", "flag=", "x=a=b", "bad=%zz"])
         #expect(ServerRequest(method: .GET, target: "/r1/a", headers: [:]).queryParameters.isEmpty)
+    }
+}
+
+@Suite struct ResponseHeaderCheckTests {
+    /// The event-loop server checks outbound headers itself (NIO's check is off): no CR, LF or NUL
+    /// in a value, a token for a name.
+    @Test func headersThatWouldSplitAResponseAreRefused() {
+        #expect(ExchangeHandler.isValidHeader(name: "X-Road-Signature", value: "eyJh.eyJi.c2ln"))
+        #expect(ExchangeHandler.isValidHeader(name: "Content-Type", value: "text/plain; charset=\"utf-8\"\tü"))
+        #expect(ExchangeHandler.isValidHeader(name: "X-Empty", value: ""))
+        for value in ["a\r\nSet-Cookie: x=1", "a\nb", "a\rb", "a\u{0}b"] {
+            #expect(!ExchangeHandler.isValidHeader(name: "X-Road-Id", value: value), "\(value.debugDescription)")
+        }
+        for name in ["", "X Road", "X-Road:", "X-Road\r\n", "Ü", "(x)"] {
+            #expect(!ExchangeHandler.isValidHeader(name: name, value: "v"), "\(name.debugDescription)")
+        }
     }
 }

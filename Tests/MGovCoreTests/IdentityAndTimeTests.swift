@@ -76,4 +76,25 @@ import Testing
         #expect(Array(a)[14] == "7")
         #expect(Identifier.make() != Identifier.make())
     }
+
+    /// The text is Foundation's form of the same UUID in lower case: 8-4-4-4-12 hex digits, the
+    /// version 7 and the RFC 9562 variant, and the milliseconds in the first 48 bits.
+    @Test func theTextIsTheUUIDInLowerCase() throws {
+        let date = Date(timeIntervalSince1970: 1_795_000_000.123)
+        for _ in 0..<100 {
+            let text = Identifier.make(at: date)
+            let uuid = try #require(UUID(uuidString: text))
+            #expect(uuid.uuidString.lowercased() == text)
+            let parts = text.split(separator: "-").map(\.count)
+            #expect(parts == [8, 4, 4, 4, 12])
+            #expect(text.hasPrefix(String(UInt64(1_795_000_000_123), radix: 16).leftPadded(to: 12).prefix(8)))
+            #expect(Array(text)[14] == "7" && "89ab".contains(Array(text)[19]))
+            let v7 = Identifier.uuidV7(at: date)
+            #expect(v7.uuid.6 >> 4 == 7 && v7.uuid.8 >> 6 == 2)
+        }
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

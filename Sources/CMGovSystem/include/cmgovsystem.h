@@ -8,4 +8,8 @@ int mgov_syncfs(int fd);
 
 /* mkstemp with O_CLOEXEC, so no child process inherits the descriptor. */
 int mgov_mkstemp_cloexec(char *template_path);
+
+/* Fills `buffer` with `count` bytes from the kernel's CSPRNG (getrandom) in one call where it can.
+   0 on success, -1 with errno set. */
+int mgov_random(void *buffer, unsigned long count);
 #endif
