@@ -117,10 +117,22 @@ public final class AuditLog: Sendable {
                 );
                 """)
         },
-        StoreMigration("log.3-subject-buckets") { db in
-            // The subject index in buckets of 65,536 entries, filled from a pending list in bulk
-            // (see `indexSubjects`); the rows of `log.1` move into their buckets.
+        StoreMigration("log.3-append-order") { db in
+            // Tables laid out so that an append writes at their ends only, a page or two each per
+            // transaction. Tree nodes are keyed by the last leaf they cover, then level: the nodes an
+            // append completes are neighbours (keyed by level first, each level's end was a page of
+            // its own: six of a commit's fourteen pages). The subject index is in buckets of 65,536
+            // entries, filled from a pending list in bulk (see `indexSubjects`).
             try db.execute(sql: """
+                CREATE TABLE log_node_by_leaf (
+                    last_leaf INTEGER NOT NULL,
+                    level INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    PRIMARY KEY (last_leaf, level)
+                ) WITHOUT ROWID;
+                INSERT INTO log_node_by_leaf (last_leaf, level, hash) SELECT ((idx + 1) << level) - 1, level, hash FROM log_node;
+                DROP TABLE log_node;
+                ALTER TABLE log_node_by_leaf RENAME TO log_node;
                 CREATE TABLE log_subject_bucketed (
                     bucket INTEGER NOT NULL,
                     subject TEXT NOT NULL,
@@ -154,7 +166,7 @@ public final class AuditLog: Sendable {
         let size = try Self.size(db)
         var frontier = try MerkleFrontier(size: size) { level, index in try Self.node(db, level, index) }
         let insertEntry = try db.cachedStatement(sql: "INSERT INTO log_entry (seq, logged_at, event_time, event_type, entry, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)")
-        let insertNode = try db.cachedStatement(sql: "INSERT INTO log_node (level, idx, hash) VALUES (?, ?, ?)")
+        let insertNode = try db.cachedStatement(sql: "INSERT INTO log_node (last_leaf, level, hash) VALUES (?, ?, ?)")
         let insertSubject = try db.cachedStatement(sql: "INSERT INTO log_subject_pending (seq, subject) VALUES (?, ?)")
         var subjects = false
         var entries: [LogEntry] = []
@@ -169,7 +181,7 @@ public final class AuditLog: Sendable {
             try insertEntry.execute(arguments: [Int64(seq), logged, event.time, event.type,
                                                 String(decoding: canonical, as: UTF8.self), Data(leaf)])
             try frontier.append(leaf: leaf) { level, index, hash in
-                if level > 0 { try insertNode.execute(arguments: [level, Int64(index), Data(hash)]) }
+                if level > 0 { try insertNode.execute(arguments: [Int64(seq), level, Data(hash)]) }
             }
             if event.isPersonalData {
                 for subject in event.values("subject") { try insertSubject.execute(arguments: [Int64(seq), subject]) }
@@ -377,12 +389,18 @@ public final class AuditLog: Sendable {
         if level == 0 {
             data = try Data.fetchOne(db.cachedStatement(sql: "SELECT leaf_hash FROM log_entry WHERE seq = ?"), arguments: [Int64(index)])
         } else {
-            data = try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM log_node WHERE level = ? AND idx = ?"), arguments: [level, Int64(index)])
+            data = try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM log_node WHERE last_leaf = ? AND level = ?"),
+                                     arguments: [Self.lastLeaf(level, index), level])
         }
         guard let data, data.count == 32 else {
             throw LogError.treeDamaged("the tree node at level \(level), index \(index) is missing or damaged (run mgov log verify)")
         }
         return [UInt8](data)
+    }
+
+    /// The last leaf under the node at `level`, `index`: the one whose append completed it.
+    static func lastLeaf(_ level: Int, _ index: UInt64) -> Int64 {
+        Int64(clamping: ((index + 1) << UInt64(level)) &- 1)
     }
 
     static func entry(_ row: Row) -> LogEntry {

@@ -69,14 +69,9 @@ extension AuditLog {
             }
         }
 
-        // One cursor per tree level over the stored nodes, advanced as the recomputed tree completes them.
-        var levelCursors: [Int: RowCursor] = [:]
-        func storedNode(_ level: Int) throws -> RowCursor {
-            if let cursor = levelCursors[level] { return cursor }
-            let cursor = try Row.fetchCursor(db, sql: "SELECT idx, hash FROM log_node WHERE level = ? ORDER BY idx", arguments: [level])
-            levelCursors[level] = cursor
-            return cursor
-        }
+        // The stored nodes in the order the recomputed tree completes them: by the leaf whose append
+        // completed them, then level (the table's key).
+        let storedNodes = try Row.fetchCursor(db, sql: "SELECT last_leaf, level, hash FROM log_node ORDER BY last_leaf, level")
 
         var frontier = MerkleFrontier()
         var nextCheckpoint = 0
@@ -107,8 +102,7 @@ extension AuditLog {
             var mismatch: (Int, UInt64)?
             try frontier.append(leaf: stored) { level, index, hash in
                 guard level > 0, mismatch == nil else { return }
-                let cursor = try storedNode(level)
-                guard let node = try cursor.next(), (node[0] as Int64) == Int64(index), (node[1] as Data).elementsEqual(hash) else {
+                guard let node = try storedNodes.next(), (node[0] as Int64) == seq, (node[1] as Int) == level, (node[2] as Data).elementsEqual(hash) else {
                     mismatch = (level, index)
                     return
                 }

@@ -73,7 +73,7 @@ struct TestLog {
         let before = try t.log.treeHead()
         #expect(throws: LogError.emptyBatch) { try t.log.append([], loggedAt: t.now) }
         // A batch that fails inside the transaction (a node row already present) is rolled back whole.
-        try t.sql("INSERT INTO log_node (level, idx, hash) VALUES (1, 3, x'00')")
+        try t.sql("INSERT INTO log_node (last_leaf, level, hash) VALUES (7, 1, x'00')")  // the node (1, 3) over leaves 6 and 7
         #expect(throws: (any Error).self) { try t.append(4, from: 5) }
         #expect(try t.log.treeHead() == before)
         #expect(try t.log.entries(after: nil, limit: 100).count == 5)
@@ -185,21 +185,44 @@ struct TestLog {
         #expect(try t.log.accessHistory(subject: "2009000070000").isEmpty)
     }
 
-    /// A store from before the bucketed index keeps its history.
-    @Test func theSubjectIndexOfAnOlderStoreMovesIntoBuckets() throws {
+    /// A store laid out before `log.3` (nodes keyed by level and index, subjects unbucketed) keeps
+    /// its tree, its proofs and its history.
+    @Test func anOlderStoreMovesIntoTheAppendOrderLayout() throws {
+        // The tree of a real log, written out in the old layout.
+        let source = try TestLog()
+        try source.log.append((0..<37).map { i in try TestLog.event(i, type: "X.PersonalData.Access", subject: i % 2 == 0 ? "2001" : "2002") },
+                               loggedAt: source.now)
+        let head = try source.log.treeHead()
+        let entries = try source.log.entries(after: nil, limit: 100)
+        let nodes = try source.store.read { db in
+            try Row.fetchAll(db, sql: "SELECT last_leaf, level, hash FROM log_node").map { row -> (level: Int, index: Int64, hash: Data) in
+                let level: Int = row[1]
+                return (level, ((row[0] as Int64) + 1) >> Int64(level) - 1, row[2])
+            }
+        }
+        #expect(nodes.count == 37 - 37.nonzeroBitCount)
         let dir = try TemporaryDirectory()
         let home = MGovHome(path: dir.file("home"))
-        let old = try Store(home: home, migrations: AuditLog.migrations.filter { $0.identifier != "log.3-subject-buckets" })
+        let old = try Store(home: home, migrations: AuditLog.migrations.filter { $0.identifier != "log.3-append-order" })
         try old.write { db in
-            for seq in 0..<3 {
-                try db.execute(sql: "INSERT INTO log_entry (seq, logged_at, event_time, event_type, entry, leaf_hash) VALUES (?, 'x', 'x', 'X.PersonalData.Access', '{}', x'00')",
-                               arguments: [seq])
+            for entry in entries {
+                try db.execute(sql: "INSERT INTO log_entry (seq, logged_at, event_time, event_type, entry, leaf_hash) VALUES (?, ?, '2026-11-10T10:00:00.000Z', 'X.PersonalData.Access', ?, ?)",
+                               arguments: [Int64(entry.seq), entry.loggedAt, String(decoding: entry.canonical, as: UTF8.self), Data(entry.leafHash)])
+                try db.execute(sql: "INSERT INTO log_subject (subject, seq) VALUES (?, ?)", arguments: [entry.seq % 2 == 0 ? "2001" : "2002", Int64(entry.seq)])
             }
-            try db.execute(sql: "INSERT INTO log_subject (subject, seq) VALUES ('2001', 0), ('2002', 1), ('2001', 2)")
+            for node in nodes {
+                try db.execute(sql: "INSERT INTO log_node (level, idx, hash) VALUES (?, ?, ?)", arguments: [node.level, node.index, node.hash])
+            }
         }
         let log = AuditLog(store: try Store(home: home, migrations: AuditLog.migrations))
-        #expect(try log.accessHistory(subject: "2001").map(\.seq) == [0, 2])
-        #expect(try log.accessHistory(subject: "2002").map(\.seq) == [1])
+        #expect(try log.treeHead() == head)
+        #expect(try log.verify().ok)
+        for seq in [UInt64(0), 17, 36] { #expect(try log.inclusionProof(seq: seq, size: nil).verify() == .valid) }
+        #expect(try log.consistencyProof(oldSize: 5, newSize: nil).verify() == .valid)
+        #expect(try log.accessHistory(subject: "2002").map(\.seq) == stride(from: UInt64(1), to: 37, by: 2).map { $0 })
+        // And it grows on: appends after the move verify with the moved nodes.
+        try log.append((37..<70).map { try TestLog.event($0) }, loggedAt: source.now)
+        #expect(try log.verify().ok)
     }
 }
 
