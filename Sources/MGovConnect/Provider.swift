@@ -274,7 +274,8 @@ public final class Provider: Sendable {
             ?? registry.store.database.read { db in try registry.lookupJSON(service.code, filter: filter, limit: limit, offset: offset, db) }
         let accept = request.header("Accept")?.lowercased() ?? ""
         let headers: [(String, String)] = [("X-Total-Count", "\(total)")]
-        let wantsJSON = !accept.contains("text/csv") && !accept.contains("xml")
+        let wantsCSV = !accept.isEmpty && accept.contains("text/csv"), wantsXML = !accept.isEmpty && accept.contains("xml")
+        let wantsJSON = !wantsCSV && !wantsXML
         if wantsJSON && grant?.fields == nil {
             // Rows are stored as sorted-key JSON: spliced as they are, the document is what
             // JSONSerialization would write, without parsing and writing every row again.
@@ -285,10 +286,10 @@ public final class Provider: Sendable {
         if let fields = grant?.fields {
             rows = rows.map { $0.filter { fields.contains($0.key) } }
         }
-        if accept.contains("text/csv") {
+        if wantsCSV {
             return Answer(status: 200, headers: headers + [("Content-Type", "text/csv; charset=utf-8")], body: Data(Self.csv(rows).utf8))
         }
-        if accept.contains("xml") {
+        if wantsXML {
             return Answer(status: 200, headers: headers + [("Content-Type", "application/xml; charset=utf-8")], body: Data(Self.xml(rows).utf8))
         }
         let document: [String: Any] = ["rows": rows, "total": total, "limit": limit, "offset": offset]

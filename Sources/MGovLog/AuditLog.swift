@@ -161,10 +161,34 @@ public final class AuditLog: Sendable {
         return try store.write { db in try Self.append(events, logged: logged, in: db) }
     }
 
+    /// Appends like `append(_:loggedAt:)`, starting from `known`, the frontier after this log's last
+    /// append by the caller, when the log has not grown since (one writer's batches in a row: the
+    /// frontier is not read back from the store each time). Returns the frontier after the append.
+    func append(_ events: [LogEvent], loggedAt: Date, after known: MerkleFrontier?) throws -> (entries: [LogEntry], frontier: MerkleFrontier) {
+        guard !events.isEmpty else { throw LogError.emptyBatch }
+        let logged = Timestamp.format(loggedAt)
+        return try store.write { db in
+            var frontier = try Self.frontier(db, known: known)
+            let entries = try Self.append(events, logged: logged, to: &frontier, in: db)
+            return (entries, frontier)
+        }
+    }
+
+    /// The tree's frontier: `known` if it is the current one (another process may have appended
+    /// since), else read from the stored nodes.
+    static func frontier(_ db: Database, known: MerkleFrontier? = nil) throws -> MerkleFrontier {
+        let size = try Self.size(db)
+        if let known, known.size == size { return known }
+        return try MerkleFrontier(size: size) { level, index in try Self.node(db, level, index) }
+    }
+
     /// Appends inside the caller's write transaction (so other rows can commit with the entries).
     static func append(_ events: [LogEvent], logged: String, in db: Database) throws -> [LogEntry] {
-        let size = try Self.size(db)
-        var frontier = try MerkleFrontier(size: size) { level, index in try Self.node(db, level, index) }
+        var frontier = try Self.frontier(db)
+        return try append(events, logged: logged, to: &frontier, in: db)
+    }
+
+    static func append(_ events: [LogEvent], logged: String, to frontier: inout MerkleFrontier, in db: Database) throws -> [LogEntry] {
         let insertEntry = try db.cachedStatement(sql: "INSERT INTO log_entry (seq, logged_at, event_time, event_type, entry, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)")
         let insertNode = try db.cachedStatement(sql: "INSERT INTO log_node (last_leaf, level, hash) VALUES (?, ?, ?)")
         let insertSubject = try db.cachedStatement(sql: "INSERT INTO log_subject_pending (seq, subject) VALUES (?, ?)")
@@ -381,7 +405,7 @@ public final class AuditLog: Sendable {
     // MARK: Store helpers
 
     static func size(_ db: Database) throws -> UInt64 {
-        UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq) + 1, 0) FROM log_entry") ?? 0)
+        UInt64(try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq) + 1, 0) FROM log_entry")) ?? 0)
     }
 
     static func node(_ db: Database, _ level: Int, _ index: UInt64) throws -> TreeHash {

@@ -37,9 +37,22 @@ public struct LogEvent: Sendable, Equatable {
         Self.isPersonalDataType(type) || fields["subject_type"] == .string("idnp")
     }
 
+    /// A `PersonalData` part between dots (read without splitting: every event is asked).
     public static func isPersonalDataType(_ type: String) -> Bool {
-        type.split(separator: ".").contains("PersonalData")
+        var type = type
+        return type.withUTF8 { bytes in
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ".") { end += 1 }
+                if end - start == personalData.count, personalData.indices.allSatisfy({ bytes[start + $0] == personalData[$0] }) { return true }
+                start = end + 1
+            }
+            return false
+        }
     }
+
+    private static let personalData = Array("PersonalData".utf8)
 
     /// The values of a field (one for a string, all for an array).
     public func values(_ name: String) -> [String] {

@@ -48,6 +48,8 @@ public final class GroupCommitLog: @unchecked Sendable {
     }
 
     private func run() {
+        // The tree's frontier after the last committed batch (nil: read it from the store).
+        var frontier: MerkleFrontier?
         while true {
             condition.lock()
             while queue.isEmpty { condition.wait() }
@@ -55,9 +57,10 @@ public final class GroupCommitLog: @unchecked Sendable {
             queue.removeFirst(batch.count)
             condition.unlock()
             do {
-                try log.append(batch.map(\.event), loggedAt: clock.now())
+                frontier = try log.append(batch.map(\.event), loggedAt: clock.now(), after: frontier).frontier
                 for item in batch { item.done(nil) }
             } catch {
+                frontier = nil
                 for item in batch { item.done(error) }
             }
         }

@@ -223,6 +223,8 @@ extension ServerResponse {
         #expect(request.path == "/r1/a/b")
         #expect(request.queryParameters.map { "\($0.name)=\($0.value)" } == ["idnp=2001", "name=Ion P", "flag=", "x=a=b", "bad=%zz"])
         #expect(ServerRequest(method: .GET, target: "/r1/a", headers: [:]).queryParameters.isEmpty)
+        let odd = ServerRequest(method: .GET, target: "/r1/a?&&a=1&=v&b==2&%C8%98t=%C8%9B", headers: [:])
+        #expect(odd.queryParameters.map { "\($0.name)=\($0.value)" } == ["a=1", "=v", "b==2", "Șt=ț"])
     }
 }
 

@@ -96,6 +96,11 @@ import Testing
         // An event about a person (its subject an IDNP) is one too, whatever its type.
         #expect(try event(#"{"event_type":"MConnect.Request.Served","event_time":"2026-11-23","subject":"2001001001001","subject_type":"idnp"}"#).isPersonalData)
         #expect(try !event(#"{"event_type":"MConnect.Request.Served","event_time":"2026-11-23","subject":"x","subject_type":"service"}"#).isPersonalData)
+        // A part between dots, not a piece of one.
+        for type in ["PersonalData.Access", "X.PersonalData", "A.B.PersonalData.C"] { #expect(LogEvent.isPersonalDataType(type), "\(type)") }
+        for type in ["X.PersonalDataAccess", "X.NonPersonalData.Y", "X.Personal.Data", "X.personaldata.Y", "", "."] {
+            #expect(!LogEvent.isPersonalDataType(type), "\(type)")
+        }
     }
 }
 

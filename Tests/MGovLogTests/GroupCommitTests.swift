@@ -27,6 +27,22 @@ import Testing
         #expect(report.size == 300)
     }
 
+    /// The committing thread keeps the tree's frontier between batches; entries another writer
+    /// appends in between (a CLI process on the same store) make it read the frontier again.
+    @Test func batchesAfterAnotherWritersAppendsBuildOnThem() async throws {
+        let t = try TestLog()
+        let group = GroupCommitLog(log: t.log, clock: .fixed(t.now))
+        let other = AuditLog(store: try Store(home: t.store.home, migrations: AuditLog.migrations))
+        for round in 0..<5 {
+            try await group.record(AuditEvent(type: "MConnect.Request.Served", time: t.now, fields: ["n": .string("\(round)")]))
+            try other.append((0..<(round + 1)).map { i in try TestLog.event(i) }, loggedAt: t.now)
+        }
+        try await group.record(AuditEvent(type: "MConnect.Request.Served", time: t.now))
+        let report = try t.log.verify()
+        #expect(report.ok && report.size == 5 + 15 + 1)
+        #expect(try t.log.inclusionProof(seq: 20, size: nil).verify() == .valid)
+    }
+
     @Test func anInvalidEventIsRefusedWithoutTouchingOthers() async throws {
         let t = try TestLog()
         let group = GroupCommitLog(log: t.log, clock: .fixed(t.now))
