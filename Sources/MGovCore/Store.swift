@@ -28,6 +28,7 @@ public final class Store: Sendable {
 
     /// How long a writer waits for another process's lock before failing.
     public static let busyTimeout: TimeInterval = 30
+    static let busyPollMicroseconds: UInt32 = 1000
 
     public init(home: MGovHome, migrations: [StoreMigration]) throws {
         self.home = home
@@ -39,7 +40,13 @@ public final class Store: Sendable {
             try FileSystem.touchOwnerOnly(path)
         }
         var config = Configuration()
-        config.busyMode = .timeout(Store.busyTimeout)
+        // Waits for another writer by polling every millisecond. SQLite's own timeout backs off to
+        // 100 ms sleeps, so among several processes writing at once one that had waited long polled
+        // rarely and kept losing the lock to newcomers, until its timeout ran out.
+        config.busyMode = .callback { tries in
+            usleep(Store.busyPollMicroseconds)
+            return Double(tries) * Double(Store.busyPollMicroseconds) / 1e6 < Store.busyTimeout
+        }
         config.foreignKeysEnabled = true
         config.label = "mgov"
         do {
