@@ -76,7 +76,7 @@ public final class MutualTLSClient: Sendable {
             return loop.makeFailedFuture(NetError.invalidURL(url, reason: Self.describe(error)))
         }
         let accumulator = ResponseAccumulator(request: request, maxBodySize: Self.maximumBodySize)
-        return client.execute(request: request, delegate: accumulator, eventLoop: .delegate(on: loop), deadline: .now() + timeout)
+        return client.execute(request: request, delegate: accumulator, eventLoop: .delegateAndChannel(on: loop), deadline: .now() + timeout)
             .futureResult
             .map { response in
                 Reply(status: Int(response.status.code), body: response.body.map { Data($0.readableBytesView) } ?? Data(),
