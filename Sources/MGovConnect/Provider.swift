@@ -297,7 +297,7 @@ public final class Provider: Sendable {
                       body: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]))
     }
 
-    /// The upstream's answer, on this event loop (no task: the upstream connection is one of this loop's).
+    /// The upstream's answer, delivered on this event loop (no task).
     func forward(_ service: ConnectService, rest: String, request: ServerRequest, body: Data, on loop: any EventLoop) -> EventLoopFuture<Answer> {
         guard let base = service.upstream else { return loop.makeFailedFuture(Refusal(type: .internalError, message: "the proxy service has no upstream")) }
         let query = request.query.map { "?" + $0 } ?? ""

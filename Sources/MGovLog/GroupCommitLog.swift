@@ -8,24 +8,13 @@ import MGovCore
 /// second), and one that blocked its event-loop threads while waiting would serialise its
 /// requests. Here callers `await`; one dedicated thread takes whatever is queued, appends it
 /// (at most `maximumBatch` events at a time) and resumes the waiters with the outcome.
-///
-/// One exception, for latency: an event-loop caller (`record(_:done:)`) that finds nothing queued
-/// and no commit under way commits its event itself. An idle server then answers without two
-/// thread wake-ups (the committing thread's, then the event loop's), each of which cost a
-/// sleeping virtual CPU a few hundred microseconds; under load a commit is nearly always under
-/// way, so events queue for the thread as before, and at most one loop at a time commits.
 public final class GroupCommitLog: @unchecked Sendable {
-    // @unchecked: `queue` and `committing` are guarded by `condition`; `frontier` is touched only
-    // by whoever set `committing`; the thread is started once.
+    // @unchecked: `queue` is guarded by `condition`; the thread is started once.
     public let log: AuditLog
     let clock: Clock
     public static let maximumBatch = 1000
     private let condition = NSCondition()
-    private var queue: [Item] = []
-    private var committing = false
-    /// The tree's frontier after the last committed batch (nil: read it from the store).
-    private var frontier: MerkleFrontier?
-    private typealias Item = (event: LogEvent, done: @Sendable ((any Error)?) -> Void)
+    private var queue: [(event: LogEvent, done: @Sendable ((any Error)?) -> Void)] = []
 
     public init(log: AuditLog, clock: Clock) {
         self.log = log
@@ -44,26 +33,11 @@ public final class GroupCommitLog: @unchecked Sendable {
         }
     }
 
-    /// Appends `event` durably and calls `done` with nil once it is, or with the error that kept it
-    /// out: on the log's thread, or before returning when the log was idle (see above). For callers
-    /// that must not wait in a task: an event-loop server's. Throws (and does not call `done`) when
-    /// the event itself is malformed.
+    /// Appends `event` durably and calls `done` (on the log's thread) with nil once it is, or with the
+    /// error that kept it out. For callers that must not wait in a task: an event-loop server's.
+    /// Throws (and does not call `done`) when the event itself is malformed.
     public func record(_ event: AuditEvent, done: @escaping @Sendable ((any Error)?) -> Void) throws {
-        let entry = try LogEvent(event)
-        condition.lock()
-        guard queue.isEmpty, !committing else {
-            queue.append((entry, done))
-            condition.signal()
-            condition.unlock()
-            return
-        }
-        committing = true
-        condition.unlock()
-        commit([(entry, done)])
-        condition.lock()
-        committing = false
-        if !queue.isEmpty { condition.signal() }
-        condition.unlock()
+        enqueue(try LogEvent(event), done)
     }
 
     private func enqueue(_ entry: LogEvent, _ done: @escaping @Sendable ((any Error)?) -> Void) {
@@ -74,28 +48,21 @@ public final class GroupCommitLog: @unchecked Sendable {
     }
 
     private func run() {
+        // The tree's frontier after the last committed batch (nil: read it from the store).
+        var frontier: MerkleFrontier?
         while true {
             condition.lock()
-            while queue.isEmpty || committing { condition.wait() }
+            while queue.isEmpty { condition.wait() }
             let batch = Array(queue.prefix(Self.maximumBatch))
             queue.removeFirst(batch.count)
-            committing = true
             condition.unlock()
-            commit(batch)
-            condition.lock()
-            committing = false
-            condition.unlock()
-        }
-    }
-
-    /// Appends a batch in one transaction and tells each waiter; only the holder of `committing` calls it.
-    private func commit(_ batch: [Item]) {
-        do {
-            frontier = try log.append(batch.map(\.event), loggedAt: clock.now(), after: frontier).frontier
-            for item in batch { item.done(nil) }
-        } catch {
-            frontier = nil
-            for item in batch { item.done(error) }
+            do {
+                frontier = try log.append(batch.map(\.event), loggedAt: clock.now(), after: frontier).frontier
+                for item in batch { item.done(nil) }
+            } catch {
+                frontier = nil
+                for item in batch { item.done(error) }
+            }
         }
     }
 }

@@ -62,8 +62,10 @@ public final class MutualTLSClient: Sendable {
         }
     }
 
-    /// The same for a caller on an event loop (a server's handler): no task, and the connection
-    /// is one of `loop`'s own, so the answer comes back without a thread hop. Fails with NetError.
+    /// The same for a caller on an event loop (a server's handler): no task, and the answer is
+    /// delivered on `loop`. The connection is whichever the pool has (requiring one of `loop`'s own,
+    /// `.delegateAndChannel`, saved no measurable latency and cut a proxy's throughput under 32
+    /// concurrent requests by a third). Fails with NetError.
     public func send(_ method: HTTPMethod, _ url: String, body: Data? = nil, headers: [(String, String)] = [],
                      timeout: TimeAmount = .seconds(60), on loop: any EventLoop) -> EventLoopFuture<Reply> {
         let request: HTTPClient.Request
@@ -76,7 +78,7 @@ public final class MutualTLSClient: Sendable {
             return loop.makeFailedFuture(NetError.invalidURL(url, reason: Self.describe(error)))
         }
         let accumulator = ResponseAccumulator(request: request, maxBodySize: Self.maximumBodySize)
-        return client.execute(request: request, delegate: accumulator, eventLoop: .delegateAndChannel(on: loop), deadline: .now() + timeout)
+        return client.execute(request: request, delegate: accumulator, eventLoop: .delegate(on: loop), deadline: .now() + timeout)
             .futureResult
             .map { response in
                 Reply(status: Int(response.status.code), body: response.body.map { Data($0.readableBytesView) } ?? Data(),
