@@ -43,6 +43,27 @@ import Testing
         #expect(try t.log.inclusionProof(seq: 20, size: nil).verify() == .valid)
     }
 
+    /// An event-loop caller whose event comes after a quiet spell commits it before `record` returns;
+    /// callers from many threads at once are all committed (by the thread, mostly), once each.
+    @Test func callbackRecordsCommitInlineWhenQuietAndQueueUnderLoad() throws {
+        let t = try TestLog()
+        let group = GroupCommitLog(log: t.log, clock: .fixed(t.now))
+        let outcome = Outcomes()
+        try group.record(AuditEvent(type: "MConnect.Request.Served", time: t.now)) { error in outcome.add(error) }
+        #expect(outcome.count == 1, "committed before record returned")
+        #expect(try t.log.treeHead().size == 1)
+        DispatchQueue.concurrentPerform(iterations: 400) { i in
+            try? group.record(AuditEvent(type: "MConnect.Request.Served", time: t.now, fields: ["n": .string("\(i)")])) { error in outcome.add(error) }
+        }
+        let deadline = Date(timeIntervalSinceNow: 30)
+        while outcome.count < 401, Date() < deadline { usleep(1000) }
+        #expect(outcome.count == 401 && outcome.errors == 0)
+        let report = try t.log.verify()
+        #expect(report.ok && report.size == 401)
+        let distinct = try t.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT json_extract(entry, '$.n')) FROM log_entry") }
+        #expect(distinct == 400)
+    }
+
     @Test func anInvalidEventIsRefusedWithoutTouchingOthers() async throws {
         let t = try TestLog()
         let group = GroupCommitLog(log: t.log, clock: .fixed(t.now))
@@ -50,4 +71,15 @@ import Testing
         try await group.record(AuditEvent(type: "MDocs.Document.Added", time: t.now))
         #expect(try t.log.verify().size == 1)
     }
+}
+
+/// Outcomes reported to `done` callbacks, from any thread.
+final class Outcomes: @unchecked Sendable {
+    // @unchecked: guarded by `lock`.
+    private let lock = NSLock()
+    private var reported = 0
+    private var failed = 0
+    func add(_ error: (any Error)?) { lock.withLock { reported += 1; if error != nil { failed += 1 } } }
+    var count: Int { lock.withLock { reported } }
+    var errors: Int { lock.withLock { failed } }
 }
