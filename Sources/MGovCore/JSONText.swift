@@ -21,13 +21,18 @@ public enum JSONText {
         s.withUTF8 { bytes in
             // Most strings need no escape: checked first, then copied whole (three times faster
             // than appending byte by byte).
-            guard bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            guard bytes.contains(where: needsEscape) else {
                 out.append(contentsOf: bytes)
                 return
             }
             for c in bytes { appendEscaped(c, to: &out) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// `"`, `\` and the control characters: the bytes written other than as they are.
+    @inline(__always) private static func needsEscape(_ c: UInt8) -> Bool {
+        c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\")
     }
 
     private static func appendEscaped(_ c: UInt8, to out: inout [UInt8]) {
@@ -52,7 +57,7 @@ public enum JSONText {
         var s = s
         return s.withUTF8 { bytes in
             var length = 2 + bytes.count
-            for c in bytes where c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
+            for c in bytes where needsEscape(c) {
                 switch c {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x08, 0x09, 0x0A, 0x0C, 0x0D: length += 1
                 default: length += 5

@@ -156,9 +156,7 @@ public final class AuditLog: Sendable {
     /// event: the frontier is read once, and each append writes only the nodes it completes.
     @discardableResult
     public func append(_ events: [LogEvent], loggedAt: Date) throws -> [LogEntry] {
-        guard !events.isEmpty else { throw LogError.emptyBatch }
-        let logged = Timestamp.format(loggedAt)
-        return try store.write { db in try Self.append(events, logged: logged, in: db) }
+        try append(events, loggedAt: loggedAt, after: nil).entries
     }
 
     /// Appends like `append(_:loggedAt:)`, starting from `known`, the frontier after this log's last

@@ -241,8 +241,7 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
             let bound = NIOLoopBound((self, context), eventLoop: loop)
             responder(request, loop).hop(to: loop).whenComplete { result in
                 let (handler, context) = bound.value
-                let response = (try? result.get()) ?? ServerResponse(status: 500, headers: [("Content-Type", "application/json")],
-                                                                      body: ByteBuffer(string: #"{"error":"internal error"}"#))
+                let response = (try? result.get()) ?? ExchangeHandler.internalError
                 handler.write(response, keepAlive: keepAlive, version: version, context: context)
             }
         }
@@ -260,8 +259,7 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
     private func write(_ response: ServerResponse, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext) {
         guard response.headers.allSatisfy({ Self.isValidHeader(name: $0.0, value: $0.1) }) else {
             // A responder's bug must not become a split response.
-            return write(ServerResponse(status: 500, headers: [("Content-Type", "application/json")],
-                                        body: ByteBuffer(string: #"{"error":"internal error"}"#)), keepAlive: keepAlive, version: version, context: context)
+            return write(Self.internalError, keepAlive: keepAlive, version: version, context: context)
         }
         inFlight -= 1
         let close = !keepAlive || (quiescing && inFlight == 0)
@@ -284,6 +282,10 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
     }
+
+    /// What a connection is answered when its responder failed or answered something unsendable.
+    static let internalError = ServerResponse(status: 500, headers: [("Content-Type", "application/json")],
+                                              body: ByteBuffer(string: #"{"error":"internal error"}"#))
 
     /// RFC 9110: a name is a token; a value has no CR, LF or NUL (what NIO's own check allows too).
     static func isValidHeader(name: String, value: String) -> Bool {
