@@ -17,6 +17,11 @@ public final class MutualTLSClient: Sendable {
         configuration.redirectConfiguration = .disallow
         // The default (8 connections per host) queued a proxy's concurrent requests behind each other.
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        // A refused or failed connection fails the request at once, as curl does: by default the
+        // pool retried with backoff until the connect timeout, so a request to a stopped provider (or
+        // a proxy's stopped upstream) took 10 s to fail. Whoever wants retries makes them (the
+        // notify outbox does, on its schedule). A peer that does not answer still times out.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         allowPlainHTTP = tls == nil
     }

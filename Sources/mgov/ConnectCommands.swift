@@ -36,7 +36,8 @@ struct ConnectCommand: AsyncParsableCommand {
                 Datasets answer GET with key-field equality filters, limit (at most 1000) and offset: JSON \
                 {"rows", "total", "limit", "offset"}, CSV (Accept: text/csv) or XML (Accept: application/xml); only \
                 granted fields. Proxies forward method, path, query, headers and body to their upstream; its errors \
-                pass through; an unreachable upstream is 500 Server.ServerProxy.NetworkError. Metaservices: \
+                pass through; an unreachable upstream is 500 Server.ServerProxy.NetworkError (at once when it refuses the \
+                connection; after 10 s when it does not answer). Metaservices: \
                 /r1/PROVIDER/listMethods and /allowedMethods.
 
                 Every response carries X-Road-Id, X-Road-Request-Id, X-Road-Request-Hash = \
@@ -228,7 +229,8 @@ struct ConnectCommand: AsyncParsableCommand {
                 logged (MConnect.Request.Sent) with the provider's signature, so each side can prove it.
 
                 Exit codes: 0 answered (2xx); 1 denied (a Client.* error other than BadRequest) or the signature \
-                does not verify; 2 any other error.
+                does not verify; 2 any other error (an unreachable provider among them: a refused connection fails at \
+                once, a provider that does not answer within 10 s times out).
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions

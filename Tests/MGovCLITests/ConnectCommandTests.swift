@@ -206,9 +206,17 @@ struct ConnectEnvironment {
         #expect(echoed["reason"] as? String == "register")
 
         upstream.stop(SIGKILL)
+        let asked = Date()
         let down = try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "v1/cases", "--purpose", "p", "--legal-basis", "Legea 133/2011",
                                        "--provider", c.url])
         down.expectOneLineError(2, containing: "Server.ServerProxy.NetworkError")
+        // A refused connection is an answer: the proxy does not retry it until the 10 s connect timeout.
+        #expect(Date().timeIntervalSince(asked) < 5, "the refused upstream was retried")
+        // Nor does the consumer, when nothing listens at the provider's address.
+        let noProvider = try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "--purpose", "p", "--legal-basis", "Legea 133/2011",
+                                             "--provider", "https://127.0.0.1:9"])
+        noProvider.expectOneLineError(2, containing: "cannot reach https://127.0.0.1:9")
+        #expect(Date().timeIntervalSince(asked) < 10, "the refused provider was retried")
     }
 
     @Test func aThrowawayProviderStartsFromAConfigFile() throws {
