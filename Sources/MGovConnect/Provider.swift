@@ -138,6 +138,7 @@ public final class Provider: Sendable {
             guard request.method == .GET else { throw Refusal(type: .badRequest, message: "a dataset answers GET only") }
             return .answered(try lookup(dataset, request: request, grant: grant, exchange: &exchange, snapshot))
         }
+        guard !Self.hasDotSegment(rest) else { throw Refusal(type: .badRequest, message: "the path may not hold . or .. segments") }
         return .pending(service, rest)
     }
 
@@ -160,12 +161,25 @@ public final class Provider: Sendable {
             let slash = tail.utf8.firstIndex(of: UInt8(ascii: "/"))
             return try routed(String(slash.map { tail[..<$0] } ?? tail), rest: slash.map { String(tail[$0...]) } ?? "", snapshot)
         }
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2).map(ServerRequest.percentDecoded)
-        guard parts.count >= 5 else { throw Refusal(type: .badRequest, message: "expected /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE") }
+        let raw = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
+        let parts = raw.prefix(5).map(ServerRequest.percentDecoded)
+        guard parts.count == 5 else { throw Refusal(type: .badRequest, message: "expected /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE") }
         guard parts[0..<4].joined(separator: "/") == identity.description else {
             throw Refusal(type: .unknownService, message: "this provider is \(identity), not \(parts[0..<4].joined(separator: "/"))")
         }
-        return try routed(parts[4], rest: parts.count > 5 ? "/" + parts[5...].joined(separator: "/") : "", snapshot)
+        // The rest goes to a proxy's upstream as it came, still encoded.
+        let rest = raw.dropFirst(5)
+        return try routed(parts[4], rest: rest.isEmpty ? "" : "/" + rest.joined(separator: "/"), snapshot)
+    }
+
+    /// Whether a path holds a `.` or `..` segment, encoded or not: forwarded, it could reach
+    /// outside the upstream's base path.
+    static func hasDotSegment(_ path: String) -> Bool {
+        path.split(separator: "/", omittingEmptySubsequences: false).contains { segment in
+            guard segment.utf8.count <= 6 else { return false }
+            let decoded = ServerRequest.percentDecoded(segment)
+            return decoded == "." || decoded == ".."
+        }
     }
 
     private func routed(_ code: String, rest: String, _ snapshot: RegistrySnapshot) throws -> (service: RoutedService, rest: String) {

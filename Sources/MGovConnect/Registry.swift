@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MGovCore
+import MGovNet
 
 /// A service a provider offers: a dataset (rows looked up by key fields) or a proxy to an upstream.
 public struct ConnectService: Codable, Sendable, Equatable {
@@ -34,9 +35,16 @@ public struct Grant: Codable, Sendable, Equatable {
         case createdAt = "created_at"
     }
 
-    /// Whether `basis` is one of the granted bases or starts with one.
+    /// Whether `basis` is one of the granted bases or a part of one: it starts with a granted basis
+    /// followed by a character that is neither a letter nor a digit ("Legea 133/2011" covers
+    /// "Legea 133/2011 art.5" and "Legea 133/2011, art.5", not "Legea 133/20119"; "L" covers no law).
     public func allows(basis: String) -> Bool {
-        legalBases.contains { basis == $0 || basis.hasPrefix($0) }
+        legalBases.contains { granted in
+            guard !granted.isEmpty, basis.utf8.starts(with: granted.utf8) else { return false }
+            guard let next = basis.utf8.dropFirst(granted.utf8.count).first else { return true }
+            // A byte of a multi-byte character counts as a letter: the granted basis ended inside a word.
+            return next < 0x80 && !(0x30...0x39).contains(next) && !(0x41...0x5A).contains(next) && !(0x61...0x7A).contains(next)
+        }
     }
 }
 
@@ -126,8 +134,8 @@ public final class ConnectRegistry: Sendable {
 
     public func addProxy(code: String, upstream: String) throws -> ConnectService {
         _ = try ServiceID(provider: try MemberIdentity(parsing: "X/X/X/X"), code: code)
-        guard let url = URL(string: upstream), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw ConnectError.invalidArgument("'\(upstream)' is not an http(s) base URL")
+        do { try MutualTLSClient.validate(upstream) } catch let error as NetError {
+            throw ConnectError.invalidArgument("'\(upstream)' is not an http(s) base URL: \(error.reasonText)")
         }
         let base = upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream
         try change { db in

@@ -10,6 +10,19 @@ import Darwin
 
 /// File operations with the permissions and atomicity the store needs.
 public enum FileSystem {
+    /// The folder holding `path` ("" for a bare name, "/" for a file in the root): what
+    /// `NSString.deletingLastPathComponent` answers, written here because that one traps on a
+    /// one-character name in this Foundation (`-o x` crashed).
+    public static func parent(of path: String) -> String {
+        var end = path.endIndex
+        while end > path.startIndex, path[path.index(before: end)] == "/" { end = path.index(before: end) }
+        guard end > path.startIndex else { return path.isEmpty ? "" : "/" }
+        guard let slash = path[..<end].lastIndex(of: "/") else { return "" }
+        var parentEnd = slash
+        while parentEnd > path.startIndex, path[path.index(before: parentEnd)] == "/" { parentEnd = path.index(before: parentEnd) }
+        return parentEnd == path.startIndex ? "/" : String(path[..<parentEnd])
+    }
+
     /// Creates `path` (and missing parents) with mode 0700, independent of the umask.
     public static func makeOwnerOnlyDirectory(_ path: String) throws {
         var isDir: ObjCBool = false
@@ -21,7 +34,7 @@ public enum FileSystem {
             }
             return
         }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = FileSystem.parent(of: path)
         if !parent.isEmpty, parent != path, !FileManager.default.fileExists(atPath: parent) {
             do {
                 try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
@@ -121,7 +134,7 @@ public final class AtomicFile {
 
     public init(path: String, mode: mode_t = 0o644) throws {
         self.path = path
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = FileSystem.parent(of: path)
         directory = parent.isEmpty ? "." : parent
         var template = Array("\(directory)/.\((path as NSString).lastPathComponent).tmp-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
@@ -287,7 +300,7 @@ public final class AtomicBatch: @unchecked Sendable {
     }
 
     private static func directory(of path: String) -> String {
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = FileSystem.parent(of: path)
         return parent.isEmpty ? "." : parent
     }
 }

@@ -13,7 +13,7 @@ public struct BlobStore: Sendable {
     public let root: String
 
     public init(home: MGovHome) {
-        root = (home.databasePath as NSString).deletingLastPathComponent + "/blobs"
+        root = FileSystem.parent(of: home.databasePath) + "/blobs"
     }
 
     public func path(of hash: String) -> String {
@@ -125,7 +125,7 @@ public final class StagedBlob: @unchecked Sendable {
     /// Call inside the store transaction that records the reference.
     func place() throws {
         let final = store.path(of: hash)
-        let folder = (final as NSString).deletingLastPathComponent
+        let folder = FileSystem.parent(of: final)
         try FileSystem.makeOwnerOnlyDirectory(folder)
         if FileManager.default.fileExists(atPath: final) {
             unlink(temporary)

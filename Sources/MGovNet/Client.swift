@@ -40,11 +40,22 @@ public final class MutualTLSClient: Sendable {
     public static let maximumBodySize = 64 << 20
 
     private func check(_ url: String) throws {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), parsed.host != nil else {
+        try Self.validate(url)
+        if url.lowercased().hasPrefix("http:"), !allowPlainHTTP { throw NetError.plainHTTPRefused(url) }
+    }
+
+    /// Checks that `url` is an http(s) URL with a host and, when it names one, a port from 1 to
+    /// 65535, so that a bad address is refused where it is given (a service, a channel) rather than
+    /// when it is used (the HTTP client traps on a port beyond 65535).
+    public static func validate(_ url: String) throws {
+        guard let parsed = URLComponents(string: url), let scheme = parsed.scheme?.lowercased(),
+              let host = parsed.host, !host.isEmpty else {
             throw NetError.invalidURL(url, reason: "expected https://HOST:PORT/...")
         }
-        if scheme == "http", !allowPlainHTTP { throw NetError.plainHTTPRefused(url) }
         guard scheme == "https" || scheme == "http" else { throw NetError.invalidURL(url, reason: "only https is supported") }
+        if let port = parsed.port, !(1...65535).contains(port) {
+            throw NetError.invalidURL(url, reason: "port \(port) is out of range (1 to 65535)")
+        }
     }
 
     /// Sends a request; throws NetError for an unreachable peer, never for an HTTP status.

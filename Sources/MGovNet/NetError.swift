@@ -12,6 +12,12 @@ public enum NetError: UserFacingError, Equatable {
     case unreachable(String, reason: String)
     case httpStatus(url: String, status: Int, body: String)
 
+    /// Why a URL was refused, without the URL (for callers that name it themselves).
+    public var reasonText: String {
+        if case let .invalidURL(_, reason) = self { return reason }
+        return description
+    }
+
     public var description: String {
         switch self {
         case let .invalidListenAddress(text):
@@ -19,7 +25,7 @@ public enum NetError: UserFacingError, Equatable {
         case let .invalidURL(text, reason):
             return "'\(text)' is not a usable URL: \(reason)"
         case let .plainHTTPRefused(url):
-            return "\(url) is plain HTTP; mgov talks to peers over mutual TLS only (use https://, or --insecure in tests)"
+            return "\(url) is plain HTTP; mgov talks to peers over mutual TLS only (use https://; plain HTTP to loopback is for tests, with the command's --insecure-http or --insecure flag)"
         case let .noCertificate(profile):
             return "the profile \(profile) has no certificate for TLS (set one: mgov profile set \(profile) cert FILE, or pkcs12 FILE)"
         case let .noTrustAnchors(profile):

@@ -1,4 +1,5 @@
 import Foundation
+import MGovNet
 
 /// How a channel reaches people, parsed from its URL-style address (in the manner of Apprise):
 /// `smtp://[user@]host[:port]?from=ADDRESS[&starttls=1|0][&ca=PEM][&from_name=TEXT]`,
@@ -32,6 +33,9 @@ public struct ChannelSettings: Codable, Sendable, Equatable {
             var http = components
             http.scheme = String(parts[1])
             guard let target = http.string else { throw NotifyError.invalidArgument("'\(url)' is not a valid address") }
+            do { try MutualTLSClient.validate(target) } catch let error as NetError {
+                throw NotifyError.invalidArgument("'\(url)' is not a valid address: \(error.reasonText)")
+            }
             self.target = target
             if kind == .sms { self.sms = sms ?? SMSRequestTemplate() }
         default:

@@ -83,7 +83,7 @@ struct ConnectCommand: AsyncParsableCommand {
             let registry = try ConnectCommand.registry(context)
             let console = context.console
             if let config {
-                let folder = ((config as NSString).deletingLastPathComponent as NSString).standardizingPath
+                let folder = (FileSystem.parent(of: config) as NSString).standardizingPath
                 for line in try ProviderConfig.load(path: config).apply(to: registry, relativeTo: folder.isEmpty ? "." : folder) { console.info(line) }
             }
             // Concurrent exchanges' audit events share transactions (group commit); each answer waits for its own.
@@ -257,7 +257,7 @@ struct ConnectCommand: AsyncParsableCommand {
             guard let base = provider ?? profile.endpoints[service.provider.description] ?? profile.endpoints["connect"] else {
                 throw ValidationError("no provider address: --provider URL, or 'mgov profile set \(profile.name) endpoint.connect URL'")
             }
-            if insecureHttp { try requireLoopback(base) }
+            if insecureHttp { try requireLoopback(base, flag: "--insecure-http") }
             var call = Consumer.Call(service: service, purpose: purpose, legalBasis: legalBasis)
             call.path = path ?? ""
             call.method = method.uppercased()

@@ -673,10 +673,10 @@ func isLoopback(_ host: String) -> Bool {
     ["127.0.0.1", "::1", "[::1]", "localhost"].contains(host)
 }
 
-/// --insecure talks to loopback only.
-func requireLoopback(_ url: String) throws {
+/// A plain-HTTP flag (`flag`) talks to loopback only.
+func requireLoopback(_ url: String, flag: String = "--insecure") throws {
     guard isLoopback(URL(string: url)?.host ?? "") else {
-        throw ValidationError("--insecure sends plain HTTP to loopback only (127.0.0.1, ::1)")
+        throw ValidationError("\(flag) sends plain HTTP to loopback only (127.0.0.1, ::1)")
     }
 }
 

@@ -193,6 +193,11 @@ struct ConnectEnvironment {
         let port = upstream.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try c.provider("connect", "service", "add", "cases-api", "--proxy", "http://127.0.0.1:\(port)/api").status == 0)
         #expect(try c.provider("connect", "grant", clientID, "--service", "cases-api", "--legal-basis", "Legea 133/2011").status == 0)
+        // A port beyond 65535 is refused where it is given (the HTTP client traps on one).
+        try c.provider("connect", "service", "add", "bad-port", "--proxy", "http://127.0.0.1:99999/api")
+            .expectOneLineError(2, containing: "port 99999 is out of range")
+        try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "--purpose", "p", "--legal-basis", "Legea 133/2011",
+                            "--provider", "https://127.0.0.1:70000"]).expectOneLineError(2, containing: "port 70000 is out of range")
         try c.start()
         defer { c.server?.stop() }
         let body = try c.dir.write("work/body.json", #"{"case":"12/2026"}"#)
@@ -204,6 +209,11 @@ struct ConnectEnvironment {
         #expect(echoed["path"] as? String == "/api/v1/cases?year=2026")
         #expect(echoed["body"] as? String == #"{"case":"12/2026"}"#)
         #expect(echoed["reason"] as? String == "register")
+
+        // A dot segment could reach outside the upstream's base path: refused, never forwarded.
+        let escape = try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "../../etc/passwd", "--purpose", "p",
+                                         "--legal-basis", "Legea 133/2011", "--provider", c.url])
+        escape.expectOneLineError(2, containing: "Client.BadRequest")
 
         upstream.stop(SIGKILL)
         let asked = Date()

@@ -15,6 +15,9 @@ private let bob = "urn:md:idnp:2009876543210"
         let out = env.dir.file("back.bin")
         #expect(try env.mgov("docs", "get", id, "-o", out).status == 0)
         #expect(FileManager.default.contentsEqual(atPath: out, andPath: binary))
+        // A one-character name relative to the working folder (Foundation's path splitting trapped on it).
+        #expect(try env.mgov("docs", "get", id, "-o", "x").status == 0)
+        #expect(FileManager.default.contentsEqual(atPath: env.mgov.workDirectory + "/x", andPath: binary))
         let piped = try env.mgov("docs", "get", id)
         #expect(piped.stdoutData == (try Data(contentsOf: URL(fileURLWithPath: binary))))
         let empty = try env.mgov.run(["docs", "add", "-", "--owner", alice, "--name", "empty"], input: Data())
@@ -29,7 +32,7 @@ private let bob = "urn:md:idnp:2009876543210"
         let events = try env.mgov("log", "query", "--type", "MDocs.*", "--json")
         let types = ((try events.json() as? [String: Any])?["entries"] as? [[String: Any]] ?? []).compactMap { ($0["event"] as? [String: Any])?["event_type"] as? String }
         #expect(types.sorted() == ["MDocs.Access.Denied", "MDocs.Document.Added", "MDocs.Document.Added",
-                                   "MDocs.Document.Read", "MDocs.Document.Read", "MDocs.Document.Read"], "\(types)")
+                                   "MDocs.Document.Read", "MDocs.Document.Read", "MDocs.Document.Read", "MDocs.Document.Read"], "\(types)")
     }
 
     @Test func aCorruptedBlobFailsGetAndVerify() throws {

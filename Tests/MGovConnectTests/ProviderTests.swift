@@ -115,7 +115,8 @@ extension ServerResponse {
             ("/r1/\(providerID)/people/", "people", "/"),
             ("/r1/\(providerID)/listMethods", "listMethods", ""),
             ("/r1/\(providerID)/allowedMethods/x//y", "allowedMethods", "/x//y"),
-            ("/r1/\(providerID)/peo%70le/a%2Fb/c", "people", "/a/b/c"),
+            // The rest is what a proxy forwards: as it came, still encoded (a%2Fb is one segment).
+            ("/r1/\(providerID)/peo%70le/a%2Fb/c%20d", "people", "/a%2Fb/c%20d"),
             ("/r1/MD/GOV/1003600123456/%52EGISTRY/people/x", "people", "/x"),
         ]
         for c in cases {
@@ -125,6 +126,8 @@ extension ServerResponse {
         for path in ["/r1/\(providerID)/nothing", "/r1/\(providerID)/", "/r1/\(providerID)", "/r1/MD/GOV/1003600123456/REGISTRYX/people"] {
             #expect(throws: Provider.Refusal.self, "\(path)") { try f.provider.route(path[...], snapshot) }
         }
+        for path in ["/..", "/a/../../etc/passwd", "/a/./b", "/%2e%2E/x", "/.%2e", "/a/.."] { #expect(Provider.hasDotSegment(path), "\(path)") }
+        for path in ["", "/", "/a/b", "/..a/b", "/a.b/...", "/%2e%2e%2e", "//x"] { #expect(!Provider.hasDotSegment(path), "\(path)") }
         let plain = try await f.send("/r1/\(providerID)/people?idnp=2009876543210", headers: ProviderFixture.exchangeHeaders)
         let encoded = try await f.send("/r1/MD/GOV/1003600123456/REGISTR%59/peop%6Ce?idnp=2009876543210", headers: ProviderFixture.exchangeHeaders)
         #expect(plain.status == 200 && encoded.status == 200 && plain.text == encoded.text)
@@ -225,6 +228,22 @@ extension ServerResponse {
         #expect(ServerRequest(method: .GET, target: "/r1/a", headers: [:]).queryParameters.isEmpty)
         let odd = ServerRequest(method: .GET, target: "/r1/a?&&a=1&=v&b==2&%C8%98t=%C8%9B", headers: [:])
         #expect(odd.queryParameters.map { "\($0.name)=\($0.value)" } == ["a=1", "=v", "b==2", "Șt=ț"])
+    }
+}
+
+@Suite struct GrantTests {
+    /// A granted basis covers itself and its parts (what follows it starts with a character that is
+    /// not a letter or digit), never a longer law number or word.
+    @Test func aGrantedBasisCoversItsPartsOnly() {
+        let grant = Grant(client: "MD/GOV/1/C", service: "people", legalBases: ["Legea 133/2011", "HG 1/2020 pct.3", "L"],
+                          fields: nil, expiresAt: nil, createdAt: "2026-01-01T00:00:00Z")
+        for basis in ["Legea 133/2011", "Legea 133/2011 art.5", "Legea 133/2011, art.5", "Legea 133/2011/art.5", "HG 1/2020 pct.3 lit.a", "L"] {
+            #expect(grant.allows(basis: basis), "\(basis)")
+        }
+        for basis in ["Legea 133/20119", "Legea 133/2011a", "Legea 133/2011ă", "Legea 999/2020", "Lege", "HG 1/2020 pct.35", "legea 133/2011", "", "Legea 133"] {
+            #expect(!grant.allows(basis: basis), "\(basis)")
+        }
+        #expect(!Grant(client: "c", service: "s", legalBases: [""], fields: nil, expiresAt: nil, createdAt: "").allows(basis: "anything"))
     }
 }
 

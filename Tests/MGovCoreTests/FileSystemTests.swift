@@ -43,3 +43,12 @@ import Testing
         #expect(try String(contentsOfFile: dir.file("x.p7s"), encoding: .utf8) == "1")
     }
 }
+
+@Suite struct PathTests {
+    @Test func parentOfAPath() {
+        let cases: [(String, String)] = [("x", ""), ("ab", ""), ("./x", "."), ("a/b", "a"), ("/x", "/"), ("/a/b/c", "/a/b"),
+                                         ("a//b", "a"), ("a/b/", "a"), ("/", "/"), ("", ""), ("//x", "/")]
+        for (path, parent) in cases { #expect(FileSystem.parent(of: path) == parent, "\(path)") }
+    }
+
+}

@@ -103,6 +103,10 @@ import Testing
         #expect(hook.kind == .webhook && hook.target == "https://hooks.gov.md/in?x=1")
         let sms = try ChannelSettings(url: "sms+http://127.0.0.1:9000/send")
         #expect(sms.kind == .sms && sms.target == "http://127.0.0.1:9000/send" && sms.sms?.fields.count == 2)
+        // A port beyond 65535 is refused when the channel is added (sending to one trapped in the HTTP client).
+        for bad in ["webhook+https://127.0.0.1:99999/x", "sms+http://127.0.0.1:65536/send", "webhook+https://127.0.0.1:0/x"] {
+            #expect(throws: NotifyError.self, "\(bad)") { try ChannelSettings(url: bad) }
+        }
         #expect(throws: NotifyError.self) { try SMSRequestTemplate(fields: [("to", "{{phone}}")]).validate() }
         #expect(throws: NotifyError.self) { try SMSRequestTemplate(method: "GET", encoding: .json).validate() }
         try SMSRequestTemplate(method: "GET", encoding: .query, fields: [("msisdn", "{{to}}"), ("msg", "{{text}}")]).validate()
