@@ -147,12 +147,20 @@ public final class ConnectRegistry: Sendable {
         return try service(code)
     }
 
-    public func removeService(_ code: String) throws {
-        try change { db in
+    /// Removes a service with its rows, and revokes its grants (left in place, a service added
+    /// later under the same code would have inherited them). Returns how many grants it revoked.
+    @discardableResult
+    public func removeService(_ code: String) throws -> Int {
+        let now = Timestamp.format(clock.now())
+        let revoked = try change { db -> Int in
             try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
             guard db.changesCount > 0 else { throw ConnectError.unknownService(code) }
+            try db.execute(sql: "UPDATE connect_grant SET revoked_at = ? WHERE service = ? AND revoked_at IS NULL", arguments: [now, code])
+            return db.changesCount
         }
-        try record("MConnect.Service.Removed", ["object": code, "object_type": "service", "event_message": "removed"])
+        try record("MConnect.Service.Removed", ["object": code, "object_type": "service",
+                                                "event_message": revoked == 0 ? "removed" : "removed, with its \(revoked) grant(s) revoked"])
+        return revoked
     }
 
     public func services() throws -> [ConnectService] {
@@ -208,7 +216,8 @@ public final class ConnectRegistry: Sendable {
             throw ConnectError.invalidArgument("a grant needs at least one --legal-basis (at most 256 bytes each)")
         }
         if let expires, expires <= clock.now() { throw ConnectError.invalidArgument("--expires must be in the future") }
-        _ = try self.service(service)
+        let granted = try self.service(service, countingRows: false)
+        if let fields { try checkFields(fields, of: granted) }
         let now = Timestamp.format(clock.now())
         try change { db in
             try db.execute(sql: "INSERT INTO connect_grant (client, service, legal_bases, fields, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -217,6 +226,20 @@ public final class ConnectRegistry: Sendable {
         try record("MConnect.Grant.Created", ["object": service, "object_type": "service", "legal_entity": client.memberCode,
                                               "legal_basis": legalBases.joined(separator: "; "), "event_message": "granted to \(client)"])
         return Grant(client: client.description, service: service, legalBases: legalBases, fields: fields, expiresAt: expires.map(Timestamp.format), createdAt: now)
+    }
+
+    /// A grant's fields must name columns of its dataset: a misspelt one would silently return
+    /// nothing of it, and no field at all would return empty rows.
+    func checkFields(_ fields: [String], of service: ConnectService) throws {
+        guard service.kind == "dataset" else { throw ConnectError.invalidArgument("--fields limit dataset services only; \(service.code) is a proxy") }
+        guard !fields.isEmpty, fields.allSatisfy({ !$0.isEmpty }) else { throw ConnectError.invalidArgument("--fields needs at least one field name") }
+        let columns = try store.database.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT DISTINCT key FROM connect_row, json_each(connect_row.data) WHERE service = ?", arguments: [service.code]))
+        }
+        let unknown = fields.filter { !columns.contains($0) }
+        guard unknown.isEmpty else {
+            throw ConnectError.invalidArgument("\(service.code) has no field \(unknown.joined(separator: ", ")) (its fields: \(columns.sorted().joined(separator: ", ")))")
+        }
     }
 
     public func revoke(client: MemberIdentity, service: String) throws {

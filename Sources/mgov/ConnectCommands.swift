@@ -31,7 +31,7 @@ struct ConnectCommand: AsyncParsableCommand {
                 (must equal the identity bound to the client certificate: its SAN URI urn:xroad:…, or one registered \
                 with 'connect clients add'), X-Call-Reason (purpose, at most 512 bytes) and X-Call-Basis (legal \
                 basis, at most 256 bytes), optional X-Road-Id, X-Road-UserId, X-Road-Issue, X-Road-Represented-Party. \
-                A live grant must cover the client, the service and the cited basis (exactly or by prefix).
+                A live grant must cover the client, the service and the cited basis (exactly, or as its start followed by a character that is not a letter or digit: 'Legea 133/2011' covers 'Legea 133/2011 art.5', not 'Legea 133/20119').
 
                 Datasets answer GET with key-field equality filters, limit (at most 1000) and offset: JSON \
                 {"rows", "total", "limit", "offset"}, CSV (Accept: text/csv) or XML (Accept: application/xml); only \
@@ -130,14 +130,14 @@ struct ConnectCommand: AsyncParsableCommand {
     }
 
     struct ServiceRemove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a service (its rows too).")
+        static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a service (its rows too) and revoke its grants.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The service code.") var code: String
 
         func run() async throws {
             let context = global.makeContext()
-            try ConnectCommand.registry(context).removeService(code)
-            context.console.info("removed \(code)")
+            let revoked = try ConnectCommand.registry(context).removeService(code)
+            context.console.info(revoked == 0 ? "removed \(code)" : "removed \(code) and revoked its \(revoked) grant\(revoked == 1 ? "" : "s")")
         }
     }
 
@@ -158,7 +158,7 @@ struct ConnectCommand: AsyncParsableCommand {
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var client: String
         @Option(help: "The service code.") var service: String
-        @Option(parsing: .upToNextOption, help: ArgumentHelp("Legal bases the client may cite (exact, or a prefix of the cited one).", valueName: "text"))
+        @Option(parsing: .upToNextOption, help: ArgumentHelp("Legal bases the client may cite (exactly, or followed by a part: a space, comma or other non-alphanumeric character, then anything).", valueName: "text"))
         var legalBasis: [String]
         @Option(help: ArgumentHelp("Only these fields are returned.", valueName: "a,b")) var fields: String?
         @Option(help: ArgumentHelp("The grant ends then.", valueName: "time")) var expires: String?
@@ -186,15 +186,31 @@ struct ConnectCommand: AsyncParsableCommand {
     }
 
     struct Grants: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List live grants.")
+        static let configuration = CommandConfiguration(
+            abstract: "List grants that are not revoked; expired ones are marked (--json: \"expired\": true).")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
+
+        /// A grant as listed: its fields, and whether it has expired.
+        struct Listed: Encodable {
+            let grant: Grant
+            let expired: Bool
+            func encode(to encoder: any Encoder) throws {
+                try grant.encode(to: encoder)
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(expired, forKey: .expired)
+            }
+            enum Key: String, CodingKey { case expired }
+        }
 
         func run() async throws {
             let context = global.makeContext()
-            let grants = try ConnectCommand.registry(context).grants()
+            let now = Timestamp.format(context.clock.now())
+            let grants = try ConnectCommand.registry(context).grants().map { Listed(grant: $0, expired: $0.expiresAt.map { $0 <= now } ?? false) }
             if context.console.isJSON { try context.console.json(grants); return }
-            for g in grants {
-                context.console.out("\(g.client)\t\(g.service)\t\(g.legalBases.joined(separator: "; "))\t\(g.fields?.joined(separator: ",") ?? "all fields")\t\(g.expiresAt ?? "no expiry")")
+            for listed in grants {
+                let g = listed.grant
+                let expiry = g.expiresAt.map { listed.expired ? "EXPIRED \($0)" : "until \($0)" } ?? "no expiry"
+                context.console.out("\(g.client)\t\(g.service)\t\(g.legalBases.joined(separator: "; "))\t\(g.fields?.joined(separator: ",") ?? "all fields")\t\(expiry)")
             }
         }
     }

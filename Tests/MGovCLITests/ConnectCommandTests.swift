@@ -87,6 +87,11 @@ struct ConnectEnvironment {
     @Test func grantsFieldsAndDenialsAreEnforcedAndLogged() throws {
         var c = try ConnectEnvironment()
         #expect(try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "Legea 133/2011", "--fields", "idnp,name").status == 0)
+        // Fields must be the dataset's: a misspelt one would return nothing of it.
+        try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "L 1", "--fields", "idnp,nmae")
+            .expectOneLineError(2, containing: "people has no field nmae")
+        try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "L 1", "--fields", "")
+            .expectOneLineError(2, containing: "at least one field")
         try c.start()
         defer { c.server?.stop() }
 
@@ -97,6 +102,8 @@ struct ConnectEnvironment {
         #expect(rows[0]["birth"] == nil && rows[0]["address"] == nil, "fields outside the grant are not returned")
 
         try c.request([], basis: "Legea 999/2020").expectOneLineError(1, containing: "Client.LegalBasisNotGranted")
+        // A longer law number is not a part of the granted one.
+        try c.request([], basis: "Legea 133/20119").expectOneLineError(1, containing: "Client.LegalBasisNotGranted")
         try c.request(["--param", "name=Ion"]).expectOneLineError(2, containing: "not a key field")
         // The header alone proves nothing: a valid certificate of another member claiming this client's id.
         let spoof = try c.curl(["-H", "X-Road-Client: \(clientID)", "-H", "X-Call-Reason: x", "-H", "X-Call-Basis: Legea 133/2011",
@@ -134,6 +141,23 @@ struct ConnectEnvironment {
         #expect(othersAllowed.httpStatus == 200 && !othersAllowed.stdout.contains("people"), "\(othersAllowed.stdout)")
         #expect(try c.provider("connect", "revoke", clientID, "--service", "people").status == 0)
         try c.request(["--param", "idnp=2009876543210"]).expectOneLineError(1, containing: "Client.AccessDenied")
+        // Removing a service revokes its grants: a service added again under its code starts with none.
+        #expect(try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "Legea 133/2011").status == 0)
+        let people = c.dir.file("work/people.csv")
+        let removed = try c.provider("connect", "service", "rm", "people")
+        #expect(removed.status == 0 && removed.stderr.contains("revoked its 1 grant"), "\(removed.stderr)")
+        #expect(try c.provider("connect", "service", "add", "people", "--dataset", people, "--key", "idnp").status == 0, "\(people)")
+        #expect(try c.provider("connect", "grants").stdout.isEmpty)
+        try c.request(["--param", "idnp=2009876543210"]).expectOneLineError(1, containing: "Client.AccessDenied")
+        // An expired grant is listed as expired.
+        let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2))
+        #expect(try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "Legea 133/2011", "--expires", soon).status == 0)
+        #expect(try c.provider("connect", "grants").stdout.contains("until "))
+        Thread.sleep(forTimeInterval: 2.5)
+        #expect(try c.provider("connect", "grants").stdout.contains("EXPIRED "))
+        let listed = try JSONSerialization.jsonObject(with: try c.provider("connect", "grants", "--json").stdoutData) as? [[String: Any]]
+        #expect(listed?.count == 1 && listed?[0]["expired"] as? Bool == true && listed?[0]["service"] as? String == "people", "\(String(describing: listed))")
+        try c.request(["--param", "idnp=2009876543210"]).expectOneLineError(1, containing: "Client.GrantExpired")
 
         let served = try c.events("MConnect.Request.Served")
         #expect(served.contains { $0["subject"] as? String == "2009876543210" && $0["legal_entity"] as? String == "1002000000001" })
