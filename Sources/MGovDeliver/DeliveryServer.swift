@@ -11,7 +11,8 @@ import NIOCore
 /// - `GET  /api/v1/delivery/services/{service}/orders/{order}/delivery/details`
 /// - `PUT  /api/v1/delivery/services/{service}/orders/{order}/delivery/status`
 ///   `{"status", "message", "carrierName", "trackingID", "estimatedDeliveryFrom", "estimatedDeliveryTo", "cost", "eventCode"}`
-/// - `GET  /api/v1/delivery/services/{service}/delivery/changes?since=N` (events after the cursor N)
+/// - `GET  /api/v1/delivery/services/{service}/delivery/changes?since=N` (events after the cursor N, of the
+///   orders the carrier may see: its own and those not yet assigned)
 ///
 /// Answers: 400 bad JSON or status, 403 not a carrier or not a carrier status or not its order,
 /// 404 unknown order, 409 an illegal transition (with the reason).
@@ -48,6 +49,12 @@ public struct DeliveryServer: Sendable {
                 if let named = body.carrierName, named != carrier {
                     throw DeliverError.notYourOrder("the certificate is \(carrier)'s, not \(named)'s")
                 }
+                for (name, value) in [("estimatedDeliveryFrom", body.estimatedDeliveryFrom), ("estimatedDeliveryTo", body.estimatedDeliveryTo)] {
+                    if let value, Timestamp.parse(value) == nil {
+                        throw DeliverError.invalidArgument("\(name) '\(value)' is not a time (write it as 2026-11-25T09:00:00Z)")
+                    }
+                }
+                if let cost = body.cost, cost < 0 { throw DeliverError.invalidArgument("cost is not negative") }
                 var update = StatusUpdate(status: status, actor: .carrier)
                 update.actorName = carrier
                 update.message = body.message
@@ -60,9 +67,10 @@ public struct DeliveryServer: Sendable {
             }
         }
         router.get("\(Self.base)/delivery/changes") { request, context in
-            await respond(context) { _ in
-                let since = Int64(request.uri.queryParameters.get("since") ?? "0") ?? 0
-                let changes = try orders.changes(service: context.parameters.get("service") ?? "", since: since)
+            await respond(context) { carrier in
+                let given = request.uri.queryParameters.get("since").map { String($0) } ?? "0"
+                guard let since = Int64(given), since >= 0 else { throw DeliverError.invalidArgument("since must be an event cursor (0 or a later 'next')") }
+                let changes = try orders.changes(service: context.parameters.get("service") ?? "", since: since, carrier: carrier)
                 return try json(Changes(changes: changes, next: changes.last?.id ?? since))
             }
         }

@@ -65,7 +65,9 @@ public struct Package: Codable, Sendable, Equatable {
     public init(_ text: String) throws {
         let parts = text.split(separator: ":").map(String.init)
         let size = parts.count == 2 ? parts[1].split(separator: "x").compactMap { Double($0) } : []
-        guard parts.count == 2, let weight = Double(parts[0]), weight > 0, size.count == 3, size.allSatisfy({ $0 > 0 }) else {
+        // Positive and finite ("inf" parses as a Double, and JSON has no infinity).
+        guard parts.count == 2, let weight = Double(parts[0]), weight > 0, weight.isFinite, size.count == 3,
+              size.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw DeliverError.invalidArgument("'\(text)' is not a package: write WEIGHT_KG:LxWxH_CM, e.g. 1.2:30x20x5")
         }
         weightKg = weight
@@ -236,6 +238,15 @@ public final class DeliveryStore: Sendable {
             throw DeliverError.invalidArgument("an address has 1 to 500 characters")
         }
         let now = clock.now()
+        if let accepted = new.acceptedUntil, accepted <= now {
+            throw DeliverError.invalidArgument("--accepted-until must be in the future")
+        }
+        if let carrier = new.carrier {
+            let known = try carriers().map(\.name)
+            guard known.contains(carrier) else {
+                throw DeliverError.invalidArgument("'\(carrier)' is not a registered carrier (\(known.isEmpty ? "none is: deliver carrier add NAME --cert FILE" : "registered: " + known.joined(separator: ", ")))")
+            }
+        }
         let id = Identifier.make(at: now)
         let initial: DeliveryStatus = new.awaitingPayment ? .awaitingPayment : .processing
         let encoder = JSONEncoder()
@@ -330,12 +341,14 @@ public final class DeliveryStore: Sendable {
     }
 
     /// Events of one service's orders after the cursor `since` (an event id), oldest first.
-    public func changes(service: String, since: Int64, limit: Int = 500) throws -> [DeliveryEvent] {
+    /// Events of `service`'s orders after the cursor `since`; for a carrier, only of the orders it
+    /// may see (assigned to it, or to no carrier yet), as with an order's details.
+    public func changes(service: String, since: Int64, carrier: String? = nil, limit: Int = 500) throws -> [DeliveryEvent] {
         try store.database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT e.* FROM deliver_event e JOIN deliver_order o ON o.id = e.order_id
-                WHERE o.service = ? AND e.id > ? ORDER BY e.id LIMIT ?
-                """, arguments: [service, since, limit]).map(DeliveryEvent.init)
+                WHERE o.service = ? AND e.id > ? AND (? IS NULL OR o.carrier IS NULL OR o.carrier = ?) ORDER BY e.id LIMIT ?
+                """, arguments: [service, since, carrier, carrier, limit]).map(DeliveryEvent.init)
         }
     }
 

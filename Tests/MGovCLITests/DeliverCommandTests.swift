@@ -62,6 +62,8 @@ struct DeliverEnvironment {
         #expect(try put(d.carrier, #"{"status":"Cancelled"}"#).httpStatus == 403, "a carrier does not set sender statuses")
         #expect(try put(d.carrier, #"{"status":"Teleported"}"#).httpStatus == 400)
         #expect(try put(d.carrier, "not json").httpStatus == 400)
+        #expect(try put(d.carrier, #"{"status":"Delivering","estimatedDeliveryFrom":"garbage"}"#).httpStatus == 400)
+        #expect(try put(d.carrier, #"{"status":"Delivering","cost":-1}"#).httpStatus == 400)
         #expect(try curl(d.carrier, ["\(url)/api/v1/delivery/services/other/orders/\(id)/delivery/details"]).httpStatus == 404)
         // The sender's certificate is trusted for TLS, but it is not a carrier's: no carrier status from it.
         #expect(try put(d.sender, #"{"status":"Confirmed"}"#).httpStatus == 403)
@@ -73,6 +75,18 @@ struct DeliverEnvironment {
         #expect((body["changes"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["Processing", "Ready", "Delivering", "Delivered", "Confirmed"])
         let next = try #require(body["next"] as? Int)
         #expect(try curl(d.carrier, ["\(base)/delivery/changes?since=\(next)"]).stdout.hasPrefix(#"{"changes":[],"#))
+        // Another carrier's order is not in this carrier's feed, and is in its own.
+        let fan = try TestPKI.makeLeaf(in: d.env.dir, name: "fan", ca: d.ca)
+        #expect(try d.mgov("deliver", "carrier", "add", "Fan Courier", "--cert", fan.cert).status == 0)
+        let fans = try d.create(["--carrier", "Fan Courier"])
+        #expect(try d.mgov("deliver", "update", fans, "Ready", "--as", "sender", "--message", "for Fan only").status == 0)
+        let postasFeed = try curl(d.carrier, ["\(base)/delivery/changes?since=\(next)"])
+        #expect(postasFeed.stdout.hasPrefix(#"{"changes":[],"#) && !postasFeed.stdout.contains(fans), "\(postasFeed.stdout)")
+        let fansFeed = try curl(fan, ["\(base)/delivery/changes?since=\(next)"])
+        #expect(fansFeed.httpStatus == 200 && fansFeed.stdout.contains(fans) && fansFeed.stdout.contains("for Fan only"), "\(fansFeed.stdout)")
+        for bad in ["abc", "-5", "99999999999999999999"] {
+            #expect(try curl(d.carrier, ["\(base)/delivery/changes?since=\(bad)"]).httpStatus == 400, "since=\(bad)")
+        }
 
         let history = try d.history(id)
         #expect(history.compactMap { $0["status"] as? String } == ["Processing", "Ready", "Delivering", "Delivered", "Confirmed"])
@@ -120,6 +134,12 @@ struct DeliverEnvironment {
         try d.mgov("deliver", "update", id, "Processing", "--as", "sender").expectOneLineError(1, containing: "final status")
         try d.mgov("deliver", "create", "--recipient", "idnp:1", "--name", "x", "--address", "a", "--sender", "MD/GOV/1/X")
             .expectOneLineError(2, containing: "not a recipient")
+        try d.mgov.run(["deliver", "create", "--recipient", "idnp:2001234567890", "--name", "x", "--address", "a", "--carrier", "Nobody"])
+            .expectOneLineError(2, containing: "'Nobody' is not a registered carrier (registered: Posta Moldovei)")
+        try d.mgov.run(["deliver", "create", "--recipient", "idnp:2001234567890", "--name", "x", "--address", "a", "--package", "inf:1x1x1"])
+            .expectOneLineError(2, containing: "is not a package")
+        try d.mgov.run(["deliver", "create", "--recipient", "idnp:2001234567890", "--name", "x", "--address", "a", "--accepted-until", "2000-01-01"])
+            .expectOneLineError(2, containing: "must be in the future")
 
         let fresh = try d.create()
         Thread.sleep(forTimeInterval: 1.2)
