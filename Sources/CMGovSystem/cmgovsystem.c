@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #ifdef __linux__
 #include <sys/random.h>
 #endif
@@ -43,4 +44,8 @@ int mgov_random(void *buffer, unsigned long count) {
     arc4random_buf(buffer, count);
     return 0;
 #endif
+}
+
+int mgov_contains(const void *haystack, unsigned long haystack_count, const void *needle, unsigned long needle_count) {
+    return memmem(haystack, haystack_count, needle, needle_count) != NULL;
 }

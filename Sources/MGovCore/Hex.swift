@@ -1,3 +1,5 @@
+import CMGovSystem
+
 /// Lower-case hexadecimal, as digests and keys are printed.
 public enum Hex {
     public static func encode(_ bytes: [UInt8]) -> String {
@@ -31,5 +33,15 @@ public enum Hex {
             i += 2
         }
         return out
+    }
+}
+
+/// Byte-string searches.
+public enum Bytes {
+    /// Whether `needle` occurs in `haystack` (memmem; an empty needle always does).
+    public static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
+        guard let needleBase = needle.baseAddress, needle.count > 0 else { return true }
+        guard let base = haystack.baseAddress else { return false }
+        return mgov_contains(base, UInt(haystack.count), needleBase, UInt(needle.count)) != 0
     }
 }

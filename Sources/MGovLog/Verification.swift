@@ -49,8 +49,10 @@ extension AuditLog {
             (size: UInt64(row[0] as Int64), root: [UInt8](row[1] as Data), note: row[2] as String, key: row[3] as Data?)
         }
         var report = VerificationReport(size: 0, root: "", entriesChecked: 0, nodesChecked: 0, checkpointsChecked: 0)
+        let storedSize = try Self.size(db)
         func fail(_ seq: UInt64, _ problem: String) -> VerificationReport {
             var failed = report
+            failed.size = storedSize
             failed.firstBadSeq = seq
             failed.problem = problem
             return failed
@@ -76,7 +78,7 @@ extension AuditLog {
         var frontier = MerkleFrontier()
         var nextCheckpoint = 0
         var lastGoodCheckpointSize: UInt64 = 0
-        let entries = try Row.fetchCursor(db, sql: "SELECT seq, entry, leaf_hash FROM log_entry ORDER BY seq")
+        let entries = try Row.fetchCursor(db, sql: "SELECT seq, entry, leaf_hash, logged_at, event_time, event_type FROM log_entry ORDER BY seq")
         while let row = try entries.next() {
             let expected = frontier.size
             let seq = row[0] as Int64
@@ -98,6 +100,9 @@ extension AuditLog {
                 specific = (first, "entry \(first) is not where it was logged (an entry was inserted, moved or removed there)")
             } else if Merkle.leafHash(canonical) != stored {
                 specific = (expected, "entry \(expected) was changed: its bytes no longer hash to its leaf hash")
+            } else if let column = Self.columnNotInEntry(canonical, [("@logged", row[3]), ("event_time", row[4]), ("event_type", row[5])]) {
+                // Queries read these copies, not the hashed bytes: a changed copy would hide the entry from them.
+                specific = (expected, "entry \(expected) was changed: its stored \(column) is not the one in its hashed bytes")
             }
             var mismatch: (Int, UInt64)?
             try frontier.append(leaf: stored) { level, index, hash in
@@ -135,8 +140,54 @@ extension AuditLog {
         if nextCheckpoint < checkpoints.count {
             return fail(frontier.size, "a checkpoint covers \(checkpoints[nextCheckpoint].size) entries but the log holds \(frontier.size): entries from \(frontier.size) on were deleted")
         }
+        if let (seq, problem) = try Self.subjectIndexProblem(db) { return fail(seq, problem) }
         progress?(report.entriesChecked)
         return report
+    }
+
+    /// The first of `columns` (name, stored copy) whose value is not the member of that name in the
+    /// canonical bytes. An unescaped `"name":"value"` can only be that member (quotes in values are escaped).
+    static func columnNotInEntry(_ canonical: Data, _ columns: [(String, String?)]) -> String? {
+        var member: [UInt8] = []
+        member.reserveCapacity(96)
+        return canonical.withUnsafeBytes { entry -> String? in
+            for (name, value) in columns {
+                member.removeAll(keepingCapacity: true)
+                JSONText.appendQuoted(name, to: &member)
+                member.append(UInt8(ascii: ":"))
+                JSONText.appendQuoted(value ?? "", to: &member)
+                let found = member.withUnsafeBytes { Bytes.contains(entry, $0) }
+                if value == nil || !found { return name == "@logged" ? "logged_at" : name }
+            }
+            return nil
+        }
+    }
+
+    /// The access-history index must hold exactly the (entry, subject) pairs of the personal-data
+    /// entries (`LogEvent.isPersonalData`), each in its entry's bucket: a pair removed would hide an
+    /// access from the data subject, one added would invent one.
+    static func subjectIndexProblem(_ db: Database) throws -> (UInt64, String)? {
+        if let seq = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM log_subject WHERE bucket != seq >> \(subjectBucketShift)") {
+            return (UInt64(seq), "the subject index misfiles entry \(seq) (its bucket was changed)")
+        }
+        // Entries are canonical JSON: `"subject_type":"idnp"` unescaped can only be that member.
+        let expected = """
+            SELECT e.seq AS seq, j.value AS subject FROM log_entry e, json_each(e.entry, '$.subject') j
+            WHERE ('.' || e.event_type || '.') GLOB '*.PersonalData.*' OR instr(e.entry, '"subject_type":"idnp"') > 0
+            """
+        let indexed = "SELECT seq, subject FROM log_subject UNION SELECT seq, subject FROM log_subject_pending"
+        if let seq = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM (\(expected) EXCEPT SELECT * FROM (\(indexed)))") {
+            return (UInt64(seq), "entry \(seq) is missing from the subject index: its data subject's access history would not show it")
+        }
+        // Each indexed pair against its own entry (by seq): work in proportion to the index, not the log.
+        if let seq = try Int64.fetchOne(db, sql: """
+            SELECT MIN(s.seq) FROM (\(indexed)) s WHERE NOT EXISTS (
+                SELECT 1 FROM log_entry e, json_each(e.entry, '$.subject') j WHERE e.seq = s.seq AND j.value = s.subject
+                AND (('.' || e.event_type || '.') GLOB '*.PersonalData.*' OR instr(e.entry, '"subject_type":"idnp"') > 0))
+            """) {
+            return (UInt64(seq), "the subject index names a subject for entry \(seq) that the entry does not")
+        }
+        return nil
     }
 
     /// The `@seq` value in canonical entry bytes. An unescaped `"@seq":"` can

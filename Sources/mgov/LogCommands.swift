@@ -266,7 +266,8 @@ struct LogCommand: AsyncParsableCommand {
             abstract: "Recompute every entry and the whole tree; compare with the stored nodes and checkpoints.",
             discussion: """
                 Any changed, deleted, inserted or reordered entry fails the check, naming the first bad \
-                sequence number. --from-checkpoint checks, with a consistency proof, that the log only grew since \
+                sequence number; so does a changed copy of what queries read (an entry's stored type and times, \
+                the subject index of access-history). --from-checkpoint checks, with a consistency proof, that the log only grew since \
                 a checkpoint saved elsewhere (its signature is checked with --key, else the profile's certificate \
                 or key); a good one is kept, so later checks cover it too.
 

@@ -263,6 +263,37 @@ struct TestLog {
         #expect(report.problem?.contains("8 to 9") == true)
     }
 
+    /// Queries read copies of an entry's type and times, and the subject index: a change to them
+    /// would hide an entry from `log query` or a person's access history, so verify compares them too.
+    @Test func changedQueryColumnsAreNamed() throws {
+        for (column, value) in [("event_type", "X.Y.Z"), ("event_time", "2020-01-01T00:00:00Z"), ("logged_at", "2020-01-01T00:00:00Z")] {
+            let report = try tampered { t in try t.sql("UPDATE log_entry SET \(column) = '\(value)' WHERE seq = 6") }
+            #expect(report.firstBadSeq == 6 && report.problem?.contains("its stored \(column)") == true, "\(column): \(String(describing: report.problem))")
+            #expect(report.size == 20, "the report gives the log's size even when it fails")
+        }
+    }
+
+    @Test func aChangedSubjectIndexIsNamed() throws {
+        func personal() throws -> TestLog {
+            let t = try TestLog()
+            try t.log.append((0..<10).map { try TestLog.event($0, type: "MConnect.PersonalData.Access", subject: "200\($0 % 2)") }, loggedAt: t.now)
+            try t.store.database.write { db in try AuditLog.indexSubjects(db, atLeast: 1) }  // half in the index, half pending
+            try t.log.append((10..<20).map { try TestLog.event($0, type: "MConnect.PersonalData.Access", subject: "200\($0 % 2)") }, loggedAt: t.now)
+            #expect(try t.log.verify().ok)
+            return t
+        }
+        for (change, seq, words) in [("DELETE FROM log_subject WHERE seq = 3", UInt64(3), "missing from the subject index"),
+                                     ("DELETE FROM log_subject_pending WHERE seq = 14", 14, "missing from the subject index"),
+                                     ("UPDATE log_subject SET subject = '2009' WHERE seq = 5", 5, "missing from the subject index"),
+                                     ("INSERT INTO log_subject_pending VALUES (2, '2001')", 2, "names a subject"),
+                                     ("UPDATE log_subject SET bucket = 1 WHERE seq = 7", 7, "bucket")] {
+            let t = try personal()
+            try t.sql(change)
+            let report = try t.log.verify()
+            #expect(report.firstBadSeq == seq && report.problem?.contains(words) == true, "\(change): \(String(describing: report.problem))")
+        }
+    }
+
     @Test func aDeletedEntryIsNamed() throws {
         let report = try tampered { t in try t.sql("DELETE FROM log_entry WHERE seq = 11") }
         #expect(report.firstBadSeq == 11)

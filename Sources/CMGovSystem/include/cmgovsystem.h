@@ -12,4 +12,7 @@ int mgov_mkstemp_cloexec(char *template_path);
 /* Fills `buffer` with `count` bytes from the kernel's CSPRNG (getrandom) in one call where it can.
    0 on success, -1 with errno set. */
 int mgov_random(void *buffer, unsigned long count);
+
+/* Whether `needle` occurs in `haystack` (memmem): 1 or 0. */
+int mgov_contains(const void *haystack, unsigned long haystack_count, const void *needle, unsigned long needle_count);
 #endif
