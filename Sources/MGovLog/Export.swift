@@ -148,9 +148,13 @@ public struct LogExporter {
 
     static func otelRecord(_ entry: LogEntry, _ event: [String: AuditValue]) -> String {
         let value = { (name: String) -> String? in entry.value(name) }
+        // Unsigned nanoseconds since 1970 (OTLP's fixed64): a time before 1970 or after 2554 has
+        // none, and goes out as 0, OTLP's "unknown" (it overflowed and trapped before).
         let nanos = { (text: String?) -> String in
             guard let date = text.flatMap(Timestamp.parse) else { return "0" }
-            return String(Int64((date.timeIntervalSince1970 * 1000).rounded()) * 1_000_000)
+            let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+            guard milliseconds >= 0, milliseconds < Double(UInt64.max / 1_000_000) else { return "0" }
+            return String(UInt64(milliseconds) * 1_000_000)
         }
         let level = severity(value("event_level"))
         var attributes = [otelAttribute("log.seq", .string(String(entry.seq))),

@@ -28,6 +28,7 @@ struct PKICommand: AsyncParsableCommand {
 
         func run() async throws {
             let console = global.storelessConsole()
+            try checkValidity(days: days)
             try FileSystem.makeOwnerOnlyDirectory(dir)
             let keyPath = dir + "/ca.key", certPath = dir + "/ca.crt"
             if FileManager.default.fileExists(atPath: keyPath) { throw CoreError.invalidArgument("\(dir) already holds a CA (ca.key); pick another folder") }
@@ -82,6 +83,7 @@ struct PKICommand: AsyncParsableCommand {
 
         func run() async throws {
             let console = global.storelessConsole()
+            try checkValidity(days: days)
             let member = try MemberIdentity(parsing: identity)
             guard name.range(of: #"^[A-Za-z0-9._-]+\z"#, options: .regularExpression) != nil else {
                 throw CoreError.invalidArgument("the name '\(name)' must be letters, digits, '.', '_' or '-' (it names the files)")
@@ -93,6 +95,8 @@ struct PKICommand: AsyncParsableCommand {
             let passwords = PasswordSource(passwordFile: password.passwordFile)
             let caKey = try PrivateKey.load(path: caKeyPath) { try passwords.password(for: caKeyPath) }
             guard let caCertificate = try Certificate.loadAll(path: caCertPath).first else { throw CoreError.invalidArgument("\(caCertPath) holds no certificate") }
+            // Asked before anything is written: without it, a retry found the half-issued files.
+            let pkcs12Password = pkcs12 ? try passwords.password(for: base + ".p12") : nil
             let key = try KeyGeneration.generate(rsa.map { .rsa(bits: $0) } ?? .ecP256)
             var request = CertificateRequest(commonName: name)
             request.organization = "\(member.instance)/\(member.memberClass)/\(member.memberCode)"
@@ -101,13 +105,15 @@ struct PKICommand: AsyncParsableCommand {
             request.uris = ["urn:xroad:\(member.description)"]
             request.dnsNames = dns
             request.ipAddresses = ip
+            // keyEncipherment is for RSA keys (TLS key transport); an EC key only signs.
+            let encipherment = rsa == nil ? "" : ",keyEncipherment"
             switch usage {
             case .sign: request.keyUsage = "critical,digitalSignature,nonRepudiation"
             case .tls:
-                request.keyUsage = "critical,digitalSignature,keyEncipherment"
+                request.keyUsage = "critical,digitalSignature" + encipherment
                 request.extendedKeyUsage = "serverAuth,clientAuth"
             case .both:
-                request.keyUsage = "critical,digitalSignature,nonRepudiation,keyEncipherment"
+                request.keyUsage = "critical,digitalSignature,nonRepudiation" + encipherment
                 // emailProtection: `openssl cms -verify` checks the S/MIME signing purpose when an EKU is present.
                 request.extendedKeyUsage = "serverAuth,clientAuth,emailProtection"
             }
@@ -116,8 +122,7 @@ struct PKICommand: AsyncParsableCommand {
             try FileSystem.writeAtomically(Data(certificate.pem.utf8), to: base + ".crt")
             try FileSystem.writeAtomically(Data((certificate.pem + caCertificate.pem).utf8), to: base + ".chain.pem")
             var files = [base + ".key", base + ".crt", base + ".chain.pem"]
-            if pkcs12 {
-                let secret = try passwords.password(for: base + ".p12")
+            if let secret = pkcs12Password {
                 let bundle = try CertificateIssuer.pkcs12(key: key, certificate: certificate, chain: [caCertificate], password: secret, name: name)
                 try FileSystem.writeAtomically(bundle, to: base + ".p12", mode: 0o600)
                 files.append(base + ".p12")
@@ -180,4 +185,10 @@ struct PKICommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// A certificate's validity: at least a day, at most a hundred years (beyond the year 9999 its
+/// notAfter could not be encoded, and the certificate written was unreadable).
+func checkValidity(days: Int) throws {
+    guard (1...36_500).contains(days) else { throw CoreError.invalidArgument("--days must be from 1 to 36500 (100 years); \(days) is not") }
 }

@@ -75,5 +75,15 @@ import Testing
         try env.mgov("pki", "issue", ca, "y", "--identity", "not an identity").expectOneLineError(2, containing: "not an identity")
         try env.mgov("pki", "issue", env.dir.file("nowhere"), "z", "--identity", "MD/GOV/1/Z").expectOneLineError(2, containing: "holds no CA")
         try env.mgov("pki", "init-ca", env.dir.file("weak"), "--name", "Weak", "--rsa", "1024").expectOneLineError(2, containing: "2048")
+        // A validity the certificate cannot encode (or none) is refused before anything is written.
+        for days in ["0", "36501", "9223372036854775807"] {
+            try env.mgov("pki", "issue", ca, "d\(days.count)", "--identity", "MD/GOV/1/D", "--days", days).expectOneLineError(2, containing: "--days must be from 1 to 36500")
+            try env.mgov("pki", "init-ca", env.dir.file("ca\(days.count)"), "--name", "R", "--days", days).expectOneLineError(2, containing: "--days must be from 1 to 36500")
+            #expect(!FileManager.default.fileExists(atPath: env.dir.file("ca\(days.count)")))
+        }
+        // A PKCS#12 without a password: nothing is written, so a retry with one works.
+        try env.mgov.run(["pki", "issue", ca, "p", "--identity", "MD/GOV/1/P", "--pkcs12"], input: Data())
+            .expectOneLineError(2, containing: "a password is needed")
+        #expect(!FileManager.default.fileExists(atPath: ca + "/p.key"))
     }
 }
