@@ -71,10 +71,23 @@ public enum FileSystem {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw CoreError.fileNotFound(path) }
         if isDir.boolValue { throw CoreError.fileUnreadable(path, reason: "it is a folder") }
-        do {
-            return try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw CoreError.fileUnreadable(path, reason: posixMessage(error))
+        // read(2) to the end, not Data(contentsOf:), which refused pipes (`--password-file <(...)`,
+        // /dev/stdin) as "permission denied".
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CoreError.fileUnreadable(path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var data = Data()
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_size > 0 { data.reserveCapacity(Int(st.st_size)) }
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if n == 0 { return data }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CoreError.fileUnreadable(path, reason: String(cString: strerror(errno)))
+            }
+            data.append(contentsOf: chunk[0..<n])
         }
     }
 

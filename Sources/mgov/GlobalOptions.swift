@@ -20,6 +20,11 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "No colours in messages (also NO_COLOR).")
     var noColor = false
 
+    func validate() throws {
+        // `--home "$DIR"` with DIR unset would otherwise act on the user's own store.
+        if let home, home.isEmpty { throw ValidationError("--home is empty (leave it out for MGOV_HOME or the default home)") }
+    }
+
     /// A console for commands that must not open the store (offline checks).
     func storelessConsole() -> Console {
         Console(format: json ? .json : .human, quiet: quiet, noColor: noColor)

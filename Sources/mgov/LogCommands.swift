@@ -223,8 +223,9 @@ struct LogCommand: AsyncParsableCommand {
             console.out("seq:        \(entry.seq)")
             console.out("logged_at:  \(entry.loggedAt)")
             console.out("leaf_hash:  \(Hex.encode(entry.leafHash))")
-            for (name, _) in entry.event.sorted(by: { $0.key < $1.key }) {
-                console.out("\((name + ":").padding(toLength: 11, withPad: " ", startingAt: 0)) \(entry.value(name) ?? "")")
+            let width = max(11, (entry.event.keys.map(\.count).max() ?? 0) + 2)
+            for (name, value) in entry.event.sorted(by: { $0.key < $1.key }) {
+                console.out("\((name + ":").padding(toLength: width, withPad: " ", startingAt: 0))\(EntryView.human(value, quoting: false))")
             }
         }
     }
@@ -702,9 +703,46 @@ struct EntryView: Encodable {
         let event = entry.event
         var parts = ["#\(entry.seq)", entry.value("event_time") ?? "", entry.value("event_type") ?? ""]
         for name in event.keys.sorted() where name != "event_time" && name != "event_type" {
-            let value = entry.value(name) ?? ""
-            parts.append("\(name)=\(value.contains(" ") || value.isEmpty ? "\"\(value)\"" : value)")
+            if let value = event[name] { parts.append("\(name)=\(human(value, quoting: true))") }
         }
         return parts.joined(separator: " ")
+    }
+
+    /// A value for a terminal: control characters escaped (a logged "\n#99 …" must not print as
+    /// an entry of its own), an array in brackets (so it is not taken for a string with commas);
+    /// with `quoting`, a string with spaces, quotes or nothing in it is quoted.
+    static func human(_ value: AuditValue, quoting: Bool) -> String {
+        switch value {
+        case .string(let text):
+            let escaped = escaped(text)
+            let quote = quoting && (escaped.isEmpty || escaped.contains(" ") || escaped.contains("\"") || escaped.hasPrefix("["))
+            return quote ? "\"\(escaped.replacingOccurrences(of: "\"", with: "\\\""))\"" : escaped
+        case .array(let items):
+            return "[" + items.map { "\"\(escaped($0).replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ", ") + "]"
+        }
+    }
+
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where isControl(scalar): out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// C0 and C1 controls, DEL, the Unicode line and paragraph separators, and bidirectional
+    /// overrides (which can make a line read as something else).
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
     }
 }

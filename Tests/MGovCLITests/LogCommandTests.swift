@@ -235,6 +235,19 @@ struct LogEnvironment {
         #expect(far.status == 0 && far.stdout.components(separatedBy: #""timeUnixNano":"0""#).count == 3, "\(far.stdout) \(far.stderr)")
     }
 
+    /// What people read is what was logged: no line of a value can pass for an entry, and no
+    /// field name is cut short.
+    @Test func textOutputEscapesControlCharactersAndKeepsNames() throws {
+        let t = try LogEnvironment()
+        try t.mgov("log", "append", "--type", "A.B.C", "--message", "x\n#99 2026-01-01T00:00:00.000Z Fake.Event.Logged user=root",
+                   "--field", "a_very_long_field_name=1")
+        let tail = try t.mgov("log", "tail", "-n", "1")
+        #expect(tail.status == 0 && tail.stdout.split(separator: "\n").count == 1, "\(tail.stdout)")
+        #expect(tail.stdout.contains(#"event_message="x\n#99 2026-01-01T00:00:00.000Z Fake.Event.Logged user=root""#), "\(tail.stdout)")
+        let show = try t.mgov("log", "show", "1")
+        #expect(show.stdout.contains("a_very_long_field_name: 1") && !show.stdout.contains("\n#99"), "\(show.stdout)")
+    }
+
     @Test func accessHistoryShowsWhoLookedAtAPersonsData() throws {
         let t = try LogEnvironment()
         try t.mgov("log", "append", "--type", "MPass.PersonalData.Access", "--user", "clerk7", "--subject", "2001001001001", "--legal-basis", "Law 133")

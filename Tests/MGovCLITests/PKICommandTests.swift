@@ -32,6 +32,9 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("private key: EC prime256v1"))
         #expect(result.stdout.contains("subject:     CN=agency"))
+        // A pipe works as the password file, as `--password-file <(pass show x)` gives one.
+        let piped = try env.mgov.run(["pki", "show", bundle, "--password-file", "/dev/stdin"], input: Data("pw\n".utf8))
+        #expect(piped.status == 0 && piped.stdout.contains("subject:     CN=agency"), "\(piped.stderr)")
         let wrong = try env.dir.write("wrong", "nope\n")
         try env.mgov("pki", "show", bundle, "--password-file", wrong).expectOneLineError(2, containing: "wrong password")
         let junk = try env.dir.write("junk.bin", "not a certificate")

@@ -30,5 +30,9 @@ import Testing
         let env = try CLIEnvironment()
         #expect(try env.mgov("no-such-command").status == 64)
         #expect(try env.mgov("profile", "create", "x").status == 64)  // --identity missing
+        // An empty --home (a script's unset variable) never falls back to another store.
+        let empty = try env.mgov("profile", "list", "--home", "")
+        #expect(empty.status == 64 && empty.stderr.contains("--home is empty"), "\(empty.stderr)")
+        #expect(!env.homeExists)
     }
 }
