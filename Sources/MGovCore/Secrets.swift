@@ -27,6 +27,8 @@ public final class PasswordSource: @unchecked Sendable {
 
     /// True when a password is available without prompting.
     public var isProvided: Bool { passwordFile != nil || environment["MGOV_PASSWORD"] != nil }
+    /// True when one can be had at all: given, or asked for on the terminal.
+    public var isObtainable: Bool { isProvided || interactive }
 
     /// The password; `purpose` names what it unlocks, for the prompt and errors.
     public func password(for purpose: String) throws -> String {

@@ -38,7 +38,7 @@ struct GlobalOptions: ParsableArguments {
             profile: profile,
             json: json, quiet: quiet, noColor: noColor,
             migrations: Modules.migrations,
-            credentialValidator: OpenSSLCredentialValidator(passwords: passwords),
+            credentialValidator: OpenSSLCredentialValidator(passwords: passwords) { [console = storelessConsole()] in console.warn($0) },
             auditSink: Modules.auditSink
         )
     }

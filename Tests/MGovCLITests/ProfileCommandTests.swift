@@ -110,6 +110,13 @@ import Testing
             .expectOneLineError(2, containing: "wrong password")
         runner.extraEnvironment["MGOV_PASSWORD"] = "right"
         #expect(try runner("profile", "create", "x", "--identity", "MD/GOV/1/S", "--key", env.dir.file("enc.pem")).status == 0)
+        // Another key's certificate: with the password, the mismatch is found now.
+        let other = try TestPKI.makeCA(in: env.dir)
+        try runner("profile", "create", "y", "--identity", "MD/GOV/1/S", "--key", env.dir.file("enc.pem"), "--cert", other.cert)
+            .expectOneLineError(2, containing: "does not belong")
+        // Without a password (a script: no terminal), it cannot be checked, and mgov says so.
+        let unchecked = try env.mgov("profile", "create", "z", "--identity", "MD/GOV/1/S", "--key", env.dir.file("enc.pem"), "--cert", other.cert)
+        #expect(unchecked.status == 0 && unchecked.stderr.contains("was not checked against"), "\(unchecked.stderr)")
     }
 
     @Test func corruptDatabaseFile() throws {
