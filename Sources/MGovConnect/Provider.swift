@@ -384,7 +384,13 @@ public final class Provider: Sendable {
 
     static func xml(_ rows: [[String: Any]]) -> String {
         func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            // XML 1.0 has no way to write most control characters: they become U+FFFD, so the
+            // document stays well-formed.
+            let allowed = String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+                scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r" || scalar.value == 0xFFFE || scalar.value == 0xFFFF ? "\u{FFFD}" : scalar
+            }))
+            return allowed.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+                .replacingOccurrences(of: "\r", with: "&#13;")
         }
         func name(_ key: String) -> String {
             let cleaned = String(key.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })

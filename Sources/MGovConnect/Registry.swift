@@ -379,9 +379,20 @@ enum DatasetLoader {
     }
 
     /// A value as a key is compared: text as is, numbers in their JSON form.
+    /// A JSON value as one CSV cell or XML text: strings as they are, numbers and booleans as JSON
+    /// writes them, null as nothing, objects and arrays as their JSON (Swift's debug form and
+    /// `<null>` came out before).
     static func text(_ value: Any) -> String {
         if let string = value as? String { return string }
-        if let number = value as? NSNumber { return number.stringValue }
+        if value is NSNull { return "" }
+        if let number = value as? NSNumber {
+            if String(cString: number.objCType) == "c" { return number.boolValue ? "true" : "false" }
+            return number.stringValue
+        }
+        if JSONSerialization.isValidJSONObject(value),
+           let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) {
+            return String(decoding: data, as: UTF8.self)
+        }
         return String(describing: value)
     }
 }

@@ -3,11 +3,12 @@ import Foundation
 /// RFC 4180 CSV with a header row, as datasets and bulk recipient lists come.
 public enum CSV {
     /// The rows as dictionaries keyed by the header; quoted fields, doubled quotes, CRLF or LF;
-    /// blank lines skipped. `name` names the source in errors.
+    /// blank lines skipped; a leading byte-order mark (as Excel writes UTF-8 CSV) ignored. `name`
+    /// names the source in errors.
     public static func records(_ text: String, name: String) throws -> [[String: String]] {
         var records: [[String]] = []
         var field = "", record: [String] = [], quoted = false, afterQuote = false
-        var iterator = text.unicodeScalars.makeIterator()
+        var iterator = (text.unicodeScalars.first == "\u{FEFF}" ? text.unicodeScalars.dropFirst() : text.unicodeScalars[...]).makeIterator()
         var pending: Unicode.Scalar? = nil
         func endField() { record.append(field); field = ""; afterQuote = false }
         while let c = pending ?? iterator.next() {

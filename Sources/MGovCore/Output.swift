@@ -78,10 +78,10 @@ public final class Console: @unchecked Sendable {
         write(text + "\n", to: FileHandle.standardError)
     }
 
-    /// A progress line on stderr, rewritten in place (nil clears it). Callers
-    /// show progress only when stderr is a terminal.
+    /// A progress line on stderr, rewritten in place (nil clears it); only on a terminal (a log
+    /// file or pipe would get the carriage returns and escape codes).
     public func progress(_ text: String?) {
-        guard !quiet else { return }
+        guard !quiet, Terminal.stderrIsTerminal else { return }
         write("\r\u{1B}[K" + (text ?? ""), to: FileHandle.standardError)
     }
 

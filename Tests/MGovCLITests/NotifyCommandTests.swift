@@ -162,6 +162,7 @@ final class HTTPRecorder {
         #expect(sent.status == 1, "one recipient has no contact: \(sent.stderr)")
         #expect(sent.statuses == ["Sent", "Sent", "Failed"])
         #expect(sent.stderr.contains("1 of 3 messages failed"))
+        #expect(!sent.stderr.contains("\u{1B}") && !sent.stderr.contains("\r"), "no progress line when stderr is not a terminal")
         let messages = smtp.messages
         #expect(messages.count == 2)
         #expect(smtp.connections == 1)

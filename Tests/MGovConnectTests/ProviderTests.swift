@@ -247,6 +247,24 @@ extension ServerResponse {
     }
 }
 
+@Suite struct DatasetFormatTests {
+    /// CSV and XML carry JSON values a person or a parser can read: numbers and booleans as JSON
+    /// writes them, null as nothing, objects and arrays as JSON; XML stays well-formed.
+    @Test func nonStringValuesAndControlCharacters() throws {
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(#"[{"idnp":1,"n":{"b":[1,true],"a":null},"ok":false},{"idnp":null,"s":"a\u0000b\r"}]"#.utf8)) as? [[String: Any]])
+        #expect(Provider.csv(rows) == "idnp,n,ok,s\r\n1,\"{\"\"a\"\":null,\"\"b\"\":[1,true]}\",false,\r\n,,,\"a\u{0}b\r\"\r\n")
+        let xml = Provider.xml(rows)
+        #expect(xml.contains("<idnp>1</idnp><n>{\"a\":null,\"b\":[1,true]}</n><ok>false</ok>"), "\(xml)")
+        #expect(xml.contains("<idnp></idnp><s>a\u{FFFD}b&#13;</s>"), "\(xml)")
+        #expect(!xml.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+    }
+
+    @Test func aByteOrderMarkBeforeTheHeaderIsIgnored() throws {
+        let rows = try CSV.records("\u{FEFF}idnp,name\r\n2001,Ion\r\n", name: "bom.csv")
+        #expect(rows == [["idnp": "2001", "name": "Ion"]])
+    }
+}
+
 @Suite struct ResponseHeaderCheckTests {
     /// The event-loop server checks outbound headers itself (NIO's check is off): no CR, LF or NUL
     /// in a value, a token for a name.
