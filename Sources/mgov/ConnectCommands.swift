@@ -262,7 +262,7 @@ struct ConnectCommand: AsyncParsableCommand {
         @Option(help: "A case or document reference (X-Road-Issue).") var issue: String?
         @Option(help: ArgumentHelp("The party acted for (X-Road-Represented-Party).", valueName: "id")) var onBehalfOf: String?
         @Option(name: [.short, .long], help: ArgumentHelp("Write the body here.", valueName: "file")) var output: String?
-        @Option(help: "json or csv: how dataset rows are asked for.") var format: String?
+        @Option(help: "json, csv or xml: how dataset rows are asked for.") var format: RowFormat?
         @Flag(help: "Accept a response whose signature is missing or does not verify.") var noVerifyResponse = false
         @Flag(help: "Plain HTTP to a loopback provider (tests only).") var insecureHttp = false
 
@@ -271,7 +271,7 @@ struct ConnectCommand: AsyncParsableCommand {
             let profile = try context.profile()
             let service = try ServiceID(parsing: serviceID)
             guard let base = provider ?? profile.endpoints[service.provider.description] ?? profile.endpoints["connect"] else {
-                throw ValidationError("no provider address: --provider URL, or 'mgov profile set \(profile.name) endpoint.connect URL'")
+                throw CoreError.invalidArgument("no provider address: give --provider URL, or set one with 'mgov profile set \(profile.name) endpoint.connect URL'")
             }
             if insecureHttp { try requireLoopback(base, flag: "--insecure-http") }
             var call = Consumer.Call(service: service, purpose: purpose, legalBasis: legalBasis)
@@ -280,7 +280,7 @@ struct ConnectCommand: AsyncParsableCommand {
             call.user = user
             call.issue = issue
             call.onBehalfOf = onBehalfOf
-            call.accept = format.map { $0 == "csv" ? "text/csv" : "application/json" }
+            call.accept = format?.mediaType
             for item in param {
                 guard let eq = item.firstIndex(of: "=") else { throw ValidationError("--param takes k=v") }
                 call.parameters.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
@@ -314,7 +314,28 @@ struct ConnectCommand: AsyncParsableCommand {
             } else {
                 console.outData(answer.body)
             }
-            if !(200..<300).contains(answer.status) { throw ExitCode(2) }
+            if !(200..<300).contains(answer.status) {
+                // The body went out as it came; say what happened too, or a script sees only exit 2.
+                throw NetError.httpStatus(url: base + service.path + (call.path.isEmpty ? "" : "/" + call.path), status: answer.status, body: "")
+            }
+        }
+
+        func validate() throws {
+            guard !method.isEmpty, method.utf8.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == UInt8(ascii: "-") }) else {
+                throw ValidationError("-X takes an HTTP method (GET, POST, PUT, PATCH, DELETE, ...), not '\(method)'")
+            }
+        }
+    }
+
+    /// How dataset rows are asked for (`Accept`).
+    enum RowFormat: String, ExpressibleByArgument, CaseIterable {
+        case json, csv, xml
+        var mediaType: String {
+            switch self {
+            case .json: return "application/json"
+            case .csv: return "text/csv"
+            case .xml: return "application/xml"
+            }
         }
     }
 
@@ -333,7 +354,7 @@ struct ConnectCommand: AsyncParsableCommand {
             let profile = try context.profile()
             let subsystem = try MemberIdentity(parsing: providerSubsystem)
             guard let base = provider ?? profile.endpoints[subsystem.description] ?? profile.endpoints["connect"] else {
-                throw ValidationError("no provider address: --provider URL, or 'mgov profile set \(profile.name) endpoint.connect URL'")
+                throw CoreError.invalidArgument("no provider address: give --provider URL, or set one with 'mgov profile set \(profile.name) endpoint.connect URL'")
             }
             let passwords = PasswordSource(passwordFile: password.passwordFile)
             let consumer = Consumer(client: profile.identity, tls: try TLSIdentity.load(profile, passwords: passwords),

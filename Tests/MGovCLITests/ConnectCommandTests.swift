@@ -101,6 +101,8 @@ struct ConnectEnvironment {
         #expect(rows.count == 1 && rows[0]["name"] as? String == "Maria, Ionescu")
         #expect(rows[0]["birth"] == nil && rows[0]["address"] == nil, "fields outside the grant are not returned")
 
+        let xml = try c.request(["--param", "idnp=2009876543210", "--format", "xml"])
+        #expect(xml.status == 0 && xml.stdout.contains("<rows><row><idnp>2009876543210</idnp><name>Maria, Ionescu</name></row></rows>"), "\(xml.stdout)")
         try c.request([], basis: "Legea 999/2020").expectOneLineError(1, containing: "Client.LegalBasisNotGranted")
         // A longer law number is not a part of the granted one.
         try c.request([], basis: "Legea 133/20119").expectOneLineError(1, containing: "Client.LegalBasisNotGranted")
@@ -200,7 +202,7 @@ struct ConnectEnvironment {
                 length = int(self.headers.get('Content-Length') or 0)
                 body = self.rfile.read(length).decode()
                 out = json.dumps({"method": self.command, "path": self.path, "body": body, "reason": self.headers.get('X-Call-Reason')}).encode()
-                self.send_response(201 if self.command == 'POST' else 200)
+                self.send_response(503 if 'fail' in self.path else 201 if self.command == 'POST' else 200)
                 self.send_header('Content-Type', 'application/json')
                 self.send_header('Content-Length', str(len(out)))
                 self.end_headers()
@@ -234,6 +236,12 @@ struct ConnectEnvironment {
         #expect(echoed["body"] as? String == #"{"case":"12/2026"}"#)
         #expect(echoed["reason"] as? String == "register")
 
+        // An upstream's error passes through: its body on stdout, what happened on stderr, exit 2.
+        let failed = try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "fail", "--purpose", "p",
+                                         "--legal-basis", "Legea 133/2011", "--provider", c.url])
+        #expect(failed.status == 2 && failed.stdout.contains("/api/fail") && failed.stderr.contains("answered 503"), "\(failed.stderr)")
+        #expect(try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "-X", "BAD METHOD", "--purpose", "p",
+                                    "--legal-basis", "Legea 133/2011", "--provider", c.url]).status == 64)
         // A dot segment could reach outside the upstream's base path: refused, never forwarded.
         let escape = try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "../../etc/passwd", "--purpose", "p",
                                          "--legal-basis", "Legea 133/2011", "--provider", c.url])
