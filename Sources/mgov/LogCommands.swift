@@ -358,7 +358,8 @@ struct LogCommand: AsyncParsableCommand {
                 try FileSystem.writeAtomically(Data(checkpoint.text.utf8), to: output)
                 console.info("checkpoint of \(head.size) entries written to \(output)")
             } else if console.isJSON {
-                try console.json(["origin": checkpoint.origin, "size": String(checkpoint.size), "root": Hex.encode(checkpoint.root), "note": checkpoint.text])
+                struct Signed: Encodable { let origin: String; let size: UInt64; let root: String; let note: String }
+                try console.json(Signed(origin: checkpoint.origin, size: checkpoint.size, root: Hex.encode(checkpoint.root), note: checkpoint.text))
             } else {
                 console.outData(Data(checkpoint.text.utf8))
             }
@@ -444,7 +445,7 @@ struct LogCommand: AsyncParsableCommand {
             } else if case .inclusion(let inclusion) = parsed, let embedded = inclusion.checkpoint {
                 noteText = embedded
             } else {
-                throw ValidationError("the proof carries no checkpoint: pass --checkpoint FILE")
+                throw CoreError.invalidArgument("a consistency proof carries no checkpoint: pass --checkpoint FILE (one signed for either of its sizes)")
             }
             let note = try MGovLog.Checkpoint.parse(noteText)
             try note.verify(key: publicKey)
@@ -465,7 +466,8 @@ struct LogCommand: AsyncParsableCommand {
                 if case .failed(let why) = p.verify() { throw LogError.proofRejected(why) }
                 summary = "the log \(note.origin) of \(p.newSize) entries extends its tree of \(p.oldSize) entries"
             }
-            if console.isJSON { try console.json(["valid": "true", "summary": summary]) } else { console.out("proof valid: \(summary)") }
+            struct Valid: Encodable { let valid: Bool; let summary: String }
+            if console.isJSON { try console.json(Valid(valid: true, summary: summary)) } else { console.out("proof valid: \(summary)") }
         }
     }
 

@@ -147,6 +147,7 @@ struct LogEnvironment {
         let checkpointFile = t.dir.file("cp-11.txt")
         let signed = try t.mgov("log", "checkpoint", "-o", checkpointFile)
         #expect(signed.status == 0, "\(signed.stderr)")
+        #expect((try t.mgov("log", "checkpoint", "--json").json() as? [String: Any])?["size"] as? Int == 11, "a number, as verify gives it")
         let note = try String(contentsOfFile: checkpointFile, encoding: .utf8)
         #expect(note.hasPrefix("MD/GOV/1003600123456/REGISTRY/log\n11\n"))
         try t.mgov("log", "append", input: t.ndjson(7, start: 10))
@@ -197,6 +198,9 @@ struct LogEnvironment {
         #expect(valid.status == 0, "\(valid.stderr)")
         #expect(valid.stdout.contains("entry 7 is in the log MD/GOV/1003600123456/REGISTRY/log of 13 entries"))
         #expect(!FileManager.default.fileExists(atPath: t.dir.file("no-such-home")))
+        let validJSON = try offline.run(["log", "verify-proof", proofFile, "--key", t.certPath, "--json"]).json() as? [String: Any]
+        #expect(validJSON?["valid"] as? Bool == true, "a boolean, not a string")
+        try offline.run(["log", "verify-proof", consistencyFile, "--key", t.certPath]).expectOneLineError(2, containing: "pass --checkpoint FILE")
         let consistent = try offline.run(["log", "verify-proof", consistencyFile, "--checkpoint", t.dir.file("cp.txt"), "--key", t.certPath])
         #expect(consistent.status == 0, "\(consistent.stderr)")
 
