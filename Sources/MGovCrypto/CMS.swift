@@ -87,23 +87,63 @@ public struct CMSSigner: Sendable {
         guard let out = BIO_push(BIO_new(BIO_f_buffer()), sink) else { BIO_free(sink); throw CryptoError.operationFailed("out of memory") }
         defer { BIO_free_all(out) }
 
+        // The first block, read ahead: empty content cannot be streamed (OpenSSL's streaming output
+        // fails when nothing is written through it) and is signed in one go instead.
+        let first = try readBlock(input)
         switch (options.format, options.detached) {
+        case _ where first.isEmpty:
+            try signEmpty(cms, to: out, flags: flags)
         case (.smime, _):
-            try signText(cms, from: input, to: out, flags: flags)
+            try signText(cms, first: first, from: input, to: out, flags: flags)
         case (_, true):
             // The content only passes through the digest: read it in large blocks, then write DER/PEM.
-            try digestContent(cms, from: input)
+            try digestContent(cms, first: first, from: input)
             let written = options.format == .der ? i2d_CMS_bio(out, cms) : PEM_write_bio_CMS(out, cms)
             guard written == 1 else { throw failure("cannot write the signature") }
         case (_, false):
-            try streamAttached(cms, from: input, to: out)
+            try streamAttached(cms, first: first, from: input, to: out)
         }
         guard mgov_BIO_flush(out) == 1 else { throw CryptoError.operationFailed("cannot write the signature: \(String(cString: strerror(errno)))") }
     }
 
-    /// Reads `input` to the end in large blocks, handing each to `consume`; read errors are errors
+    /// Up to 64 KB from `input` (empty at its end).
+    private func readBlock(_ input: Int32) throws -> Data {
+        var block = Data(count: 65_536)
+        while true {
+            let n = block.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw CryptoError.operationFailed("cannot read the content: \(String(cString: strerror(errno)))") }
+            return block.prefix(n)
+        }
+    }
+
+    /// A signature of empty content, made in one go and written in the chosen format.
+    private func signEmpty(_ cms: OpaquePointer, to out: OpaquePointer, flags: UInt32) throws {
+        guard let empty = BIO_new(BIO_s_mem()) else { throw CryptoError.operationFailed("out of memory") }
+        defer { BIO_free(empty) }
+        if options.format == .smime, options.detached {
+            // multipart/signed: its writer signs the (empty) first part as it streams it.
+            guard SMIME_write_CMS(out, cms, empty, Int32(bitPattern: flags | UInt32(CMS_STREAM))) == 1 else { throw failure("cannot write the signature") }
+            return
+        }
+        guard CMS_final(cms, empty, nil, flags) == 1 else { throw failure("cannot sign") }
+        let written: Int32
+        switch options.format {
+        case .der: written = i2d_CMS_bio(out, cms)
+        case .pem: written = PEM_write_bio_CMS(out, cms)
+        case .smime:
+            guard let part = BIO_new(BIO_s_mem()) else { throw CryptoError.operationFailed("out of memory") }
+            defer { BIO_free(part) }
+            written = SMIME_write_CMS(out, cms, part, Int32(bitPattern: flags))
+        }
+        guard written == 1 else { throw failure("cannot write the signature") }
+    }
+
+    /// Hands `first`, then the rest of `input` in large blocks, to `consume`; read errors are errors
     /// (OpenSSL's own copy loops take them for the end of the file).
-    private func pump(_ input: Int32, _ consume: (UnsafeMutableRawPointer, Int) throws -> Void) throws {
+    private func pump(_ first: Data, _ input: Int32, _ consume: (UnsafeMutableRawPointer, Int) throws -> Void) throws {
+        var first = first
+        if !first.isEmpty { try first.withUnsafeMutableBytes { try consume($0.baseAddress!, $0.count) } }
         let size = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
         defer { buffer.deallocate() }
@@ -118,10 +158,10 @@ public struct CMSSigner: Sendable {
         }
     }
 
-    private func digestContent(_ cms: OpaquePointer, from input: Int32) throws {
+    private func digestContent(_ cms: OpaquePointer, first: Data, from input: Int32) throws {
         guard let chain = CMS_dataInit(cms, nil) else { throw failure("cannot start the digest") }
         defer { BIO_free_all(chain) }
-        try pump(input) { buffer, n in
+        try pump(first, input) { buffer, n in
             guard BIO_write(chain, buffer, Int32(n)) == Int32(n) else { throw failure("cannot digest the content") }
         }
         guard CMS_dataFinal(cms, chain) == 1 else { throw failure("cannot sign") }
@@ -129,7 +169,7 @@ public struct CMSSigner: Sendable {
 
     /// Attached DER or PEM: the content streams into the output as indefinite-length BER (as
     /// `openssl cms -stream` writes) and the signature is made when the stream is flushed.
-    private func streamAttached(_ cms: OpaquePointer, from input: Int32, to out: OpaquePointer) throws {
+    private func streamAttached(_ cms: OpaquePointer, first: Data, from input: Int32, to out: OpaquePointer) throws {
         var base64: OpaquePointer?
         if options.format == .pem {
             guard BIO_puts(out, "-----BEGIN CMS-----\n") > 0, let b64 = BIO_new(BIO_f_base64()) else {
@@ -141,7 +181,7 @@ public struct CMSSigner: Sendable {
         try {
             guard let ndef = BIO_new_NDEF(target, cms, mgov_CMS_ContentInfo_item()) else { throw failure("cannot start the output") }
             defer { mgov_BIO_free_until(ndef, target) }
-            try pump(input) { buffer, n in
+            try pump(first, input) { buffer, n in
                 guard BIO_write(ndef, buffer, Int32(n)) == Int32(n) else { throw failure("cannot write the content") }
             }
             // Flushing the stream computes the signature and writes the trailer.
@@ -157,9 +197,9 @@ public struct CMSSigner: Sendable {
 
     /// S/MIME: its text mode reads lines as C strings, so the text is read whole first (no read error
     /// can cut it short) and refused if it holds a NUL byte (which would cut a line short without a word).
-    private func signText(_ cms: OpaquePointer, from input: Int32, to out: OpaquePointer, flags: UInt32) throws {
+    private func signText(_ cms: OpaquePointer, first: Data, from input: Int32, to out: OpaquePointer, flags: UInt32) throws {
         var text = Data()
-        try pump(input) { buffer, n in text.append(buffer.assumingMemoryBound(to: UInt8.self), count: n) }
+        try pump(first, input) { buffer, n in text.append(buffer.assumingMemoryBound(to: UInt8.self), count: n) }
         if text.contains(0) {
             throw CryptoError.operationFailed("S/MIME signs text, and this content holds NUL bytes: sign binary files with --format der or pem")
         }

@@ -65,9 +65,11 @@ import Testing
     func mgovSignaturesVerifyWithOpenSSL(keyType: String, format: String) throws {
         let s = try SignEnvironment()
         let signer = keyType == "rsa" ? s.rsa : s.ec
-        let content = format == "smime" ? try s.dir.write("notice.txt", "Line one\nLine two\n")
-                                        : try s.dir.write("scan.bin", data: Data((0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }))
+        let nonEmpty = format == "smime" ? try s.dir.write("notice.txt", "Line one\nLine two\n")
+                                         : try s.dir.write("scan.bin", data: Data((0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }))
         let inform = ["der": "DER", "pem": "PEM", "smime": "SMIME"][format]!
+        // Empty content too: it cannot be streamed, and is signed in one go.
+        for content in [nonEmpty, try s.dir.write("empty", data: Data())] {
         for packaging in ["--detached", "--attached"] {
             for cades in [false, true] {
                 let signature = s.dir.file("out-\(packaging)-\(cades)")
@@ -87,6 +89,7 @@ import Testing
                     #expect(FileManager.default.contentsEqual(atPath: recovered, andPath: content), "\(arguments)")
                 }
             }
+        }
         }
     }
 
