@@ -98,6 +98,24 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
     /// Subject alternative names of type URI (e.g. `urn:xroad:MD/GOV/123/SUB`).
     public var subjectAlternativeURIs: [String] { alternativeNames(type: GEN_URI) }
     public var subjectAlternativeDNSNames: [String] { alternativeNames(type: GEN_DNS) }
+    /// IP address names, written as addresses (`127.0.0.1`, `::1`).
+    public var subjectAlternativeIPAddresses: [String] {
+        guard let raw = X509_get_ext_d2i(pointer, NID_subject_alt_name, nil, nil) else { return [] }
+        let names = OpaquePointer(raw)
+        defer { mgov_GENERAL_NAMES_free(names) }
+        var result: [String] = []
+        for i in 0..<mgov_sk_GENERAL_NAME_num(names) {
+            guard let name = mgov_sk_GENERAL_NAME_value(names, i), name.pointee.type == GEN_IPADD,
+                  let octets = name.pointee.d.iPAddress, let bytes = ASN1_STRING_get0_data(octets) else { continue }
+            let count = Int(ASN1_STRING_length(octets))
+            guard count == 4 || count == 16 else { continue }
+            var text = [CChar](repeating: 0, count: 64)
+            if inet_ntop(count == 4 ? AF_INET : AF_INET6, bytes, &text, socklen_t(text.count)) != nil {
+                result.append(String(cString: text))
+            }
+        }
+        return result
+    }
 
     public var publicKeyAlgorithm: PrivateKey.Algorithm {
         guard let key = X509_get0_pubkey(pointer) else { return .other("unknown") }
@@ -110,7 +128,8 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
     public var summary: CertificateSummary {
         CertificateSummary(subject: subject, issuer: issuer, serial: serialHex, notBefore: notBefore, notAfter: notAfter,
                            sha256Fingerprint: sha256Fingerprint, keyAlgorithm: publicKeyAlgorithm.description,
-                           uris: subjectAlternativeURIs, dnsNames: subjectAlternativeDNSNames, isCA: isCA)
+                           uris: subjectAlternativeURIs, dnsNames: subjectAlternativeDNSNames,
+                           ipAddresses: subjectAlternativeIPAddresses, isCA: isCA)
     }
 
     private func alternativeNames(type: Int32) -> [String] {
@@ -154,6 +173,7 @@ public struct CertificateSummary: Codable, Sendable, Equatable {
     public var keyAlgorithm: String
     public var uris: [String]
     public var dnsNames: [String]
+    public var ipAddresses: [String]
     public var isCA: Bool
 
     enum CodingKeys: String, CodingKey {
@@ -163,6 +183,7 @@ public struct CertificateSummary: Codable, Sendable, Equatable {
         case sha256Fingerprint = "sha256_fingerprint"
         case keyAlgorithm = "key_algorithm"
         case dnsNames = "dns_names"
+        case ipAddresses = "ip_addresses"
         case isCA = "is_ca"
     }
 }

@@ -88,6 +88,9 @@ struct PKICommand: AsyncParsableCommand {
             guard name.range(of: #"^[A-Za-z0-9._-]+\z"#, options: .regularExpression) != nil else {
                 throw CoreError.invalidArgument("the name '\(name)' must be letters, digits, '.', '_' or '-' (it names the files)")
             }
+            for host in dns where host.range(of: #"^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z"#, options: .regularExpression) == nil || host.count > 253 {
+                throw CoreError.invalidArgument("'\(host)' is not a DNS name (letters, digits and '-' between dots; '*.' first for a wildcard)")
+            }
             let caKeyPath = dir + "/ca.key", caCertPath = dir + "/ca.crt"
             guard FileManager.default.fileExists(atPath: caKeyPath) else { throw CoreError.invalidArgument("\(dir) holds no CA (run mgov pki init-ca \(dir) --name ...)") }
             let base = dir + "/" + name
@@ -182,6 +185,7 @@ struct PKICommand: AsyncParsableCommand {
                 console.out("key:         \(c.keyAlgorithm)\(c.isCA ? " (CA)" : "")")
                 if !c.uris.isEmpty { console.out("uris:        \(c.uris.joined(separator: ", "))") }
                 if !c.dnsNames.isEmpty { console.out("dns:         \(c.dnsNames.joined(separator: ", "))") }
+                if !c.ipAddresses.isEmpty { console.out("ip:          \(c.ipAddresses.joined(separator: ", "))") }
             }
         }
     }

@@ -76,6 +76,11 @@ import Testing
         try env.mgov("pki", "issue", ca, "x", "--identity", "MD/GOV/1/X")
         try env.mgov("pki", "issue", ca, "x", "--identity", "MD/GOV/1/X").expectOneLineError(2, containing: "already issued")
         try env.mgov("pki", "issue", ca, "y", "--identity", "not an identity").expectOneLineError(2, containing: "not an identity")
+        try env.mgov("pki", "issue", ca, "y", "--identity", "MD/GOV/1/Y", "--dns", "bad dns!").expectOneLineError(2, containing: "not a DNS name")
+        // Every kind of name it wrote, pki show reads back.
+        try env.mgov("pki", "issue", ca, "h", "--identity", "MD/GOV/1/H", "--dns", "*.gov.md", "--ip", "127.0.0.1", "--ip", "::1")
+        let shown = try env.mgov("pki", "show", ca + "/h.crt")
+        #expect(shown.stdout.contains("dns:         *.gov.md") && shown.stdout.contains("ip:          127.0.0.1, ::1"), "\(shown.stdout)")
         try env.mgov("pki", "issue", env.dir.file("nowhere"), "z", "--identity", "MD/GOV/1/Z").expectOneLineError(2, containing: "holds no CA")
         try env.mgov("pki", "init-ca", env.dir.file("weak"), "--name", "Weak", "--rsa", "1024").expectOneLineError(2, containing: "2048")
         // A validity the certificate cannot encode (or none) is refused before anything is written.
