@@ -83,6 +83,12 @@ public struct ProviderConfig: Decodable, Sendable {
             switch error {
             case let .keyNotFound(key, context): return "missing '\(key.stringValue)' at \(path(context))"
             case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+                // A YAML syntax error says where (line and column) in its underlying error.
+                if let underlying = context.underlyingError {
+                    let detail = String(describing: underlying).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                        .filter { !$0.isEmpty }.joined(separator: " ")
+                    return "\(context.debugDescription) \(detail)"
+                }
                 return "\(context.debugDescription) at \(path(context))"
             @unknown default: return String(describing: error)
             }
@@ -91,6 +97,7 @@ public struct ProviderConfig: Decodable, Sendable {
     }
 
     static func path(_ context: DecodingError.Context) -> String {
-        context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        guard !context.codingPath.isEmpty else { return "the top level (a mapping with services and grants)" }
+        return context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
 }

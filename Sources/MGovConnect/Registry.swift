@@ -109,7 +109,7 @@ public final class ConnectRegistry: Sendable {
     /// Adds (or replaces) a dataset service, loading its rows: `.csv`, `.json` (an array of objects),
     /// `.ndjson`, or `sqlite:PATH#TABLE`. Lookups by the key fields use an index, never a scan.
     public func addDataset(code: String, source: String, keys: [String]) throws -> ConnectService {
-        _ = try ServiceID(provider: try MemberIdentity(parsing: "X/X/X/X"), code: code)  // validates the code
+        try Self.checkCode(code)
         guard !keys.isEmpty else { throw ConnectError.invalidArgument("a dataset needs --key FIELD (the fields lookups may use)") }
         let rows = try DatasetLoader.load(source)
         for key in keys where !rows.contains(where: { $0[key] != nil }) {
@@ -132,8 +132,16 @@ public final class ConnectRegistry: Sendable {
         return try service(code)
     }
 
-    public func addProxy(code: String, upstream: String) throws -> ConnectService {
+    /// A service code as X-Road allows it, and not a metaservice's name (which would answer instead).
+    static func checkCode(_ code: String) throws {
         _ = try ServiceID(provider: try MemberIdentity(parsing: "X/X/X/X"), code: code)
+        if code == "listMethods" || code == "allowedMethods" {
+            throw ConnectError.invalidArgument("'\(code)' is the name of a metaservice: pick another service code")
+        }
+    }
+
+    public func addProxy(code: String, upstream: String) throws -> ConnectService {
+        try Self.checkCode(code)
         do { try MutualTLSClient.validate(upstream) } catch let error as NetError {
             throw ConnectError.invalidArgument("'\(upstream)' is not an http(s) base URL: \(error.reasonText)")
         }

@@ -281,6 +281,12 @@ struct ConnectEnvironment {
                                          "--legal-basis", "Legea 133/2011", "--provider", c.url])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains(#"[{"name":"Ion Popescu"}]"#), "\(result.stdout)")
+        // A configuration that is not one says where; a metaservice's name is no service code.
+        let broken = try c.dir.write("work/broken.yaml", "services:\n  people: { dataset: people.csv\n")
+        try c.provider("connect", "serve", "--config", broken, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "line 2, column 11")
+        let empty = try c.dir.write("work/empty.yaml", "")
+        try c.provider("connect", "serve", "--config", empty, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "at the top level")
+        try c.provider("connect", "service", "add", "listMethods", "--proxy", "http://127.0.0.1:1").expectOneLineError(2, containing: "metaservice")
         // A second provider on the same address: a one-line error, exit 2.
         try c.provider("connect", "serve", "--listen", c.url.replacingOccurrences(of: "https://", with: ""))
             .expectOneLineError(2, containing: "cannot listen on 127.0.0.1:")
