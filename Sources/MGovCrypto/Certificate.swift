@@ -95,6 +95,10 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
 
     public var isCA: Bool { X509_check_ca(pointer) > 0 }
 
+    /// Whether its key usage and extended key usage allow signing documents (OpenSSL's S/MIME
+    /// signing purpose, which `openssl cms -verify` and mgov's CMS verification check).
+    public var allowsDocumentSigning: Bool { X509_check_purpose(pointer, X509_PURPOSE_SMIME_SIGN, 0) == 1 }
+
     /// Subject alternative names of type URI (e.g. `urn:xroad:MD/GOV/123/SUB`).
     public var subjectAlternativeURIs: [String] { alternativeNames(type: GEN_URI) }
     public var subjectAlternativeDNSNames: [String] { alternativeNames(type: GEN_DNS) }

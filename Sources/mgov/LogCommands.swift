@@ -161,6 +161,11 @@ struct LogCommand: AsyncParsableCommand {
         @Flag(help: "One JSON entry per line instead of one document.")
         var ndjson = false
 
+        func validate() throws {
+            guard page >= 1 else { throw ValidationError("--page starts at 1") }
+            guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size is from 1 to 10000") }
+        }
+
         func run() async throws {
             let context = global.makeContext()
             var query = LogQuery()

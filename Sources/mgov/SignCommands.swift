@@ -90,6 +90,9 @@ struct SignCommand: AsyncParsableCommand {
             let signer = try XMLSigner(key: credentials.key, certificates: credentials.certificates, options: options)
             let console = context.console
             for warning in try signer.checkValidity(now: context.clock.now()) { console.warn(warning) }
+            if credentials.certificates.isEmpty, !noKeyinfo {
+                console.warn("no certificate (--cert): the signatures carry no KeyInfo, so a verifier needs the signer's certificate from elsewhere")
+            }
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir) }
 
             let output = output, outDir = outDir
@@ -181,6 +184,9 @@ struct SignCommand: AsyncParsableCommand {
             for warning in try SigningCertificateValidity.check(credentials.certificates.first, now: context.clock.now(),
                                                                 allowExpired: keys.allowExpired) {
                 console.warn(warning)
+            }
+            if let certificate = credentials.certificates.first, !certificate.allowsDocumentSigning {
+                console.warn("\(certificate.subject) is not for signing documents (its key usage or extended key usage): verifiers will refuse these signatures")
             }
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir) }
 

@@ -110,7 +110,8 @@ extension SignCommand {
                     if case .duplicateID = error { malformed = false } else { malformed = true }
                     results[index] = VerifiedFile(report: FileReport(file: file, signatures: [], error: error.description), malformed: malformed)
                 } catch let error as SignError {
-                    results[index] = VerifiedFile(report: FileReport(file: file, signatures: [], error: error.description), malformed: false)
+                    // "Not a signature" is bad input (exit 2), as the exit codes say; the rest are refusals.
+                    results[index] = VerifiedFile(report: FileReport(file: file, signatures: [], error: error.description), malformed: error.exitStatus == .failure)
                 } catch {
                     results[index] = VerifiedFile(report: FileReport(file: file, signatures: [], error: describeError(error)), malformed: true)
                 }

@@ -105,6 +105,9 @@ struct LogEnvironment {
     @Test func queriesFilterAndPage() throws {
         let t = try LogEnvironment()
         try t.mgov("log", "append", input: t.ndjson(30))
+        for bad in [["--page-size", "0"], ["--page-size", "10001"], ["--page", "0"]] {
+            #expect(try t.mgov.run(["log", "query"] + bad).status == 64, "\(bad)")
+        }
         let filtered = try t.mgov("log", "query", "--type", "MConnect.*", "--filter", "user=user2", "--page-size", "4", "--page", "3", "--json")
         let page = try #require(try filtered.json() as? [String: Any])
         #expect(page["total"] as? Int == 10)

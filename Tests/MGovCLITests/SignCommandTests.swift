@@ -147,6 +147,10 @@ let c14nMethods = [("exc", "http://www.w3.org/2001/10/xml-exc-c14n#"), ("exc-wit
         #expect(try t.mgov("sign", "verify", out, "--any-signer").status == 0)
         let broken = try t.dir.write("broken.xml", "<doc><a></doc>")
         #expect(try t.mgov("sign", "verify", broken).status == 2)
+        // Not a signature at all is bad input (2), as the exit codes say, not a refused signature (1).
+        let unsigned = try t.dir.write("unsigned.xml", "<doc/>")
+        let noSignature = try t.mgov("sign", "verify", unsigned)
+        #expect(noSignature.status == 2 && noSignature.stdout.contains("holds no ds:Signature element"), "\(noSignature.stdout)")
         let xxe = try t.dir.write("xxe.xml", #"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>"#)
         let refused = try t.mgov("sign", "verify", xxe)
         #expect(refused.status == 2)
@@ -172,8 +176,11 @@ let c14nMethods = [("exc", "http://www.w3.org/2001/10/xml-exc-c14n#"), ("exc-wit
         try t.mgov("sign", "xml", t.input, "--key", weak.key, "--cert", weak.cert).expectOneLineError(1, containing: "1024 bits are refused")
         #expect(try t.mgov("sign", "xml", t.input, "--key", t.ec.key, "--digest", "sha1").status == 64)
         #expect(try t.mgov("sign", "xml", t.input, t.input, "--key", t.ec.key).status == 64)
-        try t.mgov("sign", "xml", t.input, "--key", t.ec.key, "--detached", "--reference", "#nope")
+        try t.mgov("sign", "xml", t.input, "--key", t.ec.key, "--cert", t.ec.cert, "--detached", "--reference", "#nope")
             .expectOneLineError(1, containing: "'#nope' points to no element")
+        // A key alone signs, and mgov says the signature names no certificate for a verifier to use.
+        let keyOnly = try t.mgov("sign", "xml", t.input, "--key", t.ec.key, "-o", t.dir.file("key-only.xml"))
+        #expect(keyOnly.status == 0 && keyOnly.stderr.contains("no certificate (--cert)"), "\(keyOnly.stderr)")
     }
 
     @Test func anExpiredCertificateIsRefusedUnlessAllowed() throws {
