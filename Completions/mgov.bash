@@ -793,6 +793,7 @@ _mgov_connect_request() {
         return
         ;;
     '--format')
+        __mgov_add_completions -W 'json'$'\n''csv'$'\n''xml'
         return
         ;;
     esac

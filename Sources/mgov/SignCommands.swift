@@ -36,6 +36,9 @@ struct SignCommand: AsyncParsableCommand {
                 reported with its name and does not stop the others. SHA-1, RSA keys under 2048 bits and \
                 expired certificates are refused (--allow-expired signs with an expired certificate, with a warning).
 
+                --json prints one JSON line per file, {"file", "output", "ok", "error"} (the signatures go to \
+                files then: -o FILE or --out-dir DIR).
+
                 Exit codes: 0 every file signed; 1 a file could not be signed, or the key or certificate is \
                 refused; 2 bad input.
                 """
@@ -96,6 +99,9 @@ struct SignCommand: AsyncParsableCommand {
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir) }
 
             let output = output, outDir = outDir
+            if console.isJSON, outDir == nil, output == nil || output == "-" {
+                throw CoreError.invalidArgument("--json reports on stdout: write the signed XML with -o FILE or --out-dir DIR")
+            }
             try signInParallel(files, context: context, objectType: "xml") { file, batch in
                 let document = try XMLDocument(data: try FileSystem.read(file), name: file)
                 let signed = try signer.sign(document)
@@ -139,6 +145,9 @@ struct SignCommand: AsyncParsableCommand {
 
                 Several files are signed in parallel with a progress bar on a terminal; a failure on one is \
                 reported with its name and does not stop the others.
+
+                --json prints one JSON line per file, {"file", "output", "ok", "error"} (the signatures go to \
+                files then: -o FILE or --out-dir DIR).
 
                 Exit codes: 0 every file signed; 1 a file could not be signed, or the key or certificate is \
                 refused; 2 bad input.
@@ -191,6 +200,9 @@ struct SignCommand: AsyncParsableCommand {
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir) }
 
             let output = output, outDir = outDir
+            if console.isJSON, outDir == nil, output == "-" || (output == nil && files.contains("-")) {
+                throw CoreError.invalidArgument("--json reports on stdout: write the signature with -o FILE or --out-dir DIR")
+            }
             try signInParallel(files, context: context, objectType: "cms") { file, batch in
                 let input = try FileSystem.openForReading(file)
                 defer { close(input) }
@@ -277,8 +289,19 @@ private func signInParallel(_ files: [String], context: Context, objectType: Str
         } else if FileManager.default.fileExists(atPath: context.home.databasePath) {
             try context.record("MGov.Sign.Signed", ["object": file, "object_type": objectType, "event_message": "signed \(file)"])
         }
+        if console.isJSON {
+            try console.jsonLine(SignedFile(file: file, output: problem == nil ? (destinations[index] ?? nil) : nil, ok: problem == nil, error: problem))
+        }
     }
     if failed > 0 { throw ExitCode(1) }
+}
+
+/// One line of `sign xml|cms --json`: an input, where its signature went, or why it did not.
+private struct SignedFile: Encodable {
+    let file: String
+    let output: String?
+    let ok: Bool
+    let error: String?
 }
 
 /// A progress bar on stderr when it is a terminal, nothing otherwise.

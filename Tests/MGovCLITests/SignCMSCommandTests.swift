@@ -174,6 +174,14 @@ import Testing
         let verified = try s.mgov.run(["sign", "verify"] + files.map { $0 + ".p7s" } + ["--trusted", s.ca.cert, "--json"])
         #expect(verified.status == 0, "\(verified.stdout)")
         #expect(verified.stdout.split(separator: "\n").count == 5)
+        // --json: a line per input naming its signature or its error, for scripts.
+        let reported = try s.mgov.run(["sign", "cms", files[0], missing, "--key", s.rsa.key, "--cert", s.rsa.cert, "--json", "--attached"])
+        let lines = reported.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(reported.status == 1 && lines.count == 2, "\(reported.stdout)")
+        #expect(lines.first?["ok"] as? Bool == true && lines.first?["output"] as? String == files[0] + ".p7m")
+        #expect(lines.last?["ok"] as? Bool == false && (lines.last?["error"] as? String)?.contains("missing.txt") == true)
+        try s.mgov.run(["sign", "cms", "-", "--key", s.rsa.key, "--cert", s.rsa.cert, "--json"], input: Data("x".utf8))
+            .expectOneLineError(2, containing: "--json reports on stdout")
 
         let outDir = s.dir.file("signatures")
         #expect(try s.mgov.run(["sign", "cms"] + files + ["--key", s.rsa.key, "--cert", s.rsa.cert, "--out-dir", outDir, "--attached"]).status == 0)
