@@ -24,6 +24,7 @@ struct MGov: AsyncParsableCommand {
         do {
             command = try parseAsRoot()
         } catch {
+            reportUsage(error)
             exit(withError: error)
         }
         do {
@@ -34,9 +35,31 @@ struct MGov: AsyncParsableCommand {
                 try syncCommand.run()
             }
         } catch {
-            guard let status = report(error) else { exit(withError: error) }
+            guard let status = report(error) else {
+                reportUsage(error)
+                exit(withError: error)
+            }
             Foundation.exit(status.rawValue)
         }
+    }
+
+    /// A usage error as one line, like every other error (`mgov: <message> (see 'mgov … --help')`),
+    /// naming the subcommand the words before the first option give; argument-parser printed its
+    /// message, then the usage of whichever command threw it (the root's, for a check in `run`).
+    /// Returns for anything else (help, exit codes), which argument-parser prints itself.
+    static func reportUsage(_ error: Error) {
+        guard exitCode(for: error) == .validationFailure else { return }
+        let message = self.message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: "; ")
+        var type: ParsableCommand.Type = MGov.self
+        var path = ["mgov"]
+        for word in CommandLine.arguments.dropFirst() {
+            guard !word.hasPrefix("-"), let sub = type.configuration.subcommands.first(where: { $0._commandName == word }) else { break }
+            path.append(word)
+            type = sub
+        }
+        Console(format: .human, quiet: false, noColor: false).error("\(message) (see '\(path.joined(separator: " ")) --help')")
+        Foundation.exit(ExitStatus.usage.rawValue)
     }
 
     /// Prints `mgov: <message>` for an error and says which exit code it means;

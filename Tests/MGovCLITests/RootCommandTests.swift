@@ -29,7 +29,10 @@ import Testing
     @Test func usageErrorsExit64() throws {
         let env = try CLIEnvironment()
         #expect(try env.mgov("no-such-command").status == 64)
-        #expect(try env.mgov("profile", "create", "x").status == 64)  // --identity missing
+        // --identity missing: one line, like every error, naming the command's help.
+        try env.mgov("profile", "create", "x").expectOneLineError(64, containing: "(see 'mgov profile create --help')")
+        // A check made while running says which command it was, not the root's usage.
+        try env.mgov("log", "query", "--page-size", "0").expectOneLineError(64, containing: "--page-size is from 1 to 10000 (see 'mgov log query --help')")
         // An empty --home (a script's unset variable) never falls back to another store.
         let empty = try env.mgov("profile", "list", "--home", "")
         #expect(empty.status == 64 && empty.stderr.contains("--home is empty"), "\(empty.stderr)")
