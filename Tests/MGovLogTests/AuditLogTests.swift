@@ -206,8 +206,9 @@ struct TestLog {
         let old = try Store(home: home, migrations: AuditLog.migrations.filter { $0.identifier != "log.3-append-order" })
         try old.write { db in
             for entry in entries {
-                try db.execute(sql: "INSERT INTO log_entry (seq, logged_at, event_time, event_type, entry, leaf_hash) VALUES (?, ?, '2026-11-10T10:00:00.000Z', 'X.PersonalData.Access', ?, ?)",
-                               arguments: [Int64(entry.seq), entry.loggedAt, String(decoding: entry.canonical, as: UTF8.self), Data(entry.leafHash)])
+                try db.execute(sql: "INSERT INTO log_entry (seq, logged_at, event_time, event_type, entry, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [Int64(entry.seq), entry.loggedAt, entry.value("event_time"), entry.value("event_type"),
+                                           String(decoding: entry.canonical, as: UTF8.self), Data(entry.leafHash)])
                 try db.execute(sql: "INSERT INTO log_subject (subject, seq) VALUES (?, ?)", arguments: [entry.seq % 2 == 0 ? "2001" : "2002", Int64(entry.seq)])
             }
             for node in nodes {
