@@ -111,6 +111,9 @@ public struct LogEvent: Sendable, Equatable {
             throw LogError.invalidJSON(Self.describe(error))
         }
         guard let members = parsed as? [String: Any] else { throw LogError.invalidJSON("an event must be a JSON object") }
+        // JSON lets a name appear twice and parsers disagree on which value wins: an audit event
+        // must say one thing (here the parser kept one of two, silently).
+        guard Self.memberNameCount(json) == members.count else { throw LogError.invalidJSON("a member name appears twice in the event") }
         var fields: [String: AuditValue] = [:]
         fields.reserveCapacity(members.count)
         for (name, member) in members {
@@ -130,6 +133,35 @@ public struct LogEvent: Sendable, Equatable {
     /// Parses NDJSON: one event per non-blank line. The whole batch is checked
     /// before anything is returned; the first bad line is named. Lines are parsed
     /// on all cores, in chunks, and put back in order.
+    /// How many members the top-level object of valid JSON `json` names, duplicates included.
+    static func memberNameCount(_ json: Data) -> Int {
+        json.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Int in
+            var depth = 0, count = 0
+            var inString = false, escaped = false, expectName = false
+            for byte in bytes {
+                if inString {
+                    if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "\""):
+                    inString = true
+                    if depth == 1, expectName { count += 1; expectName = false }
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                    if depth == 1 { expectName = byte == UInt8(ascii: "{") }
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                case UInt8(ascii: ","):
+                    if depth == 1 { expectName = true }
+                default:
+                    break
+                }
+            }
+            return count
+        }
+    }
+
     public static func batch(ndjson data: Data) throws -> [LogEvent] {
         var found: [(number: Int, range: Range<Int>)] = []
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in

@@ -79,7 +79,10 @@ import Testing
         }
     }
 
-    @Test(arguments: ["", "[]", "{", #"{"event_type":"A.B.C","event_time":"2026-11-23""#, "42", #"{"a":1}x"#])
+    @Test(arguments: ["", "[]", "{", #"{"event_type":"A.B.C","event_time":"2026-11-23""#, "42", #"{"a":1}x"#,
+                      // A name twice (also when escaped differently): parsers disagree on which value wins.
+                      #"{"event_type":"A.B.C","event_time":"2026-11-23","user":"a","user":"b"}"#,
+                      #"{"event_type":"A.B.C","event_time":"2026-11-23","user":"a","\u0075ser":"b"}"#])
     func refusesInvalidJSON(_ text: String) {
         #expect {
             try event(text)
@@ -87,6 +90,12 @@ import Testing
             if case LogError.invalidJSON = error { return true }
             return false
         }
+    }
+
+    @Test func namesInsideValuesAreNotCountedAsMembers() throws {
+        let text = #"{"event_type":"A.B.C","event_time":"2026-11-23","list":["x","y,\"z\":1"],"msg":"a, \"b\": {c}","n":{"user":1,"user":2}}"#
+        #expect(LogEvent.memberNameCount(Data(text.utf8)) == 5)
+        #expect(try event(#" { "event_type" : "A.B.C" , "event_time":"2026-11-23" } "#).type == "A.B.C")
     }
 
     @Test func personalDataEventsAreRecognisedByType() throws {
