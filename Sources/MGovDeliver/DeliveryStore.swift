@@ -231,22 +231,8 @@ public final class DeliveryStore: Sendable {
 
     /// Creates an order: Processing, or AwaitingPayment when payment is still due.
     public func create(_ new: NewOrder) throws -> DeliveryOrder {
-        guard (new.address == nil) != (new.pickupPoint == nil) else {
-            throw DeliverError.invalidArgument("give an address or a pickup point code (one of them)")
-        }
-        if let address = new.address, address.trimmingCharacters(in: .whitespaces).isEmpty || address.count > 500 {
-            throw DeliverError.invalidArgument("an address has 1 to 500 characters")
-        }
+        try check(new)
         let now = clock.now()
-        if let accepted = new.acceptedUntil, accepted <= now {
-            throw DeliverError.invalidArgument("--accepted-until must be in the future")
-        }
-        if let carrier = new.carrier {
-            let known = try carriers().map(\.name)
-            guard known.contains(carrier) else {
-                throw DeliverError.invalidArgument("'\(carrier)' is not a registered carrier (\(known.isEmpty ? "none is: deliver carrier add NAME --cert FILE" : "registered: " + known.joined(separator: ", ")))")
-            }
-        }
         let id = Identifier.make(at: now)
         let initial: DeliveryStatus = new.awaitingPayment ? .awaitingPayment : .processing
         let encoder = JSONEncoder()
@@ -267,6 +253,26 @@ public final class DeliveryStore: Sendable {
         let order = try self.order(id)
         try record("MDelivery.Order.Created", order, actor: "sender", message: "created, \(initial.rawValue)")
         return order
+    }
+
+    /// Throws what `create` would refuse `new` for, writing nothing: a caller that stores files
+    /// for the order first checks it, so a refused order leaves no documents behind.
+    public func check(_ new: NewOrder) throws {
+        guard (new.address == nil) != (new.pickupPoint == nil) else {
+            throw DeliverError.invalidArgument("give an address or a pickup point code (one of them)")
+        }
+        if let address = new.address, address.trimmingCharacters(in: .whitespaces).isEmpty || address.count > 500 {
+            throw DeliverError.invalidArgument("an address has 1 to 500 characters")
+        }
+        if let accepted = new.acceptedUntil, accepted <= clock.now() {
+            throw DeliverError.invalidArgument("--accepted-until must be in the future")
+        }
+        if let carrier = new.carrier {
+            let known = try carriers().map(\.name)
+            guard known.contains(carrier) else {
+                throw DeliverError.invalidArgument("'\(carrier)' is not a registered carrier (\(known.isEmpty ? "none is: deliver carrier add NAME --cert FILE" : "registered: " + known.joined(separator: ", ")))")
+            }
+        }
     }
 
     /// Appends a status change after checking it against the transition table, in one write

@@ -361,15 +361,37 @@ public final class DocumentStore: Sendable {
     // MARK: Access
 
     /// The most `principal` may do with `document` now: everything for the owner, else its live shares.
+    /// What `principal` may do with `document` now: everything as its owner, else what its live
+    /// shares give. A share made by someone other than the owner gives only what its sharer itself
+    /// still holds: when the sharer's own share ends or is revoked, the shares made from it end too
+    /// (nobody shares more than they hold, then or later).
     func permission(of principal: Principal, on document: Document, _ db: Database) throws -> Permission? {
-        if principal.urn == document.owner { return .write }
+        try permission(of: principal.urn, on: document, db, depth: 0)
+    }
+
+    private func permission(of urn: String, on document: Document, _ db: Database, depth: Int) throws -> Permission? {
+        if urn == document.owner { return .write }
+        // A chain of re-shares longer than this (or a loop) gives nothing.
+        guard depth < 8 else { return nil }
         let now = Timestamp.format(clock.now())
-        let granted = try String.fetchAll(db, sql: """
-            SELECT permission FROM docs_share
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT permission, shared_by FROM docs_share
             WHERE document_id = ? AND (grantee = ? OR grantee = 'urn:public') AND revoked_at IS NULL
               AND valid_from <= ? AND valid_to >= ?
-            """, arguments: [document.id, principal.urn, now, now])
-        return granted.compactMap(Permission.init).max()
+            """, arguments: [document.id, urn, now, now])
+        var best: Permission?
+        for row in rows {
+            guard let granted = Permission(rawValue: row["permission"]) else { continue }
+            guard let sharer = try sharerHolds(row["shared_by"], on: document, db, depth: depth) else { continue }
+            let effective = min(granted, sharer)
+            if best.map({ effective > $0 }) ?? true { best = effective }
+        }
+        return best
+    }
+
+    /// What the maker of a share holds now (nil: nothing, so the share gives nothing).
+    func sharerHolds(_ sharer: String, on document: Document, _ db: Database, depth: Int = 0) throws -> Permission? {
+        try permission(of: sharer, on: document, db, depth: depth + 1)
     }
 
     func require(_ needed: Permission, of principal: Principal, on document: Document, _ db: Database) throws {

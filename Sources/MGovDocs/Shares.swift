@@ -49,6 +49,12 @@ extension DocumentStore {
                 guard request.permission <= held else {
                     throw DocsError.denied("\(actor) holds \(held) permission on document \(documentID) and cannot share \(request.permission)")
                 }
+                // Nor for longer than the actor holds it (a grantee's own share ends).
+                if actor.urn != document.owner, let until = try String.fetchOne(db, sql: """
+                    SELECT MAX(valid_to) FROM docs_share WHERE document_id = ? AND (grantee = ? OR grantee = 'urn:public') AND revoked_at IS NULL
+                    """, arguments: [documentID, actor.urn]), Timestamp.format(request.to) > until {
+                    throw DocsError.denied("\(actor) holds document \(documentID) only until \(until), and cannot share it for longer")
+                }
             }
             try db.execute(sql: "INSERT INTO docs_share VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                            arguments: [id, documentID, grantee?.urn, request.permission.rawValue, Timestamp.format(request.from),
@@ -129,7 +135,10 @@ extension DocumentStore {
             }
             guard let id = share.document else { return .failure(.unbound) }
             let document = try self.document(id, db)
-            return document.deletedAt == nil ? .success(document) : .failure(.deleted)
+            guard document.deletedAt == nil else { return .failure(.deleted) }
+            // A link made by a grantee opens only while its maker still holds the document.
+            guard try sharerHolds(share.sharedBy, on: document, db) != nil else { return .failure(.revoked) }
+            return .success(document)
         }
     }
 

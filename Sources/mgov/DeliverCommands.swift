@@ -89,6 +89,8 @@ struct DeliverCommand: AsyncParsableCommand {
             new.acceptedUntil = try acceptedUntil.map(Timestamp.require)
             new.estimatedReady = try estimatedReady.map(Timestamp.require)
             new.carrier = carrier
+            let orders = try DeliverCommand.orders(context)
+            try orders.check(new)  // before any file is stored for it
             if !doc.isEmpty || !file.isEmpty {
                 let documents = try DocsCommand.documents(context)
                 for id in doc { _ = try documents.document(id) }
@@ -101,7 +103,7 @@ struct DeliverCommand: AsyncParsableCommand {
                 }
                 new.documents = doc + stored
             }
-            let order = try DeliverCommand.orders(context).create(new)
+            let order = try orders.create(new)
             if context.console.isJSON { try context.console.json(order) } else { context.console.out(order.id) }
         }
     }

@@ -276,7 +276,8 @@ struct DocsCommand: AsyncParsableCommand {
             discussion: """
                 --for URN shares with a principal; --link makes an access code, printed once (only its hash is kept). \
                 A link without a document id is reserved, and bound by 'docs add --link-code CODE'. The window runs \
-                from --from (default now) to --to (required, in the future); nobody shares more permission than they hold.
+                from --from (default now) to --to (required, in the future); nobody shares more permission than they hold, \
+                nor for longer, and a share made by a grantee ends when the grantee's own share ends or is revoked.
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The document's id (optional with --link: a reserved link).") var id: String?

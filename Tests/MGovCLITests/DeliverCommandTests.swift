@@ -162,5 +162,12 @@ struct DeliverEnvironment {
         #expect(shown["owner"] as? String == "urn:md:idnp:2001234567890")
         try d.mgov.run(["deliver", "create", "--recipient", "idnp:2001234567890", "--name", "Ion", "--address", "a", "--doc", "no-such-doc"])
             .expectOneLineError(2, containing: "no document")
+        // A refused order stores none of its files.
+        try d.mgov.run(["deliver", "create", "--recipient", "idnp:2001234567890", "--name", "Ion", "--address", "a", "--file", file, "--carrier", "Nope"])
+            .expectOneLineError(2, containing: "not a registered carrier")
+        try d.mgov.run(["deliver", "create", "--recipient", "idnp:2001234567890", "--name", "Ion", "--address", "a", "--file", file, "--doc", "no-such-doc"])
+            .expectOneLineError(2, containing: "no document")
+        let listed = try #require(try d.mgov("docs", "list", "--json").json() as? [[String: Any]])
+        #expect(listed.count == 1, "\(listed)")
     }
 }

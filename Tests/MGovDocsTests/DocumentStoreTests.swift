@@ -156,6 +156,28 @@ struct DocsFixture {
         #expect(throws: DocsError.self) { try f.documents.addVersion(doc.id, from: fd, actor: f.bob) }
     }
 
+    /// A share made by a grantee gives only what its maker still holds: it ends when the maker's
+    /// own share ends or is revoked, and cannot be made to outlast it.
+    @Test func aReShareEndsWithTheSharersOwn() throws {
+        let f = try DocsFixture()
+        let doc = try f.add(Data("x".utf8))
+        let now = f.time.now
+        let bobs = try f.documents.share(doc.id, with: f.bob, .init(from: now, to: now.addingTimeInterval(3600)), actor: f.alice)
+        #expect(throws: DocsError.self, "longer than bob holds it") {
+            try f.documents.share(doc.id, with: f.agency, .init(from: now, to: now.addingTimeInterval(7200)), actor: f.bob)
+        }
+        _ = try f.documents.share(doc.id, with: f.agency, .init(from: now, to: now.addingTimeInterval(1800)), actor: f.bob)
+        let (_, code) = try f.documents.shareLink(doc.id, .init(from: now, to: now.addingTimeInterval(1800)), actor: f.bob)
+        guard case .success = try f.documents.resolve(documentID: doc.id, for: f.agency) else { Issue.record("the re-share opens"); return }
+        guard case .success = try f.documents.resolve(code: code) else { Issue.record("bob's link opens"); return }
+        try f.documents.revoke(bobs.id, actor: f.alice)
+        guard case .failure(.noShare) = try f.documents.resolve(documentID: doc.id, for: f.agency) else { Issue.record("ends with bob's share"); return }
+        guard case .failure(.revoked) = try f.documents.resolve(code: code) else { Issue.record("bob's link ends with his share"); return }
+        #expect(throws: DocsError.self, "and the agency cannot share it on") {
+            try f.documents.share(doc.id, with: f.bob, .init(from: now, to: now.addingTimeInterval(60)), actor: f.agency)
+        }
+    }
+
     @Test func revocationTakesEffectAtOnceAndLinksCanBeReservedFirst() throws {
         let f = try DocsFixture()
         let now = f.time.now
