@@ -88,13 +88,40 @@ public final class Console: @unchecked Sendable {
     /// A warning on stderr; shown even with --quiet, because it says something is unsafe.
     public func warn(_ text: String) {
         let prefix = color ? "\u{1B}[33mmgov: warning:\u{1B}[0m " : "mgov: warning: "
-        write(prefix + text + "\n", to: FileHandle.standardError)
+        write(prefix + Self.oneLine(text) + "\n", to: FileHandle.standardError)
     }
 
     /// An error line on stderr: `mgov: <message>`.
     public func error(_ text: String) {
         let prefix = color ? "\u{1B}[31mmgov:\u{1B}[0m " : "mgov: "
-        write(prefix + text + "\n", to: FileHandle.standardError)
+        write(prefix + Self.oneLine(text) + "\n", to: FileHandle.standardError)
+    }
+
+    /// A message kept to one line whatever it quotes: CR, LF and other control characters (from a
+    /// file name, an address, a peer's answer) are written escaped, so no quoted text can end the
+    /// line early or move the cursor.
+    public static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where isControl(scalar): out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// C0 and C1 controls, DEL, the Unicode line and paragraph separators, and bidirectional
+    /// overrides (which can make a line read as something else).
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
     }
 
     private func write(_ text: String, to handle: FileHandle) {

@@ -294,7 +294,10 @@ public final class DocumentStore: Sendable {
         let today = Self.day(now)
         var report = PurgeReport()
         var purgedDocuments: [Document] = []
-        try store.database.write { db in
+        // A dry run does everything in the transaction but delete blob files, then rolls it back:
+        // its figures are the real run's (it counted no blobs before).
+        struct RolledBack: Error {}
+        do { try store.database.write { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT d.id FROM docs_document d LEFT JOIN docs_type t ON t.code = d.type_code
                 WHERE d.deleted_at IS NOT NULL OR (t.delete_on_expiry = 1 AND d.expires_on IS NOT NULL AND d.expires_on < ?)
@@ -312,18 +315,18 @@ public final class DocumentStore: Sendable {
                 } else {
                     report.purged.append(document.id)
                     purgedDocuments.append(document)
-                    if dryRun { continue }
                     try db.execute(sql: "DELETE FROM docs_document WHERE id = ?", arguments: [document.id])
                     for hash in Set(document.versions.map(\.sha256)) {
                         let used = try Int.fetchOne(db, sql: "SELECT count(*) FROM docs_version WHERE blob = ?", arguments: [hash]) ?? 0
                         if used == 0 {
-                            self.blobs.remove(hash)
+                            if !dryRun { self.blobs.remove(hash) }
                             report.blobsRemoved += 1
                         }
                     }
                 }
             }
-        }
+            if dryRun { throw RolledBack() }
+        } } catch is RolledBack {}
         if !dryRun {
             for document in purgedDocuments {
                 try record("MDocs.Document.Purged", documentFields(document, actor: actor, message: "purged"))

@@ -36,8 +36,8 @@ extension DocumentStore {
 
     private func createShare(_ documentID: String?, grantee: Principal?, codeHash: String?, _ request: ShareRequest, actor: Principal) throws -> Share {
         let now = clock.now()
-        guard request.from <= request.to else { throw DocsError.invalidArgument("a share's --from must not be after its --to") }
         guard request.to > now else { throw DocsError.invalidArgument("a share's --to must be in the future") }
+        guard request.from <= request.to else { throw DocsError.invalidArgument("a share's --from must not be after its --to") }
         let id = Identifier.make(at: now)
         let share = try store.database.write { db -> Share in
             if let documentID {

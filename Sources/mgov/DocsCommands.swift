@@ -160,7 +160,7 @@ struct DocsCommand: AsyncParsableCommand {
             let documents = try DocsCommand.documents(context).list(filter)
             if context.console.isJSON { try context.console.json(documents); return }
             for d in documents {
-                context.console.out("\(d.id)\t\(d.name)\t\(d.owner)\t\(d.latest?.size ?? 0) bytes\t\(d.flags.joined(separator: ","))")
+                context.console.out("\(d.id)\t\(Console.oneLine(d.name))\t\(d.owner)\t\(d.latest?.size ?? 0) bytes\t\(d.flags.joined(separator: ","))")
             }
         }
     }

@@ -163,6 +163,9 @@ final class HTTPRecorder {
         #expect(sent.statuses == ["Sent", "Sent", "Failed"])
         #expect(sent.stderr.contains("1 of 3 messages failed"))
         #expect(!sent.stderr.contains("\u{1B}") && !sent.stderr.contains("\r"), "no progress line when stderr is not a terminal")
+        // An address with a line break is refused in one line that shows it.
+        try c.mgov("notify", "send", "welcome", "--channel", "mail", "--to", "email:a@b.md\r\nRCPT TO:<e@x.md>", "--var", "Name=I", "--var", "Case=1")
+            .expectOneLineError(2, containing: #"a@b.md\r\nRCPT"#)
         let messages = smtp.messages
         #expect(messages.count == 2)
         #expect(smtp.connections == 1)

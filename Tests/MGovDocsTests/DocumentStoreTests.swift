@@ -213,6 +213,10 @@ struct DocsFixture {
         #expect(report.retained[binned.id] != nil, "inside its 1y retention")
 
         f.time.set(Timestamp.parse("2027-12-01T00:00:00Z")!)
+        // A dry run says what the purge will do, blobs included, and changes nothing.
+        let dry = try f.documents.purge(actor: f.agency, dryRun: true)
+        #expect(Set(dry.purged) == [binned.id, expired.id] && dry.blobsRemoved == 1)
+        #expect(try f.documents.document(expired.id).id == expired.id && (try f.read(expired.id)) == Data("expired".utf8))
         report = try f.documents.purge(actor: f.agency)
         #expect(Set(report.purged) == [binned.id, expired.id])
         #expect(report.held[held.id] != nil)
