@@ -139,10 +139,12 @@ public final class DocumentStore: Sendable {
             try db.execute(sql: "INSERT INTO docs_version VALUES (?, 1, ?, ?, ?, ?)",
                            arguments: [id, staged.hash, staged.size, actor.urn, Timestamp.format(now)])
             if let code = new.linkCode {
-                let bound = try db.execute(sql: "UPDATE docs_share SET document_id = ? WHERE code_hash = ? AND document_id IS NULL AND revoked_at IS NULL",
-                                           arguments: [id, Self.codeHash(code)])
-                _ = bound
-                guard db.changesCount == 1 else { throw DocsError.invalidArgument("the access code is not a reserved, unused link") }
+                // Only a document of the link's reserver takes it: a link gives no more than its maker holds.
+                try db.execute(sql: "UPDATE docs_share SET document_id = ? WHERE code_hash = ? AND document_id IS NULL AND revoked_at IS NULL AND shared_by = ?",
+                               arguments: [id, Self.codeHash(code), new.owner.urn])
+                guard db.changesCount == 1 else {
+                    throw DocsError.invalidArgument("the access code is not a link reserved by \(new.owner) and still unused")
+                }
             }
             try staged.place()
             return try self.document(id, db)

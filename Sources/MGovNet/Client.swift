@@ -108,7 +108,11 @@ public final class MutualTLSClient: Sendable {
     }
 
     static func describe(_ error: Error) -> String {
-        if let error = error as? NIOSSLError { return "TLS failed (\(error))" }
+        if let error = error as? NIOSSLError {
+            // OpenSSL's reason, not the Swift value around it ("handshakeFailed(NIOSSL.BoringSSLError...").
+            if case .handshakeFailed(let reason) = error { return "the TLS handshake failed: \(reason)" }
+            return "TLS failed: \(error)"
+        }
         if let error = error as? HTTPClientError { return String(describing: error) }
         let text = String(describing: error)
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }

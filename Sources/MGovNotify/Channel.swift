@@ -110,6 +110,8 @@ public struct SMTPSettings: Codable, Sendable, Equatable {
 extension ChannelSettings {
     /// localhost, an IPv4 address in 127.0.0.0/8 or ::1 (addresses parsed, not prefix-matched).
     public static func isLoopback(_ host: String) -> Bool {
+        // A URL's IPv6 host may come with its brackets ("[::1]").
+        let host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         if host == "localhost" { return true }
         var v4 = in_addr(), v6 = in6_addr()
         if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }

@@ -275,7 +275,7 @@ struct DocsCommand: AsyncParsableCommand {
             abstract: "Share a document with a principal, or make an access link.",
             discussion: """
                 --for URN shares with a principal; --link makes an access code, printed once (only its hash is kept). \
-                A link without a document id is reserved, and bound by 'docs add --link-code CODE'. The window runs \
+                A link without a document id is reserved (--as its future owner), and bound by 'docs add --link-code CODE' to a document that owner adds. The window runs \
                 from --from (default now) to --to (required, in the future); nobody shares more permission than they hold, \
                 nor for longer, and a share made by a grantee ends when the grantee's own share ends or is revoked.
                 """)

@@ -184,6 +184,9 @@ struct DocsFixture {
         let window = DocumentStore.ShareRequest(from: now, to: now.addingTimeInterval(3600))
         let (reserved, code) = try f.documents.shareLink(nil, window, actor: f.alice)
         guard case .failure(.unbound) = try f.documents.resolve(code: code) else { Issue.record("a reserved link opens nothing yet"); return }
+        #expect(throws: DocsError.self, "alice's link does not take bob's document") {
+            try f.add(Data("bob's".utf8), owner: f.bob) { $0.linkCode = code }
+        }
         let doc = try f.add(Data("certificate".utf8)) { $0.linkCode = code }
         guard case .success(let opened) = try f.documents.resolve(code: code) else { Issue.record("the bound link opens the document"); return }
         #expect(opened.id == doc.id)

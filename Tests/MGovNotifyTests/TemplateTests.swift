@@ -158,7 +158,7 @@ import Testing
     }
 
     @Test func loopbackIsDecidedOnAddressesAndHeloIsChecked() throws {
-        #expect(ChannelSettings.isLoopback("127.0.0.1") && ChannelSettings.isLoopback("127.8.9.10") && ChannelSettings.isLoopback("::1"))
+        #expect(ChannelSettings.isLoopback("127.0.0.1") && ChannelSettings.isLoopback("127.8.9.10") && ChannelSettings.isLoopback("::1") && ChannelSettings.isLoopback("[::1]"))
         #expect(!ChannelSettings.isLoopback("127.mail.example.com") && !ChannelSettings.isLoopback("10.0.0.1"))
         let v6 = try ChannelSettings(url: "smtp://[::1]:2525?from=a@b.md")
         #expect(v6.smtp?.host == "::1" && v6.smtp?.isLoopback == true)
