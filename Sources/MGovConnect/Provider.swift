@@ -230,7 +230,7 @@ public final class Provider: Sendable {
         let grants = snapshot.grants[RegistrySnapshot.GrantKey(client: client.description, service: service)] ?? []
         guard !grants.isEmpty else { throw Refusal(type: .accessDenied, message: "\(client) has no grant for \(service)") }
         let nowText = Timestamp.format(now)
-        let live = grants.filter { $0.expiresAt.map { $0 > nowText } ?? true }
+        let live = grants.filter { !$0.hasExpired(at: nowText) }
         guard !live.isEmpty else { throw Refusal(type: .grantExpired, message: "the grant of \(client) for \(service) has expired") }
         guard let grant = live.first(where: { $0.allows(basis: basis) }) else {
             throw Refusal(type: .legalBasisNotGranted, message: "the legal basis '\(basis)' is not in the grant of \(client) for \(service)")
@@ -254,7 +254,7 @@ public final class Provider: Sendable {
         var services = try registry.services()
         if name == "allowedMethods" {
             let now = Timestamp.format(clock.now())
-            let granted = Set(try registry.grants(client: client).filter { $0.expiresAt.map { $0 > now } ?? true }.map(\.service))
+            let granted = Set(try registry.grants(client: client).filter { !$0.hasExpired(at: now) }.map(\.service))
             services = services.filter { granted.contains($0.code) }
         }
         let list = services.map { s -> [String: Any] in

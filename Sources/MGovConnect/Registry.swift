@@ -35,6 +35,9 @@ public struct Grant: Codable, Sendable, Equatable {
         case createdAt = "created_at"
     }
 
+    /// Whether the grant has ended by `now` (a timestamp as `Timestamp.format` writes it).
+    public func hasExpired(at now: String) -> Bool { expiresAt.map { $0 <= now } ?? false }
+
     /// Whether `basis` is one of the granted bases or a part of one: it starts with a granted basis
     /// followed by a character that is neither a letter nor a digit ("Legea 133/2011" covers
     /// "Legea 133/2011 art.5" and "Legea 133/2011, art.5", not "Legea 133/20119"; "L" covers no law).
@@ -386,8 +389,7 @@ enum DatasetLoader {
         }
     }
 
-    /// A value as a key is compared: text as is, numbers in their JSON form.
-    /// A JSON value as one CSV cell or XML text: strings as they are, numbers and booleans as JSON
+    /// A JSON value as a key is compared and as one CSV cell or XML text: strings as they are, numbers and booleans as JSON
     /// writes them, null as nothing, objects and arrays as their JSON (Swift's debug form and
     /// `<null>` came out before).
     static func text(_ value: Any) -> String {

@@ -104,21 +104,12 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
     public var subjectAlternativeDNSNames: [String] { alternativeNames(type: GEN_DNS) }
     /// IP address names, written as addresses (`127.0.0.1`, `::1`).
     public var subjectAlternativeIPAddresses: [String] {
-        guard let raw = X509_get_ext_d2i(pointer, NID_subject_alt_name, nil, nil) else { return [] }
-        let names = OpaquePointer(raw)
-        defer { mgov_GENERAL_NAMES_free(names) }
-        var result: [String] = []
-        for i in 0..<mgov_sk_GENERAL_NAME_num(names) {
-            guard let name = mgov_sk_GENERAL_NAME_value(names, i), name.pointee.type == GEN_IPADD,
-                  let octets = name.pointee.d.iPAddress, let bytes = ASN1_STRING_get0_data(octets) else { continue }
-            let count = Int(ASN1_STRING_length(octets))
-            guard count == 4 || count == 16 else { continue }
+        alternativeNames(type: GEN_IPADD) { bytes in
+            guard bytes.count == 4 || bytes.count == 16 else { return nil }
             var text = [CChar](repeating: 0, count: 64)
-            if inet_ntop(count == 4 ? AF_INET : AF_INET6, bytes, &text, socklen_t(text.count)) != nil {
-                result.append(String(cString: text))
-            }
+            guard inet_ntop(bytes.count == 4 ? AF_INET : AF_INET6, bytes.baseAddress, &text, socklen_t(text.count)) != nil else { return nil }
+            return String(cString: text)
         }
-        return result
     }
 
     public var publicKeyAlgorithm: PrivateKey.Algorithm {
@@ -136,17 +127,18 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
                            ipAddresses: subjectAlternativeIPAddresses, isCA: isCA)
     }
 
-    private func alternativeNames(type: Int32) -> [String] {
+    /// The subject alternative names of one type, each read from its string's bytes by `read`
+    /// (by default as UTF-8 text: URIs and DNS names are IA5 strings; an IP address is 4 or 16 octets).
+    private func alternativeNames(type: Int32, _ read: (UnsafeBufferPointer<UInt8>) -> String? = { String(decoding: $0, as: UTF8.self) }) -> [String] {
         guard let raw = X509_get_ext_d2i(pointer, NID_subject_alt_name, nil, nil) else { return [] }
         let names = OpaquePointer(raw)
         defer { mgov_GENERAL_NAMES_free(names) }
         var result: [String] = []
         for i in 0..<mgov_sk_GENERAL_NAME_num(names) {
-            guard let name = mgov_sk_GENERAL_NAME_value(names, i), name.pointee.type == type else { continue }
-            let ia5 = name.pointee.d.ia5
-            if let ia5, let bytes = ASN1_STRING_get0_data(ia5) {
-                result.append(String(decoding: UnsafeBufferPointer(start: bytes, count: Int(ASN1_STRING_length(ia5))), as: UTF8.self))
-            }
+            // ia5 and iPAddress are the same ASN1_STRING member of the name's union.
+            guard let name = mgov_sk_GENERAL_NAME_value(names, i), name.pointee.type == type,
+                  let string = name.pointee.d.ia5, let bytes = ASN1_STRING_get0_data(string) else { continue }
+            if let value = read(UnsafeBufferPointer(start: bytes, count: Int(ASN1_STRING_length(string)))) { result.append(value) }
         }
         return result
     }

@@ -346,8 +346,7 @@ public final class DeliveryStore: Sendable {
         }
     }
 
-    /// Events of one service's orders after the cursor `since` (an event id), oldest first.
-    /// Events of `service`'s orders after the cursor `since`; for a carrier, only of the orders it
+    /// Events of `service`'s orders after the cursor `since` (an event id), oldest first; for a carrier, only of the orders it
     /// may see (assigned to it, or to no carrier yet), as with an order's details.
     public func changes(service: String, since: Int64, carrier: String? = nil, limit: Int = 500) throws -> [DeliveryEvent] {
         try store.database.read { db in

@@ -365,7 +365,6 @@ public final class DocumentStore: Sendable {
 
     // MARK: Access
 
-    /// The most `principal` may do with `document` now: everything for the owner, else its live shares.
     /// What `principal` may do with `document` now: everything as its owner, else what its live
     /// shares give. A share made by someone other than the owner gives only what its sharer itself
     /// still holds: when the sharer's own share ends or is revoked, the shares made from it end too

@@ -130,9 +130,6 @@ public struct LogEvent: Sendable, Equatable {
         try self.init(fields: fields)
     }
 
-    /// Parses NDJSON: one event per non-blank line. The whole batch is checked
-    /// before anything is returned; the first bad line is named. Lines are parsed
-    /// on all cores, in chunks, and put back in order.
     /// How many members the top-level object of valid JSON `json` names, duplicates included.
     static func memberNameCount(_ json: Data) -> Int {
         json.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Int in
@@ -162,6 +159,9 @@ public struct LogEvent: Sendable, Equatable {
         }
     }
 
+    /// Parses NDJSON: one event per non-blank line. The whole batch is checked
+    /// before anything is returned; the first bad line is named. Lines are parsed
+    /// on all cores, in chunks, and put back in order.
     public static func batch(ndjson data: Data) throws -> [LogEvent] {
         var found: [(number: Int, range: Range<Int>)] = []
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in

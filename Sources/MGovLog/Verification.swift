@@ -100,7 +100,8 @@ extension AuditLog {
                 specific = (first, "entry \(first) is not where it was logged (an entry was inserted, moved or removed there)")
             } else if Merkle.leafHash(canonical) != stored {
                 specific = (expected, "entry \(expected) was changed: its bytes no longer hash to its leaf hash")
-            } else if let column = Self.columnNotInEntry(canonical, [("@logged", row[3]), ("event_time", row[4]), ("event_type", row[5])]) {
+            } else if let column = Self.columnNotInEntry(canonical, [("logged_at", "@logged", row[3]), ("event_time", "event_time", row[4]),
+                                                                      ("event_type", "event_type", row[5])]) {
                 // Queries read these copies, not the hashed bytes: a changed copy would hide the entry from them.
                 specific = (expected, "entry \(expected) was changed: its stored \(column) is not the one in its hashed bytes")
             }
@@ -145,19 +146,20 @@ extension AuditLog {
         return report
     }
 
-    /// The first of `columns` (name, stored copy) whose value is not the member of that name in the
-    /// canonical bytes. An unescaped `"name":"value"` can only be that member (quotes in values are escaped).
-    static func columnNotInEntry(_ canonical: Data, _ columns: [(String, String?)]) -> String? {
+    /// The first of `columns` (column, the member it copies, its stored value) whose value is not that
+    /// member's in the canonical bytes. An unescaped `"name":"value"` can only be that member (quotes
+    /// in values are escaped).
+    static func columnNotInEntry(_ canonical: Data, _ columns: [(column: String, member: String, value: String?)]) -> String? {
         var member: [UInt8] = []
         member.reserveCapacity(96)
         return canonical.withUnsafeBytes { entry -> String? in
-            for (name, value) in columns {
+            for (column, name, value) in columns {
                 member.removeAll(keepingCapacity: true)
                 JSONText.appendQuoted(name, to: &member)
                 member.append(UInt8(ascii: ":"))
                 JSONText.appendQuoted(value ?? "", to: &member)
                 let found = member.withUnsafeBytes { Bytes.contains(entry, $0) }
-                if value == nil || !found { return name == "@logged" ? "logged_at" : name }
+                if value == nil || !found { return column }
             }
             return nil
         }
@@ -170,11 +172,10 @@ extension AuditLog {
         if let seq = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM log_subject WHERE bucket != seq >> \(subjectBucketShift)") {
             return (UInt64(seq), "the subject index misfiles entry \(seq) (its bucket was changed)")
         }
-        // Entries are canonical JSON: `"subject_type":"idnp"` unescaped can only be that member.
-        let expected = """
-            SELECT e.seq AS seq, j.value AS subject FROM log_entry e, json_each(e.entry, '$.subject') j
-            WHERE ('.' || e.event_type || '.') GLOB '*.PersonalData.*' OR instr(e.entry, '"subject_type":"idnp"') > 0
-            """
+        // `LogEvent.isPersonalData` in SQL. Entries are canonical JSON: `"subject_type":"idnp"`
+        // unescaped can only be that member.
+        let personal = #"(('.' || e.event_type || '.') GLOB '*.PersonalData.*' OR instr(e.entry, '"subject_type":"idnp"') > 0)"#
+        let expected = "SELECT e.seq AS seq, j.value AS subject FROM log_entry e, json_each(e.entry, '$.subject') j WHERE \(personal)"
         let indexed = "SELECT seq, subject FROM log_subject UNION SELECT seq, subject FROM log_subject_pending"
         if let seq = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM (\(expected) EXCEPT SELECT * FROM (\(indexed)))") {
             return (UInt64(seq), "entry \(seq) is missing from the subject index: its data subject's access history would not show it")
@@ -182,8 +183,7 @@ extension AuditLog {
         // Each indexed pair against its own entry (by seq): work in proportion to the index, not the log.
         if let seq = try Int64.fetchOne(db, sql: """
             SELECT MIN(s.seq) FROM (\(indexed)) s WHERE NOT EXISTS (
-                SELECT 1 FROM log_entry e, json_each(e.entry, '$.subject') j WHERE e.seq = s.seq AND j.value = s.subject
-                AND (('.' || e.event_type || '.') GLOB '*.PersonalData.*' OR instr(e.entry, '"subject_type":"idnp"') > 0))
+                SELECT 1 FROM log_entry e, json_each(e.entry, '$.subject') j WHERE e.seq = s.seq AND j.value = s.subject AND \(personal))
             """) {
             return (UInt64(seq), "the subject index names a subject for entry \(seq) that the entry does not")
         }

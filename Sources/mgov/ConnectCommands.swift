@@ -205,7 +205,7 @@ struct ConnectCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             let now = Timestamp.format(context.clock.now())
-            let grants = try ConnectCommand.registry(context).grants().map { Listed(grant: $0, expired: $0.expiresAt.map { $0 <= now } ?? false) }
+            let grants = try ConnectCommand.registry(context).grants().map { Listed(grant: $0, expired: $0.hasExpired(at: now)) }
             if context.console.isJSON { try context.console.json(grants); return }
             for listed in grants {
                 let g = listed.grant

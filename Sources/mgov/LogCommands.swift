@@ -291,7 +291,7 @@ struct LogCommand: AsyncParsableCommand {
             let context = global.makeContext(passwordFile: password.passwordFile)
             let log = AuditLog(store: try context.store())
             let console = context.console
-            let showProgress = !console.quiet && !console.isJSON && Terminal.stderrIsTerminal
+            let showProgress = !console.isJSON  // Console.progress shows it on a terminal only, and not with --quiet
             var progress: (@Sendable (UInt64) -> Void)?
             if showProgress {
                 progress = { count in console.progress("verifying: \(count) entries") }
@@ -721,13 +721,12 @@ struct EntryView: Encodable {
     static func human(_ value: AuditValue, quoting: Bool) -> String {
         switch value {
         case .string(let text):
-            let escaped = escaped(text)
+            let escaped = Console.oneLine(text)
             let quote = quoting && (escaped.isEmpty || escaped.contains(" ") || escaped.contains("\"") || escaped.hasPrefix("["))
             return quote ? "\"\(escaped.replacingOccurrences(of: "\"", with: "\\\""))\"" : escaped
         case .array(let items):
-            return "[" + items.map { "\"\(escaped($0).replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ", ") + "]"
+            return "[" + items.map { "\"\(Console.oneLine($0).replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ", ") + "]"
         }
     }
 
-    static func escaped(_ text: String) -> String { Console.oneLine(text) }
 }

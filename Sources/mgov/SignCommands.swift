@@ -316,7 +316,7 @@ private final class Progress: @unchecked Sendable {
     init(total: Int, console: Console) {
         self.total = total
         self.console = console
-        shown = total > 1 && Terminal.stderrIsTerminal && !console.quiet
+        shown = total > 1  // Console.progress shows it on a terminal only, and not with --quiet
     }
 
     func step() {
