@@ -7,7 +7,8 @@ import NIOHTTP1
 
 /// One SMTP session of a dispatcher's run, used by one task at a time.
 final class SMTPSessionSlot: @unchecked Sendable {
-    // @unchecked: a slot is handed to one lane of one batch at a time; batches run one after another.
+    // @unchecked: a slot belongs to one channel and is handed to one lane of one batch at a time;
+    // a channel's batches run one after another.
     var client: SMTPClient?
 }
 
@@ -263,9 +264,9 @@ final class ResultRecorder: @unchecked Sendable {
     }
 }
 
-/// Delivers what the outbox holds: claims due messages, sends them over their channels (up to 4
-/// SMTP connections per channel, kept for the run; up to 8 HTTP requests at once) and records each
-/// result as soon as it is known. At-least-once: a message handed to the server but not yet
+/// Delivers what the outbox holds: claims due messages, sends them over their channels, all
+/// channels at once (up to 4 SMTP connections per channel, kept for the run; up to 8 HTTP requests
+/// at once per channel) and records each result as soon as it is known. At-least-once: a message handed to the server but not yet
 /// recorded when the process dies (at most one per connection) is sent again with the same
 /// Message-ID; no other message is sent twice.
 public final class Dispatcher: Sendable {
@@ -297,27 +298,39 @@ public final class Dispatcher: Sendable {
             if claimed.isEmpty { break }
             var channels: [String] = []
             for message in claimed where !channels.contains(message.channel) { channels.append(message.channel) }
-            for name in channels {
-                let messages = claimed.filter { $0.channel == name }
-                let statuses: [MessageStatus]
-                do {
-                    let channel = try outbox.channel(name)
-                    switch channel.settings.kind {
-                    case .email:
-                        let slots = sessions[name] ?? (0..<Self.smtpSessionsPerChannel).map { _ in SMTPSessionSlot() }
-                        sessions[name] = slots
-                        statuses = try await deliverEmail(messages, channel, slots: slots)
-                    case .webhook, .sms: statuses = try await deliverHTTP(messages, channel)
-                    }
-                } catch let error as NotifyError {
-                    statuses = try messages.compactMap { try outbox.complete($0.message.id, owner: owner.id, result: .permanent(error.description)) }
+            for name in channels where sessions[name] == nil {
+                sessions[name] = (0..<Self.smtpSessionsPerChannel).map { _ in SMTPSessionSlot() }
+            }
+            // The channels of a batch are served at the same time: a receiver that is slow or does
+            // not answer holds up only its own channel's messages, not the others'.
+            let slots = sessions
+            try await withThrowingTaskGroup(of: [MessageStatus].self) { group in
+                for name in channels {
+                    let messages = claimed.filter { $0.channel == name }
+                    let channelSlots = slots[name] ?? []
+                    group.addTask { try await self.deliver(messages, over: name, slots: channelSlots) }
                 }
-                for status in statuses { summary.count(status) }
-                progress?(summary)
+                for try await statuses in group {
+                    for status in statuses { summary.count(status) }
+                    progress?(summary)
+                }
             }
         }
         for slot in sessions.values.joined() { await slot.client?.quit(); slot.client = nil }
         return summary
+    }
+
+    /// Sends one channel's share of a batch; a channel that cannot be used fails its messages.
+    func deliver(_ messages: [ClaimedMessage], over name: String, slots: [SMTPSessionSlot]) async throws -> [MessageStatus] {
+        do {
+            let channel = try outbox.channel(name)
+            switch channel.settings.kind {
+            case .email: return try await deliverEmail(messages, channel, slots: slots)
+            case .webhook, .sms: return try await deliverHTTP(messages, channel)
+            }
+        } catch let error as NotifyError {
+            return try messages.compactMap { try outbox.complete($0.message.id, owner: owner.id, result: .permanent(error.description)) }
+        }
     }
 
     /// Runs until `shouldStop` says so, polling every `interval` seconds.

@@ -451,8 +451,9 @@ struct NotifyCommand: AsyncParsableCommand {
                 Sends every Pending message and every Retrying one whose next attempt is due, then exits; with \
                 --watch it keeps polling. SIGTERM or SIGINT stops it after the batch in hand (at most 200 \
                 messages); a second signal stops it at once. --now also sends Retrying messages before their next \
-                attempt time (each once per run). Several dispatchers may run on one home; they never send the same \
-                message twice.
+                attempt time (each once per run). All channels are served at once, so a receiver that does not \
+                answer (30 s) holds up only its own channel. Several dispatchers may run on one home; they never \
+                send the same message twice.
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Flag(help: "Keep running, polling the outbox.") var watch = false

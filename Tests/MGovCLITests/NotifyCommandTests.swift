@@ -463,3 +463,56 @@ extension NotifyCommandTests {
         #expect((try JSONSerialization.jsonObject(with: listed.stdoutData) as? [Any])?.isEmpty == true, "\(listed.stdout)")
     }
 }
+
+extension NotifyCommandTests {
+    /// A receiver that takes connections and never answers.
+    final class SilentReceiver {
+        let process: BackgroundProcess
+        let port: String
+
+        init(_ dir: TemporaryDirectory) throws {
+            let script = try dir.write("work/silent.py", """
+                import socket
+                s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(16)
+                print(s.getsockname()[1], flush=True)
+                held = []
+                while True:
+                    c, _ = s.accept(); held.append(c)
+                """)
+            process = try BackgroundProcess("/usr/bin/python3", [script], environment: ["PATH": "/usr/bin:/bin"])
+            guard process.waitForOutput({ $0.contains("\n") }) else { throw TestFailure("the silent receiver did not start") }
+            port = process.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    @Test func aSilentWebhookDoesNotHoldUpAnotherChannelsMessages() throws {
+        let c = try CLIEnvironment()
+        let smtp = try SMTPSink(c.dir)
+        defer { smtp.stop() }
+        let silent = try SilentReceiver(c.dir)
+        defer { silent.process.stop(SIGKILL) }
+        try addMailTemplate(c)
+        #expect(try c.mgov("notify", "template", "add", "event", "--kind", "webhook", "--body", "Dosarul {{Case}}").status == 0)
+        #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:\(smtp.port)?from=noreply@gov.md").status == 0)
+        #expect(try c.mgov("notify", "channel", "add", "hook", "webhook+http://127.0.0.1:\(silent.port)/in").status == 0)
+        // The webhook's notification is the older one, so it comes first in the batch.
+        let hook = try sendJSON(c, ["event", "--channel", "hook", "--to", "email:a@example.md", "--var", "Case=1", "--queue"])
+        usleep(5_000)
+        let mail = try sendJSON(c, ["welcome", "--channel", "mail", "--to", "email:b@example.md", "--var", "Name=B", "--var", "Case=2", "--queue"])
+        #expect(hook.status == 0 && mail.status == 0, "\(hook.stderr)\(mail.stderr)")
+        let dispatcher = try BackgroundProcess(MGovRunner.executable, ["notify", "dispatch"], environment: c.mgov.environment)
+        defer { dispatcher.stop(SIGKILL) }
+        // The webhook waits up to 30 s for an answer; the e-mail goes out meanwhile.
+        let deadline = Date().addingTimeInterval(20)
+        while smtp.messages.isEmpty && Date() < deadline { usleep(50_000) }
+        #expect(smtp.messages.count == 1)
+        #expect(try statuses(c, mail.id) == ["Sent"])
+        #expect(try statuses(c, hook.id) == ["Sending"])
+        // The receiver goes away: its message is kept for a retry and the run ends.
+        silent.process.stop(SIGKILL)
+        let stopBy = Date().addingTimeInterval(20)
+        while dispatcher.process.isRunning && Date() < stopBy { usleep(50_000) }
+        #expect(!dispatcher.process.isRunning)
+        #expect(try statuses(c, hook.id) == ["Retrying"])
+    }
+}
