@@ -10,7 +10,8 @@ import NIOCore
 /// alternative names), and tells anyone whether content of an `--anonymous-verify` type was issued
 /// (`GET /verify/{sha256}`). Unknown, expired, revoked or not-yet-valid access answers 404 whatever
 /// the reason, and is logged with it. The state is read on every request, so a revocation takes
-/// effect at once.
+/// effect at once. Documents answer HEAD, and a single byte range (`Range: bytes=…`, RFC 9110) with
+/// 206, so a download can be resumed.
 public struct DocsServer: Sendable {
     public let documents: DocumentStore
 
@@ -18,20 +19,22 @@ public struct DocsServer: Sendable {
 
     public func router() -> Router<PeerRequestContext> {
         let router = Router(context: PeerRequestContext.self)
-        router.get("s/:code") { _, context in
-            let code = context.parameters.get("code") ?? ""
-            let address = context.channel.remoteAddress?.ipAddress
-            return try await serve(documents.resolve(code: code), principal: String?.none, object: String?.none, address: address)
-        }
-        router.get("d/:id") { _, context in
-            let id = context.parameters.get("id") ?? ""
-            let address = context.channel.remoteAddress?.ipAddress
-            let certificate = try? await context.peerCertificate()
-            guard let principal = certificate?.subjectAlternativeURIs.lazy.compactMap({ try? Principal($0) }).first else {
-                try documents.recordRefusal(.noShare, object: id, principal: certificate?.subject, address: address)
-                return notFound()
+        for method in [HTTPRequest.Method.get, .head] {
+            router.on("s/:code", method: method) { request, context in
+                let code = context.parameters.get("code") ?? ""
+                let address = context.channel.remoteAddress?.ipAddress
+                return try await serve(documents.resolve(code: code), request: request, principal: String?.none, object: String?.none, address: address)
             }
-            return try await serve(documents.resolve(documentID: id, for: principal), principal: principal.urn, object: id, address: address)
+            router.on("d/:id", method: method) { request, context in
+                let id = context.parameters.get("id") ?? ""
+                let address = context.channel.remoteAddress?.ipAddress
+                let certificate = try? await context.peerCertificate()
+                guard let principal = certificate?.subjectAlternativeURIs.lazy.compactMap({ try? Principal($0) }).first else {
+                    try documents.recordRefusal(.noShare, object: id, principal: certificate?.subject, address: address)
+                    return notFound()
+                }
+                return try await serve(documents.resolve(documentID: id, for: principal), request: request, principal: principal.urn, object: id, address: address)
+            }
         }
         router.get("verify/:sha256") { _, context in
             let hash = context.parameters.get("sha256") ?? ""
@@ -47,7 +50,8 @@ public struct DocsServer: Sendable {
         return router
     }
 
-    private func serve(_ resolved: Result<Document, DocumentStore.AccessRefusal>, principal: String?, object: String?, address: String?) async throws -> Response {
+    private func serve(_ resolved: Result<Document, DocumentStore.AccessRefusal>, request: Request, principal: String?, object: String?,
+                       address: String?) async throws -> Response {
         let document: Document
         switch resolved {
         case .failure(let refusal):
@@ -57,39 +61,94 @@ public struct DocsServer: Sendable {
             document = found
         }
         guard let version = document.latest else { return notFound() }
+        let size = Int(version.size)
+        let etag = "\"sha256:\(version.sha256)\""
+        let range = ByteRange.requested(request.header("Range"), ifRange: request.header("If-Range"), etag: etag, size: size)
+        let filename = document.name.replacingOccurrences(of: "\"", with: "'").unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }
+        var headers: HTTPFields = [.contentType: "application/octet-stream", .acceptRanges: "bytes", .eTag: etag]
+        headers[.contentDisposition] = "attachment; filename=\"\(String(String.UnicodeScalarView(filename)))\""
+        if case .unsatisfiable = range {
+            headers = [.contentType: "application/json", .contentRange: "bytes */\(size)"]
+            return Response(status: .rangeNotSatisfiable, headers: headers,
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"error":"the range is outside the document's \#(size) bytes"}"# + "\n")))
+        }
         // The whole blob is checked before the first byte leaves: a corrupted document is never served.
         do {
             try documents.blobs.check(version.sha256)
         } catch {
             return jsonErrorResponse(.internalServerError, "the document's content is damaged; the operator has been told in the audit log")
         }
-        try documents.recordServed(document, principal: principal, address: address)
+        let head = request.method == .head
+        var served = 0..<size
+        var status = HTTPResponse.Status.ok
+        if case .part(let part) = range {
+            served = part
+            status = .partialContent
+            headers[.contentRange] = "bytes \(part.lowerBound)-\(part.upperBound - 1)/\(size)"
+        }
+        try documents.recordServed(document, principal: principal, address: address,
+                                   how: head ? "headers only (HEAD)" : status == .ok ? nil : "bytes \(served.lowerBound)-\(served.upperBound - 1) of \(size)")
+        if head {
+            // The headers a GET would have, Content-Length included, and no body.
+            headers[.contentLength] = "\(served.count)"
+            return Response(status: status, headers: headers, body: ResponseBody { writer in try await writer.finish(nil) })
+        }
         let path = documents.blobs.path(of: version.sha256)
-        let filename = document.name.replacingOccurrences(of: "\"", with: "'").unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }
-        var headers: HTTPFields = [.contentType: "application/octet-stream"]
-        headers[.contentDisposition] = "attachment; filename=\"\(String(String.UnicodeScalarView(filename)))\""
-        headers[.eTag] = "\"sha256:\(version.sha256)\""
-        let body = ResponseBody(contentLength: Int(version.size)) { writer in
+        let part = served
+        let body = ResponseBody(contentLength: part.count) { writer in
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw DocsError.missingBlob(version.sha256) }
             defer { close(fd) }
             var buffer = ByteBufferAllocator().buffer(capacity: 1 << 18)
-            while true {
+            var offset = part.lowerBound
+            while offset < part.upperBound {
                 buffer.clear()
-                let n = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1 << 18) { raw -> Int in
-                    let count = read(fd, raw.baseAddress, raw.count)
+                let wanted = min(1 << 18, part.upperBound - offset)
+                let n = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: wanted) { raw -> Int in
+                    let count = pread(fd, raw.baseAddress, wanted, off_t(offset))
                     if count < 0 { throw DocsError.missingBlob(version.sha256) }
                     return count
                 }
-                if n == 0 { break }
+                if n == 0 { throw DocsError.missingBlob(version.sha256) }  // shorter than recorded
+                offset += n
                 try await writer.write(buffer)
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: headers, body: body)
+        return Response(status: status, headers: headers, body: body)
     }
 
     private func notFound() -> Response {
         jsonErrorResponse(.notFound, "no such document, or no live share for it")
+    }
+}
+
+/// The part of a document a request asks for (RFC 9110 §14): one byte range, or the whole when
+/// there is no Range header, it cannot be parsed, it asks for several ranges, or If-Range names
+/// another version.
+enum ByteRange: Equatable {
+    case whole
+    case part(Range<Int>)
+    case unsatisfiable
+
+    static func requested(_ header: String?, ifRange: String?, etag: String, size: Int) -> ByteRange {
+        guard let header, ifRange == nil || ifRange == etag else { return .whole }
+        let text = header.trimmingCharacters(in: .whitespaces)
+        guard text.lowercased().hasPrefix("bytes="), !text.contains(",") else { return .whole }
+        let spec = text.dropFirst(6).trimmingCharacters(in: .whitespaces)
+        guard let dash = spec.firstIndex(of: "-") else { return .whole }
+        let first = spec[..<dash], last = spec[spec.index(after: dash)...]
+        func number(_ digits: Substring) -> Int? { digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) ? Int(digits) : nil }
+        if first.isEmpty {
+            // The last N bytes.
+            guard let count = number(last) else { return .whole }
+            guard count > 0, size > 0 else { return .unsatisfiable }
+            return .part(max(0, size - count)..<size)
+        }
+        guard let start = number(first) else { return .whole }
+        guard start < size else { return .unsatisfiable }
+        if last.isEmpty { return .part(start..<size) }
+        guard let end = number(last), end >= start else { return .whole }
+        return .part(start..<(min(end, size - 1) + 1))
     }
 }

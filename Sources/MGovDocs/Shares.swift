@@ -178,10 +178,11 @@ extension DocumentStore {
                                            "event_level": "warning", "event_message": refusal.rawValue])
     }
 
-    /// Records a read made through the server.
-    public func recordServed(_ document: Document, principal: String?, address: String?) throws {
+    /// Logs a document served over HTTPS; `how` says when it was not the whole content (a HEAD, a range).
+    public func recordServed(_ document: Document, principal: String?, address: String?, how: String? = nil) throws {
         try record("MDocs.Document.Read", ["object": document.id, "object_type": "document", "object_name": document.name,
                                            "user": principal ?? "link", "user_address": address,
-                                           "subject": (try? Principal(document.owner))?.idnp, "event_message": "served over HTTPS"])
+                                           "subject": (try? Principal(document.owner))?.idnp,
+                                           "event_message": "served over HTTPS" + (how.map { ": " + $0 } ?? "")])
     }
 }

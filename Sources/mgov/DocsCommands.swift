@@ -364,7 +364,10 @@ struct DocsCommand: AsyncParsableCommand {
                 whose certificate (chaining to the profile's trust anchors) carries a urn:md: principal in its subject \
                 alternative names, when that principal owns it or holds a live share. Client certificates are \
                 optional (code holders need none). Unknown, expired, revoked or not-yet-valid access answers 404, \
-                and is logged with the reason. Content is checked against its hash before it is sent.
+                and is logged with the reason. Content is checked against its hash before it is sent. Both \
+                document paths answer HEAD (the headers alone) and one byte range (Range: bytes=..., 206 Partial \
+                Content, 416 outside the document; If-Range with another ETag gets the whole), so downloads can be \
+                resumed (curl -C -). Each HEAD and range is logged as a read saying which.
 
                 Prints the URL it listens on (port 0 picks a free one), then serves until SIGTERM or SIGINT.
                 Exit codes: 0 stopped; 2 cannot listen or no TLS credentials.

@@ -163,6 +163,26 @@ private let bob = "urn:md:idnp:2009876543210"
         #expect(served.httpStatus == 200, "\(served.stdout) \(served.stderr)")
         #expect(served.stdout.hasPrefix("Certificat de naștere\n"))
         #expect(try curl("/s/not-a-code").httpStatus == 404)
+        // HEAD gives a GET's headers without the body; one byte range is answered with 206, so curl can resume.
+        let head = try TestProcess.run("/usr/bin/curl", ["-sS", "-I", "--cacert", ca.cert, url + "/s/" + code])
+        #expect(head.stdout.contains("HTTP/1.1 200") && head.stdout.lowercased().contains("content-length: 23")
+                && head.stdout.lowercased().contains("accept-ranges: bytes"), "\(head.stdout)")
+        func ranged(_ headers: [String]) throws -> ProcessResult {
+            try TestProcess.run("/usr/bin/curl", ["-sS", "--cacert", ca.cert, "-w", "\n%{http_code}"] + headers.flatMap { ["-H", $0] } + [url + "/s/" + code])
+        }
+        let middle = try ranged(["Range: bytes=0-8"])
+        #expect(middle.httpStatus == 206 && middle.stdout.hasPrefix("Certifica\n"), "\(middle.stdout)")
+        #expect(try ranged(["Range: bytes=-7"]).stdout.hasPrefix("ștere\n"))
+        #expect(try ranged(["Range: bytes=30-"]).httpStatus == 416)
+        #expect(try ranged(["Range: bytes=0-1, 4-5"]).httpStatus == 200, "several ranges: the whole document")
+        #expect(try ranged(["Range: bytes=0-1", "If-Range: \"sha256:other\""]).httpStatus == 200, "another version: the whole document")
+        let partial = try env.dir.write("work/partial.txt", "Certificat")
+        #expect(try TestProcess.run("/usr/bin/curl", ["-sS", "--cacert", ca.cert, "-C", "-", "-o", partial, url + "/s/" + code]).status == 0)
+        #expect(try String(contentsOfFile: partial, encoding: .utf8) == "Certificat de naștere\n")
+        let reads = try #require(try env.mgov("log", "query", "--type", "MDocs.Document.Read", "--json").json() as? [String: Any])
+        let how = (reads["entries"] as? [[String: Any]] ?? []).compactMap { ($0["event"] as? [String: Any])?["event_message"] as? String }
+        #expect(how.contains("served over HTTPS: headers only (HEAD)") && how.contains("served over HTTPS: bytes 0-8 of 23")
+                && how.contains("served over HTTPS: bytes 10-22 of 23"), "\(how)")
         let sha = try TestProcess.run("/usr/bin/sha256sum", [file]).stdout.prefix(64)
         let verified = try curl("/verify/" + sha)
         #expect(verified.httpStatus == 200 && verified.stdout.contains(#""number":"AB-1""#) && !verified.stdout.contains("naștere"), "\(verified.stdout)")

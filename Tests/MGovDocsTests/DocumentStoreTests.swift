@@ -247,3 +247,30 @@ struct DocsFixture {
         #expect(try f.read(doc.id) == Data("x".utf8))
     }
 }
+
+@Suite struct ByteRangeTests {
+    let etag = "\"sha256:abc\""
+    func range(_ header: String?, ifRange: String? = nil, size: Int = 20) -> ByteRange {
+        ByteRange.requested(header, ifRange: ifRange, etag: etag, size: size)
+    }
+
+    @Test func oneRangeIsServedAndClampedToTheDocument() {
+        #expect(range("bytes=2-5") == .part(2..<6))
+        #expect(range("bytes=15-") == .part(15..<20))
+        #expect(range("bytes=-3") == .part(17..<20))
+        #expect(range("bytes=-50") == .part(0..<20))
+        #expect(range("bytes=10-99") == .part(10..<20))
+        #expect(range("bytes=0-1", ifRange: etag) == .part(0..<2))
+    }
+
+    @Test func whatCannotBeServedIsSaidAndWhatCannotBeReadIsIgnored() {
+        #expect(range("bytes=20-") == .unsatisfiable)
+        #expect(range("bytes=-0") == .unsatisfiable)
+        #expect(range("bytes=0-", size: 0) == .unsatisfiable)
+        for ignored in ["bytes=5-2", "bytes=a-b", "items=0-1", "bytes=0-1,3-4", "bytes=", "bytes=-", "bytes=+1-2", "bytes=١-٢"] {
+            #expect(range(ignored) == .whole, "\(ignored)")
+        }
+        #expect(range(nil) == .whole)
+        #expect(range("bytes=0-1", ifRange: "\"sha256:other\"") == .whole)
+    }
+}
