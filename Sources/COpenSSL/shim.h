@@ -92,4 +92,23 @@ static inline void mgov_BIO_free_until(BIO *top, BIO *out) {
     while (top != NULL && top != out) { BIO *next = BIO_pop(top); BIO_free(top); top = next; }
 }
 static inline long mgov_BIO_flush(BIO *b) { return BIO_flush(b); }
+
+/* Whether a certificate's key usage and extended key usage let it sign documents (XMLDSig):
+   key usage, when present, has digitalSignature or nonRepudiation; extended key usage, when
+   present, has emailProtection, documentSigning (RFC 9336) or anyExtendedKeyUsage. */
+static inline int mgov_X509_allows_document_signing(X509 *x) {
+    uint32_t ku = X509_get_key_usage(x);
+    if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) return 0;
+    uint32_t xku = X509_get_extended_key_usage(x);
+    if (xku == UINT32_MAX || (xku & (XKU_SMIME | XKU_ANYEKU))) return 1;
+    EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
+    ASN1_OBJECT *document_signing = OBJ_txt2obj("1.3.6.1.5.5.7.3.36", 1);
+    int found = 0;
+    for (int i = 0; eku != NULL && document_signing != NULL && i < sk_ASN1_OBJECT_num(eku); i++) {
+        if (OBJ_cmp(sk_ASN1_OBJECT_value(eku, i), document_signing) == 0) found = 1;
+    }
+    ASN1_OBJECT_free(document_signing);
+    EXTENDED_KEY_USAGE_free(eku);
+    return found;
+}
 #endif

@@ -95,9 +95,14 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
 
     public var isCA: Bool { X509_check_ca(pointer) > 0 }
 
-    /// Whether its key usage and extended key usage allow signing documents (OpenSSL's S/MIME
+    /// Whether its key usage and extended key usage allow signing CMS messages (OpenSSL's S/MIME
     /// signing purpose, which `openssl cms -verify` and mgov's CMS verification check).
-    public var allowsDocumentSigning: Bool { X509_check_purpose(pointer, X509_PURPOSE_SMIME_SIGN, 0) == 1 }
+    public var allowsSMIMESigning: Bool { X509_check_purpose(pointer, X509_PURPOSE_SMIME_SIGN, 0) == 1 }
+
+    /// Whether its key usage and extended key usage allow signing XML documents: key usage (when
+    /// present) digitalSignature or nonRepudiation; extended key usage (when present)
+    /// emailProtection, documentSigning (RFC 9336) or any. A TLS-only certificate does not.
+    public var allowsDocumentSigning: Bool { mgov_X509_allows_document_signing(pointer) == 1 }
 
     /// Subject alternative names of type URI (e.g. `urn:xroad:MD/GOV/123/SUB`).
     public var subjectAlternativeURIs: [String] { alternativeNames(type: GEN_URI) }

@@ -7,9 +7,10 @@ import MGovCrypto
 public struct VerificationOptions: Sendable {
     /// Anchors the signer's certificate must chain to.
     public var trustAnchors: [Certificate] = []
-    /// A pinned signer certificate: its key is used, whatever KeyInfo says.
+    /// A pinned signer certificate: its key is used, whatever KeyInfo says; it must still chain
+    /// to the anchors (or --any-signer).
     public var pinnedCertificate: Certificate?
-    /// Accept a valid signature from any signer (no trust check).
+    /// Accept a valid signature from any signer (no trust check; reported as waived, not trusted).
     public var anySigner = false
     /// The time the chain is checked at (default: now).
     public var at: Date?
@@ -42,8 +43,11 @@ public struct SignatureReport: Codable, Sendable {
     public var format = "xmldsig"
     /// The signature is mathematically valid: every reference digest and the SignatureValue check out.
     public var valid = false
-    /// The signer is trusted (chain to an anchor, a pinned certificate, or --any-signer).
+    /// The signer is trusted: its certificate (from the signature, or pinned) chains to an anchor
+    /// and may sign documents, or an HMAC key checked out.
     public var trusted = false
+    /// The signer was accepted without a trust check (--any-signer): `trusted` stays false.
+    public var trustWaived = false
     public var signer: CertificateSummary?
     public var signatureAlgorithm: String?
     /// The message digest algorithm (CMS; XML names one per reference).
@@ -66,7 +70,7 @@ public struct SignatureReport: Codable, Sendable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case format, valid, trusted, signer, signatureAlgorithm = "signature_algorithm", digestAlgorithm = "digest_algorithm"
+        case format, valid, trusted, trustWaived = "trust_waived", signer, signatureAlgorithm = "signature_algorithm", digestAlgorithm = "digest_algorithm"
         case canonicalization, signingTime = "signing_time", chain, attributes, detached, references, warnings, problems, path
     }
 }
@@ -76,7 +80,8 @@ public struct FileReport: Codable, Sendable {
     public let file: String
     public var signatures: [SignatureReport]
     public var error: String?
-    public var ok: Bool { error == nil && !signatures.isEmpty && signatures.allSatisfy { $0.valid && $0.trusted } }
+    /// Every signature is valid, and trusted or accepted without a trust check (--any-signer).
+    public var ok: Bool { error == nil && !signatures.isEmpty && signatures.allSatisfy { $0.valid && ($0.trusted || $0.trustWaived) } }
 
     enum CodingKeys: String, CodingKey { case file, ok, signatures, error }
     public func encode(to encoder: Encoder) throws {
@@ -100,32 +105,36 @@ public struct FileReport: Codable, Sendable {
 
 /// The trust decision shared by XML and CMS verification.
 enum SignerTrust {
-    /// Sets `report.trusted` (and `report.chain`) for a signer identified by certificate: a pinned
-    /// certificate or --any-signer trusts a valid signature; otherwise the certificate must chain to
-    /// the anchors at `options.at`, through `intermediates`.
-    static func assess(signer: Certificate?, intermediates: [Certificate], signatureValid: Bool,
-                       options: VerificationOptions, purpose: Int32? = nil, report: inout SignatureReport) {
-        if options.pinnedCertificate != nil {
-            report.trusted = signatureValid
-        } else if options.anySigner {
-            report.trusted = signatureValid
+    /// Sets `report.trusted` (and `report.chain`) for a signer identified by certificate (the one
+    /// the signature carries, or a pinned one): it must chain to the anchors at `options.at`, through
+    /// `intermediates`, for `purpose` (OpenSSL's, for CMS) and pass `usable` (a further check of its
+    /// own usage, for XML). --any-signer waives all this for a valid signature, and says so.
+    static func assess(signer: Certificate?, intermediates: [Certificate], signatureValid: Bool, options: VerificationOptions,
+                       purpose: Int32? = nil, usable: ((Certificate) -> String?)? = nil, report: inout SignatureReport) {
+        if options.anySigner {
+            report.trustWaived = signatureValid
             if signatureValid { report.warnings.append("the signer was not checked against trust anchors (--any-signer)") }
-        } else if let signer {
-            if options.trustAnchors.isEmpty {
-                let lead = signatureValid ? "the signature is mathematically valid but the signer is not trusted" : "the signer is not trusted either"
-                report.problems.append("\(lead): no trust anchors (pass --trusted FILE, configure the profile's, or --any-signer)")
+            return
+        }
+        guard let signer else { return }
+        if options.trustAnchors.isEmpty {
+            let lead = signatureValid ? "the signature is mathematically valid but the signer is not trusted" : "the signer is not trusted either"
+            report.problems.append("\(lead): no trust anchors (pass --trusted FILE, configure the profile's, or --any-signer)")
+            return
+        }
+        do {
+            let chain = try TrustVerifier.verify(signer, intermediates: intermediates, anchors: options.trustAnchors,
+                                                 at: options.at, purpose: purpose)
+            report.chain = chain.map(\.subject)
+            if let refusal = usable?(signer) {
+                report.problems.append(refusal)
             } else {
-                do {
-                    let chain = try TrustVerifier.verify(signer, intermediates: intermediates, anchors: options.trustAnchors,
-                                                         at: options.at, purpose: purpose)
-                    report.chain = chain.map(\.subject)
-                    report.trusted = true
-                } catch let error as UserFacingError {
-                    report.problems.append(error.description)
-                } catch {
-                    report.problems.append(String(describing: error))
-                }
+                report.trusted = true
             }
+        } catch let error as UserFacingError {
+            report.problems.append(error.description)
+        } catch {
+            report.problems.append(String(describing: error))
         }
     }
 }

@@ -166,7 +166,9 @@ public struct XMLVerifier: Sendable {
             report.problems.append("the key is given only as a KeyValue: accepted with --any-signer or a pinned --cert")
             return
         }
-        SignerTrust.assess(signer: signerCertificate, intermediates: chain, signatureValid: signatureValid, options: options, report: &report)
+        SignerTrust.assess(signer: signerCertificate, intermediates: chain, signatureValid: signatureValid, options: options,
+                           usable: { $0.allowsDocumentSigning ? nil : "the signer's certificate \($0.subject) is not for signing documents (its key usage or extended key usage)" },
+                           report: &report)
     }
 
     private func verifySignature(_ algorithm: XMLSignatureAlgorithm, key: PublicKey, signature: Data, message: Data) -> Bool {

@@ -75,9 +75,9 @@ extension XMLDocument {
         return (document, XMLNode(pointer: root, document: document))
     }
 
-    /// Every element carrying one of `attributeNames` (no namespace), by value.
-    /// Two elements with one ID value, in any of the names, is an error: a
-    /// reference must resolve to exactly one element.
+    /// Every element carrying one of `attributeNames` (no namespace), or `xml:id` (an ID by its
+    /// own specification, which libxml2 and getElementById honour), by value. Two elements with one
+    /// ID value, in any of the names, is an error: a reference must resolve to exactly one element.
     public func elementsByID(attributeNames: [String]) throws -> IDIndex {
         var found: [String: xmlNodePtr] = [:]
         var duplicate: (String, xmlNodePtr, xmlNodePtr)?
@@ -86,9 +86,14 @@ extension XMLDocument {
             var attribute = node.pointee.properties
             while let attr = attribute {
                 defer { attribute = attr.pointee.next }
-                guard attr.pointee.ns == nil, let name = attr.pointee.name,
-                      names.contains(where: { xmlStrEqual(name, $0) == 1 })
-                else { continue }
+                guard let name = attr.pointee.name else { continue }
+                let isID: Bool
+                if let ns = attr.pointee.ns {
+                    isID = xmlStrEqual(name, "id") == 1 && xmlStrEqual(ns.pointee.href, "http://www.w3.org/XML/1998/namespace") == 1
+                } else {
+                    isID = names.contains(where: { xmlStrEqual(name, $0) == 1 })
+                }
+                guard isID else { continue }
                 let value: String
                 if let text = attr.pointee.children, text.pointee.next == nil, let content = text.pointee.content {
                     value = String(cString: content)

@@ -96,6 +96,9 @@ struct SignCommand: AsyncParsableCommand {
             if credentials.certificates.isEmpty, !noKeyinfo {
                 console.warn("no certificate (--cert): the signatures carry no KeyInfo, so a verifier needs the signer's certificate from elsewhere")
             }
+            if let certificate = credentials.certificates.first, !certificate.allowsDocumentSigning {
+                console.warn("\(certificate.subject) is not for signing documents (its key usage or extended key usage): verifiers will refuse these signatures")
+            }
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir) }
 
             let output = output, outDir = outDir
@@ -194,7 +197,7 @@ struct SignCommand: AsyncParsableCommand {
                                                                 allowExpired: keys.allowExpired) {
                 console.warn(warning)
             }
-            if let certificate = credentials.certificates.first, !certificate.allowsDocumentSigning {
+            if let certificate = credentials.certificates.first, !certificate.allowsSMIMESigning {
                 console.warn("\(certificate.subject) is not for signing documents (its key usage or extended key usage): verifiers will refuse these signatures")
             }
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir) }

@@ -23,8 +23,13 @@ extension SignCommand {
                 XML: every ds:Signature is checked: SignedInfo, every Reference (same-document URIs only: "", #id, \
                 #xpointer(/), #xpointer(id('id'))), transforms (enveloped, the C14N family with PrefixList, base64; \
                 XSLT and XPath are refused). The signer's certificate from KeyInfo (or --cert) must chain to \
-                --trusted anchors or the profile's, at the current time or --at. Duplicate ID values anywhere are \
-                an error. SHA-1 fails unless --allow-sha1; HMAC needs --hmac-key; HMACOutputLength is refused.
+                --trusted anchors or the profile's, at the current time or --at, and be for signing documents \
+                (key usage digitalSignature or nonRepudiation; extended key usage, when listed, emailProtection, \
+                documentSigning or any). Duplicate ID values anywhere (Id, ID, id, xml:id) are an error. SHA-1 fails unless --allow-sha1; HMAC needs --hmac-key; HMACOutputLength is refused.
+
+                A pinned --cert is checked like any other signer's certificate: to trust one self-signed \
+                certificate, give it as --trusted too. --any-signer skips the trust check: a valid signature is \
+                then reported as "signer NOT CHECKED" (trust_waived in --json) and exits 0.
 
                 Exit codes: 0 every file valid and trusted; 1 a signature is invalid, untrusted or refused; \
                 2 a file is unreadable, not well-formed, not a signature, or its content is missing.
@@ -164,7 +169,7 @@ extension SignCommand {
             var lines: [String] = []
             for (i, s) in report.signatures.enumerated() {
                 let label = report.signatures.count > 1 ? "\(report.file) [signature \(i + 1)]" : report.file
-                let status = s.valid ? (s.trusted ? "valid, trusted" : "valid signature, NOT TRUSTED") : "INVALID"
+                let status = s.valid ? (s.trusted ? "valid, trusted" : s.trustWaived ? "valid, signer NOT CHECKED (--any-signer)" : "valid signature, NOT TRUSTED") : "INVALID"
                 var line = "\(label): \(status)"
                 if let signer = s.signer { line += "; signed by \(signer.subject) (issuer \(signer.issuer), serial \(signer.serial))" }
                 if let algorithm = s.signatureAlgorithm { line += "; \(algorithm)" }

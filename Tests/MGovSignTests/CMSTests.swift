@@ -86,10 +86,17 @@ extension SigningFixture {
         let wrongAnchor = try fixture.verifyCMS(signed.signature, content: signed.content) { $0.trustAnchors = other.anchors }
         #expect(wrongAnchor.valid && !wrongAnchor.trusted)
         let anySigner = try fixture.verifyCMS(signed.signature, content: signed.content) { $0.trustAnchors = []; $0.anySigner = true }
-        #expect(anySigner.trusted && !anySigner.warnings.isEmpty)
+        #expect(!anySigner.trusted && anySigner.trustWaived && !anySigner.warnings.isEmpty)
         // A pinned certificate of another signer does not match the signer identifier.
         let pinnedOther = try fixture.verifyCMS(signed.signature, content: signed.content) { $0.pinnedCertificate = other.certificate }
         #expect(!pinnedOther.valid && !pinnedOther.trusted)
+        // The signer's own certificate, pinned, must still chain to the anchors.
+        let pinnedUntrusted = try fixture.verifyCMS(signed.signature, content: signed.content) {
+            $0.pinnedCertificate = fixture.certificate; $0.trustAnchors = other.anchors
+        }
+        #expect(pinnedUntrusted.valid && !pinnedUntrusted.trusted && !pinnedUntrusted.trustWaived)
+        let pinnedTrusted = try fixture.verifyCMS(signed.signature, content: signed.content) { $0.pinnedCertificate = fixture.certificate }
+        #expect(pinnedTrusted.valid && pinnedTrusted.trusted, "\(pinnedTrusted.problems)")
     }
 
     @Test func weakKeysSHA1AndMissingCertificatesAreRefusedForSigning() throws {

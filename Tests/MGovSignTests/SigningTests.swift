@@ -13,10 +13,10 @@ struct SigningFixture {
     let certificate: Certificate
     let anchors: [Certificate]
 
-    init(keyType: String = "ec") throws {
+    init(keyType: String = "ec", keyUsage: String = "digitalSignature", extendedKeyUsage: String? = nil) throws {
         dir = try TemporaryDirectory()
         let ca = try TestPKI.makeCA(in: dir)
-        let leaf = try TestPKI.makeLeaf(in: dir, name: "signer", ca: ca, keyType: keyType)
+        let leaf = try TestPKI.makeLeaf(in: dir, name: "signer", ca: ca, keyType: keyType, keyUsage: keyUsage, extendedKeyUsage: extendedKeyUsage)
         key = try PrivateKey.load(path: leaf.key) { "" }
         certificate = try Certificate.loadAll(path: leaf.cert)[0]
         anchors = try Certificate.loadAll(path: ca.cert)
@@ -121,6 +121,34 @@ let assertion = #"<Response xmlns="urn:example"><Assertion Id="a1"><User>alice</
         // The same ID under another attribute name counts too.
         let otherName = signed.replacingOccurrences(of: original, with: original + #"<Assertion ID="a1"><User>mallory</User></Assertion>"#)
         #expect(throws: XMLError.self) { try f.verify(otherName) }
+        // And xml:id, an ID to libxml2 and to getElementById whatever --id-attr says, placed first.
+        let xmlID = signed.replacingOccurrences(of: original, with: #"<Assertion xml:id="a1"><User>mallory</User></Assertion>"# + original)
+        #expect(throws: XMLError.self) { try f.verify(xmlID) }
+    }
+
+    /// A pinned certificate gives the key, not the trust: it must chain to the anchors like any other.
+    @Test func aPinnedCertificateMustStillBeTrusted() throws {
+        let f = try SigningFixture()
+        let signed = try f.sign(assertion)
+        let other = try SigningFixture()
+        let untrusted = try f.verify(signed) { $0.pinnedCertificate = f.certificate; $0.trustAnchors = other.anchors }
+        #expect(untrusted.valid && !untrusted.trusted && !untrusted.problems.isEmpty)
+        let trusted = try f.verify(signed) { $0.pinnedCertificate = f.certificate }
+        #expect(trusted.valid && trusted.trusted, "\(trusted.problems)")
+        let waived = try f.verify(signed) { $0.pinnedCertificate = f.certificate; $0.trustAnchors = []; $0.anySigner = true }
+        #expect(waived.valid && !waived.trusted && waived.trustWaived)
+    }
+
+    /// Only certificates for signing documents are trusted: a TLS-only one is refused, as `sign` warns.
+    @Test func theSignersCertificateMustBeForSigningDocuments() throws {
+        for (keyUsage, extendedKeyUsage, accepted) in [("digitalSignature", "serverAuth", false), ("digitalSignature", "serverAuth,clientAuth", false),
+                                                        ("keyAgreement", nil, false), ("digitalSignature", "emailProtection", true),
+                                                        ("nonRepudiation", "1.3.6.1.5.5.7.3.36", true), ("digitalSignature", nil, true)] as [(String, String?, Bool)] {
+            let f = try SigningFixture(keyUsage: keyUsage, extendedKeyUsage: extendedKeyUsage)
+            let report = try f.verify(try f.sign(assertion))
+            #expect(report.valid && report.trusted == accepted, "\(keyUsage) \(extendedKeyUsage ?? "-"): \(report.problems)")
+            if !accepted { #expect(report.problems.contains { $0.contains("not for signing documents") }) }
+        }
     }
 
     /// XSW: the signed element moved into the Signature's Object, an evil one (another ID) in its place:

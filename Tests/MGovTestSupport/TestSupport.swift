@@ -105,17 +105,20 @@ public enum TestPKI {
         return (key, cert)
     }
 
-    /// A leaf signed by `ca`; `keyType` is "ec" or "rsa:2048" etc.
+    /// A leaf signed by `ca`; `keyType` is "ec" or "rsa:2048" etc.; `keyUsage` and `extendedKeyUsage`
+    /// in openssl's extension syntax.
     @discardableResult
     public static func makeLeaf(in dir: TemporaryDirectory, name: String, ca: (key: String, cert: String),
-                                keyType: String = "ec", days: Int = 30, san: String? = nil) throws -> (key: String, cert: String) {
+                                keyType: String = "ec", days: Int = 30, san: String? = nil,
+                                keyUsage: String = "digitalSignature", extendedKeyUsage: String? = nil) throws -> (key: String, cert: String) {
         let key = dir.file("\(name).key"), csr = dir.file("\(name).csr"), cert = dir.file("\(name).crt")
         var req = ["req", "-new", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=\(name)"]
         if keyType == "ec" { req += ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] } else { req += ["-newkey", keyType] }
         try TestProcess.openssl(req)
         let ext = dir.file("\(name).ext")
-        var extText = "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n"
+        var extText = "basicConstraints=CA:FALSE\nkeyUsage=\(keyUsage)\n"
         if let san { extText += "subjectAltName=\(san)\n" }
+        if let extendedKeyUsage { extText += "extendedKeyUsage=\(extendedKeyUsage)\n" }
         try dir.write("\(name).ext", extText)
         try TestProcess.openssl(["x509", "-req", "-in", csr, "-CA", ca.cert, "-CAkey", ca.key, "-CAcreateserial",
                                  "-out", cert, "-days", "\(days)", "-extfile", ext])
