@@ -221,7 +221,10 @@ public final class DocumentStore: Sendable {
     /// Streams a version (default: the latest) to `output` after checking `actor` may read it;
     /// the content's hash is checked as it is read (`corruptBlob` at the end when it changed).
     @discardableResult
-    public func read(_ id: String, version: Int? = nil, actor: Principal, to output: Int32) throws -> DocumentVersion {
+    /// Writes a version's content to `output`, checked against its hash. Unless `discardedOnError`
+    /// (a file the caller drops when this throws), the content is checked before the first byte is
+    /// written, so a damaged blob never reaches a pipe, a terminal or a redirected stdout.
+    public func read(_ id: String, version: Int? = nil, actor: Principal, to output: Int32, discardedOnError: Bool = false) throws -> DocumentVersion {
         let (document, chosen) = try store.database.read { db -> (Document, DocumentVersion) in
             let document = try self.document(id, db)
             if document.deletedAt != nil { throw DocsError.deleted(id) }
@@ -236,6 +239,7 @@ public final class DocumentStore: Sendable {
             }
             return (document, chosen)
         }
+        if !discardedOnError { try blobs.check(chosen.sha256) }
         try blobs.read(chosen.sha256, to: output)
         try record("MDocs.Document.Read", documentFields(document, actor: actor, message: "read version \(chosen.version)"))
         return chosen

@@ -112,7 +112,7 @@ struct DocsCommand: AsyncParsableCommand {
             let reader = try actingPrincipal(actor, documentID: id, documents)
             if let output, output != "-" {
                 let file = try AtomicFile(path: output, mode: 0o600)
-                try file.withDescriptor { try documents.read(id, version: version, actor: reader, to: $0) }
+                try file.withDescriptor { try documents.read(id, version: version, actor: reader, to: $0, discardedOnError: true) }
                 try file.commit()
             } else {
                 try documents.read(id, version: version, actor: reader, to: STDOUT_FILENO)

@@ -46,6 +46,9 @@ private let bob = "urn:md:idnp:2009876543210"
         let out = env.dir.file("out.txt")
         try env.mgov("docs", "get", id, "-o", out).expectOneLineError(1, containing: "corrupted")
         #expect(!FileManager.default.fileExists(atPath: out))
+        // To stdout (a pipe here, or a redirected file) nothing is written either.
+        let piped = try env.mgov("docs", "get", id)
+        #expect(piped.status == 1 && piped.stdout.isEmpty && piped.stderr.contains("corrupted"), "\(piped.stdout)")
         let verified = try env.mgov("docs", "verify")
         #expect(verified.status == 1)
         #expect(verified.stdout.contains("corrupted"))
