@@ -202,8 +202,13 @@ public final class AuditLog: Sendable {
             let leaf = Merkle.leafHash(canonical)
             try insertEntry.execute(arguments: [Int64(seq), logged, event.time, event.type,
                                                 String(decoding: canonical, as: UTF8.self), Data(leaf)])
-            try frontier.append(leaf: leaf) { level, index, hash in
-                if level > 0 { try insertNode.execute(arguments: [Int64(seq), level, Data(hash)]) }
+            do {
+                try frontier.append(leaf: leaf) { level, index, hash in
+                    if level > 0 { try insertNode.execute(arguments: [Int64(seq), level, Data(hash)]) }
+                }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                // A node for this position exists already: entries after it were deleted from the store.
+                throw LogError.treeDamaged("the log holds tree nodes beyond its \(seq) entries: entries were deleted from the store (run mgov log verify)")
             }
             if event.isPersonalData {
                 for subject in event.values("subject") { try insertSubject.execute(arguments: [Int64(seq), subject]) }

@@ -141,6 +141,10 @@ extension AuditLog {
         if nextCheckpoint < checkpoints.count {
             return fail(frontier.size, "a checkpoint covers \(checkpoints[nextCheckpoint].size) entries but the log holds \(frontier.size): entries from \(frontier.size) on were deleted")
         }
+        if let node = try storedNodes.next() {
+            // Nodes are stored as appends complete them: one past the last entry was made by entries now gone.
+            return fail(frontier.size, "the tree holds a node made by entry \(node[0] as Int64), but the log holds \(frontier.size) entries: entries from \(frontier.size) on were deleted")
+        }
         if let (seq, problem) = try Self.subjectIndexProblem(db) { return fail(seq, problem) }
         progress?(report.entriesChecked)
         return report

@@ -301,6 +301,18 @@ struct TestLog {
         #expect(report.problem?.contains("missing") == true)
     }
 
+    /// Entries cut off the end leave the nodes they made: verify names the cut, and an append says
+    /// what is wrong instead of failing on a raw constraint.
+    @Test func entriesCutOffTheEndAreFoundByTheNodesTheyLeft() throws {
+        let t = try TestLog()
+        try t.append(20)
+        try t.sql("DELETE FROM log_entry WHERE seq >= 12")
+        let report = try t.log.verify()
+        #expect(!report.ok && report.firstBadSeq == 12 && report.problem?.contains("entries from 12 on were deleted") == true,
+                "\(String(describing: report.problem))")
+        #expect(throws: LogError.self) { try t.append(2) }
+    }
+
     @Test func swappedEntriesAreNamed() throws {
         let report = try tampered { t in
             try t.sql("UPDATE log_entry SET seq = -1 WHERE seq = 4; UPDATE log_entry SET seq = 4 WHERE seq = 5; UPDATE log_entry SET seq = 5 WHERE seq = -1")
