@@ -180,7 +180,8 @@ public struct Share: Codable, Sendable, Equatable {
         status = liveness(at: now)
     }
 
-    /// `revoked`, `pending` (before its window), `expired` (after it), `unbound` (a reserved link), or `active`.
+    /// `revoked`, `pending` (before its window), `expired` (after it), `unbound` (a reserved link), or `active`
+    /// (listings also say `lapsed`: active, but made by a grantee who no longer holds the document).
     func liveness(at now: Date) -> String {
         if revokedAt != nil { return "revoked" }
         let at = Timestamp.format(now)

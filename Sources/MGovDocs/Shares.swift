@@ -87,7 +87,20 @@ extension DocumentStore {
             if let grantee { sql += " AND grantee = ?"; arguments.append(grantee.urn) }
             if let document { sql += " AND document_id = ?"; arguments.append(document) }
             sql += " ORDER BY created_at, id"
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { Share(row: $0, now: clock.now()) }
+            let now = clock.now()
+            var documents: [String: Document] = [:]
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                var share = Share(row: row, now: now)
+                // A share its maker made from their own share gives nothing once that one ended.
+                if share.status == "active", let id = share.document {
+                    if documents[id] == nil { documents[id] = try self.document(id, db) }
+                    if let document = documents[id], share.sharedBy != document.owner,
+                       try sharerHolds(share.sharedBy, on: document, db) == nil {
+                        share.status = "lapsed"
+                    }
+                }
+                return share
+            }
         }
     }
 

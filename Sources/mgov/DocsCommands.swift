@@ -317,7 +317,12 @@ struct DocsCommand: AsyncParsableCommand {
     }
 
     struct Shares: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List shares: made by, or for, a principal, or of a document.")
+        static let configuration = CommandConfiguration(
+            abstract: "List shares: made by, or for, a principal, or of a document.",
+            discussion: """
+                Each share's status: active, pending (before its start), expired, revoked, unbound (a reserved link \
+                with no document yet), or lapsed (made by a grantee whose own access has ended, so it gives nothing).
+                """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Flag(help: "Shares the --as principal made.") var byMe = false
         @Flag(help: "Shares for the --as principal.") var forMe = false

@@ -173,6 +173,9 @@ struct DocsFixture {
         try f.documents.revoke(bobs.id, actor: f.alice)
         guard case .failure(.noShare) = try f.documents.resolve(documentID: doc.id, for: f.agency) else { Issue.record("ends with bob's share"); return }
         guard case .failure(.revoked) = try f.documents.resolve(code: code) else { Issue.record("bob's link ends with his share"); return }
+        // Listings say so: bob's share revoked, the two made from it lapsed.
+        let statuses = try f.documents.shares(document: doc.id).map(\.status).sorted()
+        #expect(statuses == ["lapsed", "lapsed", "revoked"], "\(statuses)")
         #expect(throws: DocsError.self, "and the agency cannot share it on") {
             try f.documents.share(doc.id, with: f.bob, .init(from: now, to: now.addingTimeInterval(60)), actor: f.agency)
         }
