@@ -238,9 +238,10 @@ public final class NotifyStore: Sendable {
             throw NotifyError.invalidArgument("'\(name)' is not a channel name: 1 to 64 letters, digits, '_', '.', '-'")
         }
         try settings.sms?.validate()
-        if settings.kind == .sms, secret != nil, let target = settings.target.flatMap(URLComponents.init(string:)),
-           target.scheme == "http", !ChannelSettings.isLoopback(target.host ?? "") {
-            throw NotifyError.invalidArgument("the gateway token would go in clear over http:// to \(target.host ?? "?"); use sms+https://")
+        // Messages carry personal data (and a gateway its token): in clear only to this machine.
+        if let target = settings.target.flatMap(URLComponents.init(string:)), target.scheme == "http",
+           !ChannelSettings.isLoopback(target.host ?? "") {
+            throw NotifyError.invalidArgument("messages would go in clear over http:// to \(target.host ?? "?"); use \(settings.kind.rawValue)+https:// (http:// is for loopback only)")
         }
         let encoded = try JSONEncoder().encode(settings)
         try store.write { db in

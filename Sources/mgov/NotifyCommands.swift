@@ -216,7 +216,8 @@ struct NotifyCommand: AsyncParsableCommand {
                 uses it. A password is never sent without TLS except to a loopback host. Certificates are checked \
                 against the system's CAs, or ca=FILE. Replies the server sends after agreeing to STARTTLS but \
                 before the TLS handshake are refused (the STARTTLS injection flaw). Each reply is waited for up to \
-                10 minutes (RFC 5321: 5, and 10 after the message's final dot).
+                10 minutes (RFC 5321: 5, and 10 after the message's final dot). webhook+http:// and sms+http:// \
+                are accepted for loopback hosts only (a local relay, a test receiver): messages carry personal data.
 
                 Secrets stay out of the address: the SMTP password or the gateway's bearer token comes from \
                 --password-file. A webhook is signed with a key of its own (--secret-file, else 32 random bytes, \

@@ -176,5 +176,10 @@ extension OutboxTests {
             try f.outbox.addChannel(name: "gw", settings: try ChannelSettings(url: "sms+http://sms.example.md/send"), secret: Data("t".utf8))
         }
         try f.outbox.addChannel(name: "local", settings: try ChannelSettings(url: "sms+http://127.0.0.1:9/send"), secret: Data("t".utf8))
+        // Nor do messages: a webhook over plain HTTP only to loopback, key or none.
+        #expect(throws: NotifyError.self) {
+            try f.outbox.addChannel(name: "hook", settings: try ChannelSettings(url: "webhook+http://crm.example.md/in"), secret: nil)
+        }
+        try f.outbox.addChannel(name: "hook", settings: try ChannelSettings(url: "webhook+http://[::1]:9/in"), secret: nil)
     }
 }
