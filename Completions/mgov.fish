@@ -529,7 +529,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" user' -l 'user' -d 'The end user (X-Road-UserId), e.g. MD2001234567890.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" issue' -l 'issue' -d 'A case or document reference (X-Road-Issue).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" on-behalf-of' -l 'on-behalf-of' -d 'The party acted for (X-Road-Represented-Party).' -rfka ''
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" o output' -s 'o' -l 'output' -d 'Write the body here.' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" o output' -s 'o' -l 'output' -d 'Write the body here (readable by its owner only).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" format' -l 'format' -d 'json, csv or xml: how dataset rows are asked for.' -rfka 'json csv xml'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" no-verify-response' -l 'no-verify-response' -d 'Accept a response whose signature is missing or does not verify.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" insecure-http' -l 'insecure-http' -d 'Plain HTTP to a loopback provider (tests only).'

@@ -261,7 +261,7 @@ struct ConnectCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("The end user (X-Road-UserId), e.g. MD2001234567890.", valueName: "id")) var user: String?
         @Option(help: "A case or document reference (X-Road-Issue).") var issue: String?
         @Option(help: ArgumentHelp("The party acted for (X-Road-Represented-Party).", valueName: "id")) var onBehalfOf: String?
-        @Option(name: [.short, .long], help: ArgumentHelp("Write the body here.", valueName: "file")) var output: String?
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the body here (readable by its owner only).", valueName: "file")) var output: String?
         @Option(help: "json, csv or xml: how dataset rows are asked for.") var format: RowFormat?
         @Flag(help: "Accept a response whose signature is missing or does not verify.") var noVerifyResponse = false
         @Flag(help: "Plain HTTP to a loopback provider (tests only).") var insecureHttp = false
@@ -310,7 +310,7 @@ struct ConnectCommand: AsyncParsableCommand {
                                               "body": body]
                 console.outData(try JSONSerialization.data(withJSONObject: wrapped, options: [.sortedKeys, .prettyPrinted]) + Data("\n".utf8))
             } else if let output, output != "-" {
-                try FileSystem.writeAtomically(answer.body, to: output)
+                try FileSystem.writeAtomically(answer.body, to: output, mode: 0o600)  // a provider's data: personal, often
             } else {
                 console.outData(answer.body)
             }

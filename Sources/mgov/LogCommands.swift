@@ -484,7 +484,8 @@ struct LogCommand: AsyncParsableCommand {
             discussion: """
                 ndjson: {"event", "leaf_hash", "logged_at", "seq"} per line. syslog: RFC 5424, facility 13, \
                 structured data mlog@32473 with every field. cef: CEF:0|mgov|mgov|VERSION|TYPE|MESSAGE|SEVERITY|... \
-                otel: one OTLP/JSON ExportLogsServiceRequest per line, up to 1,000 records each.
+                otel: one OTLP/JSON ExportLogsServiceRequest per line, up to 1,000 records each. A file written \
+                with -o is readable by its owner only (the log holds personal data).
 
                 Exit codes: 0 exported; 2 bad input.
                 """
@@ -503,7 +504,8 @@ struct LogCommand: AsyncParsableCommand {
             let context = global.makeContext()
             var exporter = LogExporter(format: try ExportFormat(name: format))
             let log = AuditLog(store: try context.store())
-            let file = try output.flatMap { $0 == "-" ? nil : try AtomicFile(path: $0) }
+            // The log holds personal data (subjects, legal bases): the export is for its owner only.
+            let file = try output.flatMap { $0 == "-" ? nil : try AtomicFile(path: $0, mode: 0o600) }
             let write: (String) throws -> Void = { text in
                 if let file { try file.write(text) } else { context.console.outData(Data(text.utf8)) }
             }

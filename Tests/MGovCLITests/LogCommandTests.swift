@@ -234,6 +234,7 @@ struct LogEnvironment {
         let file = t.dir.file("export.ndjson")
         #expect(try t.mgov("log", "export", "-o", file).status == 0)
         #expect(try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").count == 2)
+        #expect((try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int) == 0o600, "personal data: owner only")
         try t.mgov("log", "export", "--format", "xml").expectOneLineError(2, containing: "unknown export format 'xml'")
         // Times OTLP's unsigned nanoseconds cannot carry go out as 0 ("unknown"); they trapped before.
         try t.mgov("log", "append", "--type", "A.B.Future", "--time", "2600-01-01")
