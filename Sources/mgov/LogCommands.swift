@@ -44,7 +44,9 @@ struct LogCommand: AsyncParsableCommand {
             discussion: """
                 With --type, one event is made from the flags; event_time defaults to now and event_source to \
                 the profile's identity. Without --type, each non-blank line of stdin (or --input FILE) is one \
-                JSON event; the batch is checked whole before anything is written, and the first bad line is named.
+                JSON event; the batch is checked whole before anything is written, and the first bad line is named. \
+                Strings are kept as they are; numbers and booleans as their JSON text, objects as compact JSON \
+                (keys sorted), arrays of them as arrays; a member that is null is left out, as if absent.
 
                 Exit codes: 0 logged; 2 an invalid event (nothing is logged).
                 """
