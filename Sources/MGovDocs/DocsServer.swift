@@ -64,9 +64,8 @@ public struct DocsServer: Sendable {
         let size = Int(version.size)
         let etag = "\"sha256:\(version.sha256)\""
         let range = ByteRange.requested(request.header("Range"), ifRange: request.header("If-Range"), etag: etag, size: size)
-        let filename = document.name.replacingOccurrences(of: "\"", with: "'").unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }
         var headers: HTTPFields = [.contentType: "application/octet-stream", .acceptRanges: "bytes", .eTag: etag]
-        headers[.contentDisposition] = "attachment; filename=\"\(String(String.UnicodeScalarView(filename)))\""
+        headers[.contentDisposition] = Self.contentDisposition(document.name)
         if case .unsatisfiable = range {
             headers = [.contentType: "application/json", .contentRange: "bytes */\(size)"]
             return Response(status: .rangeNotSatisfiable, headers: headers,
@@ -116,6 +115,24 @@ public struct DocsServer: Sendable {
             try await writer.finish(nil)
         }
         return Response(status: status, headers: headers, body: body)
+    }
+
+    /// `attachment` with the name twice (RFC 6266): `filename` in ASCII for old clients, and
+    /// `filename*` in UTF-8 (RFC 8187) when the name is not plain ASCII, e.g. Romanian letters.
+    static func contentDisposition(_ name: String) -> String {
+        let ascii = String(String.UnicodeScalarView(name.replacingOccurrences(of: "\"", with: "'").unicodeScalars
+            .filter { $0.value >= 0x20 && $0.value < 0x7F && $0 != "\\" }))
+        var header = "attachment; filename=\"\(ascii)\""
+        if ascii != name {
+            // attr-char of RFC 8187: letters, digits and !#$&+-.^_`|~ go as they are, every other byte %XX.
+            let plain = Set("!#$&+-.^_`|~".utf8)
+            let encoded = name.utf8.filter { $0 >= 0x20 && $0 != 0x7F }.map { byte -> String in
+                let isAlphanumeric = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                return isAlphanumeric || plain.contains(byte) ? String(UnicodeScalar(byte)) : String(format: "%%%02X", byte)
+            }.joined()
+            header += "; filename*=UTF-8''\(encoded)"
+        }
+        return header
     }
 
     private func notFound() -> Response {

@@ -277,3 +277,12 @@ struct DocsFixture {
         #expect(range("bytes=0-1", ifRange: "\"sha256:other\"") == .whole)
     }
 }
+
+@Suite struct ContentDispositionTests {
+    @Test func nonASCIINamesGoInUTF8Too() {
+        #expect(DocsServer.contentDisposition("act.pdf") == #"attachment; filename="act.pdf""#)
+        #expect(DocsServer.contentDisposition(#"Ștefan «x» ;"q".pdf"#)
+                == #"attachment; filename="tefan x ;'q'.pdf"; filename*=UTF-8''%C8%98tefan%20%C2%ABx%C2%BB%20%3B%22q%22.pdf"#)
+        #expect(DocsServer.contentDisposition("a\\b\r\n.txt") == #"attachment; filename="ab.txt"; filename*=UTF-8''a%5Cb.txt"#)
+    }
+}
