@@ -23,6 +23,11 @@ public enum FileSystem {
         return parentEnd == path.startIndex ? "/" : String(path[..<parentEnd])
     }
 
+    /// `name` inside `directory`, with one slash between them however `directory` ends.
+    public static func join(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
     /// Creates `path` (and missing parents) with mode 0700, independent of the umask.
     public static func makeOwnerOnlyDirectory(_ path: String) throws {
         var isDir: ObjCBool = false

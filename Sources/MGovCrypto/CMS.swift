@@ -399,7 +399,7 @@ public final class CMSSignedData: @unchecked Sendable {
                 + "(or, for a detached signature made in text mode, its line ends: mgov reads content as binary)"
         }
         if reasons.contains("signer certificate not found") {
-            return "the signer's certificate is not in the message (give it with --cert FILE)"
+            return "the signer's certificate is neither in the message nor the one given with --cert (give the signer's with --cert FILE)"
         }
         if reasons.contains("verification failure") || reasons.contains("signature failure") {
             return "the signature does not verify with the signer's key: the signed attributes or the certificate were changed"

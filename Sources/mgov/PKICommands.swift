@@ -93,7 +93,7 @@ struct PKICommand: AsyncParsableCommand {
             }
             let caKeyPath = dir + "/ca.key", caCertPath = dir + "/ca.crt"
             guard FileManager.default.fileExists(atPath: caKeyPath) else { throw CoreError.invalidArgument("\(dir) holds no CA (run mgov pki init-ca \(dir) --name ...)") }
-            let base = dir + "/" + name
+            let base = FileSystem.join(dir, name)
             if FileManager.default.fileExists(atPath: base + ".key") { throw CoreError.invalidArgument("\(name) was already issued in \(dir)") }
             let passwords = PasswordSource(passwordFile: password.passwordFile)
             let caKey = try PrivateKey.load(path: caKeyPath) { try passwords.password(for: caKeyPath) }

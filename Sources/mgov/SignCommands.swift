@@ -108,7 +108,7 @@ struct SignCommand: AsyncParsableCommand {
             try signInParallel(files, context: context, objectType: "xml") { file, batch in
                 let document = try XMLDocument(data: try FileSystem.read(file), name: file)
                 let signed = try signer.sign(document)
-                let destination = outDir.map { $0 + "/" + (file == "-" ? "stdin.xml" : (file as NSString).lastPathComponent) } ?? output
+                let destination = outDir.map { FileSystem.join($0, file == "-" ? "stdin.xml" : (file as NSString).lastPathComponent) } ?? output
                 if let destination, destination != "-" {
                     try batch.write(to: destination) { try signed.write(toDescriptor: $0) }
                     return destination
@@ -210,7 +210,7 @@ struct SignCommand: AsyncParsableCommand {
                 let input = try FileSystem.openForReading(file)
                 defer { close(input) }
                 let name = file == "-" ? "stdin" : (file as NSString).lastPathComponent
-                let destination = outDir.map { $0 + "/" + name + signer.suffix } ?? output ?? (file == "-" ? "-" : file + signer.suffix)
+                let destination = outDir.map { FileSystem.join($0, name + signer.suffix) } ?? output ?? (file == "-" ? "-" : file + signer.suffix)
                 if destination == "-" {
                     try signer.sign(input: input, output: STDOUT_FILENO)
                     return nil
@@ -288,7 +288,7 @@ private func signInParallel(_ files: [String], context: Context, objectType: Str
         }
         if let problem {
             failed += 1
-            console.error("\(file): \(problem)")
+            console.error(problem.hasPrefix("\(file): ") ? problem : "\(file): \(problem)")  // XML errors name their file already
         } else if FileManager.default.fileExists(atPath: context.home.databasePath) {
             try context.record("MGov.Sign.Signed", ["object": file, "object_type": objectType, "event_message": "signed \(file)"])
         }

@@ -98,7 +98,11 @@ extension SignCommand {
                         results[index] = VerifiedFile(report: report, malformed: false)
                         return
                     }
-                    if contentPath != nil { throw CryptoError.operationFailed("--content goes with detached CMS signatures, and \(file) is XML") }
+                    if contentPath != nil {
+                        let looksLikeXML = data.prefix(64).first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "<")
+                        throw CryptoError.operationFailed(looksLikeXML ? "--content goes with detached CMS signatures, and \(file) is XML"
+                                                                       : "\(file) is not a CMS signature (DER, PEM or S/MIME)")
+                    }
                     let document = try XMLDocument(data: data, name: file)
                     let reports = try verifier.verify(document)
                     var report = FileReport(file: file, signatures: reports)
