@@ -14,7 +14,9 @@ public enum SignError: UserFacingError, Equatable {
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .refused, .weakKey, .expiredCertificate: return .refused
+        // A key too weak is unusable input (2), as for CMS and pki; an expired certificate is a refusal
+        // that --allow-expired overrides (1).
+        case .refused, .expiredCertificate: return .refused
         default: return .failure
         }
     }

@@ -39,8 +39,9 @@ struct SignCommand: AsyncParsableCommand {
                 --json prints one JSON line per file, {"file", "output", "ok", "error"} (the signatures go to \
                 files then: -o FILE or --out-dir DIR).
 
-                Exit codes: 0 every file signed; 1 a file could not be signed, or the key or certificate is \
-                refused; 2 bad input.
+                Exit codes: 0 every file signed; 1 a file could not be signed (each is named on stderr, the others \
+                are signed), or the certificate is out of its validity period (--allow-expired); 2 bad arguments, or \
+                a key or certificate that cannot be used (unreadable, not matching, too weak, of an unsupported type).
                 """
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
@@ -152,8 +153,9 @@ struct SignCommand: AsyncParsableCommand {
                 --json prints one JSON line per file, {"file", "output", "ok", "error"} (the signatures go to \
                 files then: -o FILE or --out-dir DIR).
 
-                Exit codes: 0 every file signed; 1 a file could not be signed, or the key or certificate is \
-                refused; 2 bad input.
+                Exit codes: 0 every file signed; 1 a file could not be signed (each is named on stderr, the others \
+                are signed), or the certificate is out of its validity period (--allow-expired); 2 bad arguments, or \
+                a key or certificate that cannot be used (unreadable, not matching, too weak, of an unsupported type).
                 """
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
