@@ -16,6 +16,8 @@ public indirect enum LogError: UserFacingError, Equatable {
     case emptyBatch
     case noSuchEntry(UInt64, size: UInt64)
     case sizeOutOfRange(UInt64, size: UInt64)
+    /// A consistency proof's old size is larger than its new one.
+    case sizesReversed(old: UInt64, new: UInt64)
     case legalBasisRequired
     case invalidFilter(String)
     case invalidCheckpoint(String)
@@ -63,6 +65,8 @@ public indirect enum LogError: UserFacingError, Equatable {
             return size == 0 ? "the log is empty: there is no entry \(seq)" : "there is no entry \(seq): the log holds entries 0 to \(size - 1)"
         case let .sizeOutOfRange(requested, size):
             return "the log has \(size) entries, so no tree of size \(requested) can be proved"
+        case let .sizesReversed(old, new):
+            return "the older tree (\(old) entries) cannot be larger than the newer (\(new)): a log only grows"
         case .legalBasisRequired:
             return "a query by time range needs --legal-basis (it is itself logged, as in MLog)"
         case let .invalidFilter(text):

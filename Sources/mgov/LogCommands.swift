@@ -451,16 +451,23 @@ struct LogCommand: AsyncParsableCommand {
                 noteText = String(decoding: try FileSystem.read(checkpoint), as: UTF8.self)
             } else if case .inclusion(let inclusion) = parsed, let embedded = inclusion.checkpoint {
                 noteText = embedded
-            } else {
+            } else if case .consistency = parsed {
                 throw CoreError.invalidArgument("a consistency proof carries no checkpoint: pass --checkpoint FILE (one signed for either of its sizes)")
+            } else {
+                // An inclusion proof made for a size no checkpoint was signed at carries none.
+                throw CoreError.invalidArgument("this inclusion proof carries no checkpoint (it was made for a tree no checkpoint signs): pass --checkpoint FILE")
             }
             let note = try MGovLog.Checkpoint.parse(noteText)
             try note.verify(key: publicKey)
             let summary: String
             switch parsed {
             case .inclusion(let p):
-                guard p.treeSize == note.size, p.root == note.root else {
-                    throw LogError.proofRejected("the proof is for a tree of \(p.treeSize) entries, the checkpoint signs \(note.size) (make the proof with --size \(note.size))")
+                guard p.treeSize == note.size else {
+                    let remedy = p.seq < note.size ? " (make the proof with --size \(note.size))" : " (entry \(p.seq) is beyond it: use a later checkpoint)"
+                    throw LogError.proofRejected("the proof is for a tree of \(p.treeSize) entries, the checkpoint signs \(note.size)\(remedy)")
+                }
+                guard p.root == note.root else {
+                    throw LogError.proofRejected("the proof's root hash is not the one the checkpoint signs for \(note.size) entries: the proof or the log was changed")
                 }
                 if case .failed(let why) = p.verify() { throw LogError.proofRejected(why) }
                 summary = "entry \(p.seq) is in the log \(note.origin) of \(note.size) entries"

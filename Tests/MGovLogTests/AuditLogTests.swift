@@ -96,6 +96,7 @@ struct TestLog {
         #expect(consistency.verify() == .valid)
         #expect(throws: LogError.noSuchEntry(21, size: 21)) { try t.log.inclusionProof(seq: 21, size: nil) }
         #expect(throws: LogError.sizeOutOfRange(22, size: 21)) { try t.log.consistencyProof(oldSize: 3, newSize: 22) }
+        #expect(throws: LogError.sizesReversed(old: 5, new: 3)) { try t.log.consistencyProof(oldSize: 5, newSize: 3) }
     }
 
     @Test func aProofWithAChangedEntryFails() throws {
