@@ -140,6 +140,13 @@ public enum Timestamp {
         return date
     }
 
+    /// The end of a range: a bare date (`2026-12-31`) means the whole of that day (UTC), up to its
+    /// last millisecond, as "until 31 December" does; a time means itself.
+    public static func requireEnd(_ text: String) throws -> Date {
+        let date = try require(text)
+        return text.utf8.count == 10 ? date.addingTimeInterval(86_400 - 0.001) : date
+    }
+
     /// Parses a duration such as `90s`, `15m`, `48h`, `30d`, `5y` (a year is 365 days).
     public static func parseDuration(_ text: String) -> TimeInterval? {
         guard let unit = text.last, let value = Double(text.dropLast()), value >= 0 else { return nil }

@@ -285,7 +285,7 @@ struct DocsCommand: AsyncParsableCommand {
         @Flag(help: "Make an access link instead.") var link = false
         @Option(help: "read or write (default read).") var permission: Permission = .read
         @Option(help: ArgumentHelp("Start of the window (default: now).", valueName: "time")) var from: String?
-        @Option(help: ArgumentHelp("End of the window.", valueName: "time")) var to: String
+        @Option(help: ArgumentHelp("End of the window (a date alone: the end of that day, UTC).", valueName: "time")) var to: String
         @Option(name: .customLong("as"), help: ArgumentHelp("Who shares (default: the owner).", valueName: "urn")) var actor: String?
 
         func validate() throws {
@@ -296,7 +296,7 @@ struct DocsCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             let documents = try DocsCommand.documents(context)
-            var request = DocumentStore.ShareRequest(from: try from.map(Timestamp.require) ?? context.clock.now(), to: try Timestamp.require(to))
+            var request = DocumentStore.ShareRequest(from: try from.map(Timestamp.require) ?? context.clock.now(), to: try Timestamp.requireEnd(to))
             request.permission = permission
             let sharer: Principal
             if let id { sharer = try actingPrincipal(actor, documentID: id, documents) } else {

@@ -148,7 +148,7 @@ struct LogCommand: AsyncParsableCommand {
 
         @Option(help: ArgumentHelp("Events at or after this time.", valueName: "time"))
         var from: String?
-        @Option(help: ArgumentHelp("Events at or before this time.", valueName: "time"))
+        @Option(help: ArgumentHelp("Events at or before this time (a date alone: the end of that day, UTC).", valueName: "time"))
         var to: String?
         @Option(help: ArgumentHelp("Why you search (required with --from/--to).", valueName: "text"))
         var legalBasis: String?
@@ -172,7 +172,7 @@ struct LogCommand: AsyncParsableCommand {
             let context = global.makeContext()
             var query = LogQuery()
             query.from = try from.map(Timestamp.require)
-            query.to = try to.map(Timestamp.require)
+            query.to = try to.map(Timestamp.requireEnd)
             query.types = type
             query.page = page
             query.pageSize = pageSize

@@ -60,6 +60,12 @@ import Testing
         #expect(abs(parsed.timeIntervalSince1970 - now.timeIntervalSince1970) < 0.0005)
     }
 
+    @Test func aBareDateEndsARangeAtTheEndOfThatDay() throws {
+        #expect(Timestamp.format(try Timestamp.requireEnd("2026-12-31")) == "2026-12-31T23:59:59.999Z")
+        #expect(Timestamp.format(try Timestamp.requireEnd("2026-12-31T10:00:00Z")) == "2026-12-31T10:00:00.000Z")
+        #expect(throws: CoreError.self) { try Timestamp.requireEnd("2026-12-32") }
+    }
+
     @Test func parsesDurations() {
         #expect(Timestamp.parseDuration("48h") == 172_800.0)
         #expect(Timestamp.parseDuration("5y") == 157_680_000.0)
