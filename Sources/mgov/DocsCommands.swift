@@ -103,7 +103,7 @@ struct DocsCommand: AsyncParsableCommand {
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The document's id.") var id: String
         @Option(name: [.short, .long], help: ArgumentHelp("Write here ('-': stdout, the default).", valueName: "file")) var output: String?
-        @Option(help: "A version (default: the latest).") var version: Int?
+        @Option(parsing: .unconditional, help: "A version (default: the latest).") var version: Int?
         @Option(name: .customLong("as"), help: ArgumentHelp("Who reads it (default: the owner).", valueName: "urn")) var actor: String?
 
         func run() async throws {

@@ -156,9 +156,9 @@ struct LogCommand: AsyncParsableCommand {
         var type: [String] = []
         @Option(help: ArgumentHelp("FIELD=VALUE that must hold (repeatable: all of them).", valueName: "field=value"))
         var filter: [String] = []
-        @Option(help: "The page, from 1.")
+        @Option(parsing: .unconditional, help: "The page, from 1.")
         var page = 1
-        @Option(help: "Entries per page (at most 10000).")
+        @Option(parsing: .unconditional, help: "Entries per page (at most 10000).")
         var pageSize = 100
         @Flag(help: "One JSON entry per line instead of one document.")
         var ndjson = false
@@ -243,10 +243,14 @@ struct LogCommand: AsyncParsableCommand {
             discussion: "With --json, one JSON entry per line. -f runs until interrupted."
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
-        @Option(name: [.customShort("n"), .customLong("lines")], help: "How many of the last entries to print first.")
+        @Option(name: [.customShort("n"), .customLong("lines")], parsing: .unconditional, help: "How many of the last entries to print first.")
         var lines = 10
         @Flag(name: [.short, .customLong("follow")], help: "Keep printing entries as they are appended.")
         var follow = false
+
+        func validate() throws {
+            if lines < 0 { throw ValidationError("--lines is 0 or more") }
+        }
 
         func run() async throws {
             let context = global.makeContext()
@@ -256,7 +260,7 @@ struct LogCommand: AsyncParsableCommand {
                 if console.isJSON { try console.jsonLine(EntryView(entry)) } else { console.out(EntryView.line(entry)) }
             }
             var last: UInt64?
-            for entry in try log.last(max(0, lines)) { try print(entry); last = entry.seq }
+            for entry in try log.last(lines) { try print(entry); last = entry.seq }
             if last == nil { last = try log.treeHead().size.checkedPredecessor }
             guard follow else { return }
             while true {
@@ -388,9 +392,9 @@ struct LogCommand: AsyncParsableCommand {
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The entry's sequence number.")
         var seq: UInt64?
-        @Option(help: ArgumentHelp("Prove that the tree of this size is a prefix of the current one.", valueName: "old-size"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Prove that the tree of this size is a prefix of the current one.", valueName: "old-size"))
         var consistency: UInt64?
-        @Option(help: ArgumentHelp("The tree size to prove against.", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The tree size to prove against.", valueName: "n"))
         var size: UInt64?
         @Option(name: [.short, .long], help: ArgumentHelp("Write the proof to this file.", valueName: "file"))
         var output: String?
@@ -502,9 +506,9 @@ struct LogCommand: AsyncParsableCommand {
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Option(help: ArgumentHelp("ndjson, syslog, cef or otel.", valueName: "format"))
         var format = "ndjson"
-        @Option(help: ArgumentHelp("The first entry to export.", valueName: "seq"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The first entry to export.", valueName: "seq"))
         var fromSeq: UInt64 = 0
-        @Option(help: ArgumentHelp("The last entry to export.", valueName: "seq"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The last entry to export.", valueName: "seq"))
         var toSeq: UInt64?
         @Option(name: [.short, .long], help: ArgumentHelp("Write to this file, atomically ('-': stdout).", valueName: "file"))
         var output: String?
@@ -596,7 +600,7 @@ extension LogCommand {
         var unsigned = false
         @Flag(help: "Keep shipping new entries until interrupted.")
         var follow = false
-        @Option(help: ArgumentHelp("Seconds between checks for new entries with --follow.", valueName: "seconds"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between checks for new entries with --follow.", valueName: "seconds"))
         var interval: Double = 1
         @Flag(help: "Plain HTTP without TLS, for tests on loopback only.")
         var insecure = false

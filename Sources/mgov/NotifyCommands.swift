@@ -458,7 +458,7 @@ struct NotifyCommand: AsyncParsableCommand {
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Flag(help: "Keep running, polling the outbox.") var watch = false
-        @Option(help: ArgumentHelp("Seconds between polls with --watch.", valueName: "seconds")) var interval: Double = 2
+        @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between polls with --watch.", valueName: "seconds")) var interval: Double = 2
         @Flag(help: "Retry now, without waiting for the next attempt times.") var now = false
 
         func run() async throws {
@@ -507,7 +507,7 @@ struct NotifyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List messages, newest first.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Option(help: "Only messages in this status (Pending, Sending, Retrying, Sent, Delivered, Failed, Cancelled).") var status: MessageStatus?
-        @Option(help: "At most this many.") var limit = 100
+        @Option(parsing: .unconditional, help: "At most this many.") var limit = 100
 
         func run() async throws {
             let context = global.makeContext()

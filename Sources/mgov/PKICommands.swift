@@ -21,9 +21,9 @@ struct PKICommand: AsyncParsableCommand {
         var dir: String
         @Option(help: ArgumentHelp("The CA's name (its certificate's CN).", valueName: "name"))
         var name: String
-        @Option(help: ArgumentHelp("An RSA key of this many bits instead of EC P-256.", valueName: "bits"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("An RSA key of this many bits instead of EC P-256.", valueName: "bits"))
         var rsa: Int?
-        @Option(help: "Days the CA certificate is valid.")
+        @Option(parsing: .unconditional, help: "Days the CA certificate is valid.")
         var days = 3650
 
         func run() async throws {
@@ -74,9 +74,9 @@ struct PKICommand: AsyncParsableCommand {
         var ip: [String] = []
         @Option(help: "sign, tls or both.")
         var usage: Usage = .both
-        @Option(help: ArgumentHelp("An RSA key of this many bits instead of EC P-256.", valueName: "bits"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("An RSA key of this many bits instead of EC P-256.", valueName: "bits"))
         var rsa: Int?
-        @Option(help: "Days the certificate is valid.")
+        @Option(parsing: .unconditional, help: "Days the certificate is valid.")
         var days = 365
         @Flag(help: "Also write NAME.p12 with the key, certificate and CA.")
         var pkcs12 = false
