@@ -484,7 +484,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect grant" no-color' -l 'no-color' -d 'No colours in messages (also NO_COLOR).'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect grant" service' -l 'service' -d 'The service code.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect grant"' -l 'legal-basis' -d 'Legal bases the client may cite (exactly, or followed by a part: a space, comma or other non-alphanumeric character, then anything).' -rfka ''
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect grant" fields' -l 'fields' -d 'Only these fields are returned.' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect grant" fields' -l 'fields' -d 'Only these fields are returned, and only they may be looked up by.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect grant" expires' -l 'expires' -d 'The grant ends then.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect grant" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect grant" h help' -s 'h' -l 'help' -d 'Show help information.'

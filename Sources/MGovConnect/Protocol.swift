@@ -34,6 +34,15 @@ public struct ServiceID: Sendable, Hashable, CustomStringConvertible {
 public enum Protocol {
     public static let maximumReasonBytes = 512
     public static let maximumBasisBytes = 256
+    /// Bounds of the other values a client sends that go into the audit event, so that every
+    /// request, however odd, can be logged before anything is done for it.
+    public static let maximumUserBytes = 256
+    public static let maximumIssueBytes = 256
+    public static let maximumIDBytes = 128
+    public static let maximumKeyValueBytes = 256
+    /// The headers a client may send once only: the provider checks the first, an upstream might read another.
+    public static let singleHeaders = ["x-road-client", "x-road-id", "x-road-userid", "x-road-issue", "x-road-represented-party",
+                                       "x-call-reason", "x-call-basis"]
 
     static func encodePart(_ part: String) -> String {
         part.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? part

@@ -86,9 +86,15 @@ public final class Provider: Sendable {
     /// log's commit are waited for elsewhere.
     public func respond(to request: ServerRequest, on loop: any EventLoop) -> EventLoopFuture<ServerResponse> {
         let now = clock.now()
-        var exchange = Exchange(id: request.header("X-Road-Id") ?? Identifier.make(at: now), requestID: Identifier.make(at: now))
+        let clientID = request.header("X-Road-Id")
+        var exchange = Exchange(id: clientID.flatMap { $0.utf8.count <= Protocol.maximumIDBytes ? $0 : nil } ?? Identifier.make(at: now),
+                                requestID: Identifier.make(at: now))
         guard !request.bodyTooLarge else {
             return finish(exchange, refusal(.badRequest, "the request body is over 16 MB", status: 413, exchange), on: loop)
+        }
+        if let problem = Self.headerProblem(request.headers) {
+            // Refused before any of the client's values goes into the event (which must stay loggable).
+            return finish(exchange, refusal(.badRequest, problem, exchange), on: loop)
         }
         let body = Data(request.body.readableBytesView)
         exchange.requestHash = Protocol.requestHash(method: request.method.rawValue, target: request.target,
@@ -111,6 +117,28 @@ public final class Provider: Sendable {
                 .recover { error in self.answer(for: error, decided) }
                 .flatMap { answer in self.finish(decided, answer, on: loop) }
         }
+    }
+
+    /// Why the X-Road and X-Call headers cannot be taken, or nil: one of them twice (the provider
+    /// checks one, a proxy's upstream might read the other), or a value over its bound.
+    static func headerProblem(_ headers: HTTPHeaders) -> String? {
+        var seen: [String] = []
+        for (name, value) in headers {
+            guard name.utf8.count >= 6, let first = name.utf8.first, first == UInt8(ascii: "x") || first == UInt8(ascii: "X") else { continue }
+            let lowered = name.lowercased()
+            guard Protocol.singleHeaders.contains(lowered) else { continue }
+            if seen.contains(lowered) { return "\(name) is given twice" }
+            seen.append(lowered)
+            let limit: Int
+            switch lowered {
+            case "x-road-id": limit = Protocol.maximumIDBytes
+            case "x-road-userid": limit = Protocol.maximumUserBytes
+            case "x-road-issue", "x-road-represented-party": limit = Protocol.maximumIssueBytes
+            default: continue  // the client is checked against its certificate, purpose and basis in `decide`
+            }
+            if value.utf8.count > limit { return "\(name) is over \(limit) bytes" }
+        }
+        return nil
     }
 
     /// What was decided: a dataset's answer, or a metaservice or proxy still to serve.
@@ -280,6 +308,13 @@ public final class Provider: Sendable {
                 guard service.keys.contains(key) else {
                     throw Refusal(type: .badRequest, message: "'\(key)' is not a key field of \(service.code) (keys: \(service.keys.joined(separator: ", ")))")
                 }
+                // A filter on a field the grant leaves out would tell, row by row, what that field holds.
+                if let fields = grant?.fields, !fields.contains(key) {
+                    throw Refusal(type: .accessDenied, message: "the grant does not cover the field '\(key)', so it cannot be looked up by it")
+                }
+                guard text.utf8.count <= Protocol.maximumKeyValueBytes else {
+                    throw Refusal(type: .badRequest, message: "a key value is at most \(Protocol.maximumKeyValueBytes) bytes")
+                }
                 filter.append((key, text))
                 if key.lowercased() == "idnp" { exchange.subject = text }
             }
@@ -323,7 +358,9 @@ public final class Provider: Sendable {
                 return Answer(status: reply.status, headers: passed, body: reply.body)
             }
             .flatMapErrorThrowing { error in
-                throw Refusal(type: .networkError, message: "the upstream \(base) cannot be reached: \((error as? UserFacingError)?.description ?? String(describing: error))")
+                // The client learns why, not where: the upstream's address is the provider's own business.
+                let reason = (error as? NetError).map { if case .unreachable(_, let reason) = $0 { return reason } else { return $0.reasonText } } ?? "it failed"
+                throw Refusal(type: .networkError, message: "the upstream of \(service.code) cannot be reached: \(reason)")
             }
     }
 

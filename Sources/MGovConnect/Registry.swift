@@ -148,6 +148,16 @@ public final class ConnectRegistry: Sendable {
         do { try MutualTLSClient.validate(upstream) } catch let error as NetError {
             throw ConnectError.invalidArgument("'\(upstream)' is not an http(s) base URL: \(error.reasonText)")
         }
+        // The base is shown by `connect services` and logged: no secrets in it. And the request's own
+        // path and query are appended to it, so it can hold neither a query nor a fragment.
+        if let parts = URLComponents(string: upstream) {
+            if parts.user != nil || parts.password != nil {
+                throw ConnectError.invalidArgument("the upstream URL holds credentials; mgov does not send or keep them (let the upstream trust the provider's address or certificate)")
+            }
+            if parts.query != nil || parts.fragment != nil {
+                throw ConnectError.invalidArgument("the upstream URL is a base: without ?query or #fragment (each request's own path and query are added to it)")
+            }
+        }
         let base = upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream
         try change { db in
             try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])

@@ -375,6 +375,7 @@ public final class AuditLog: Sendable {
             let current = try Self.size(db)
             let newSize = requested ?? current
             guard newSize <= current else { throw LogError.sizeOutOfRange(newSize, size: current) }
+            guard oldSize <= current else { throw LogError.sizeOutOfRange(oldSize, size: current) }
             guard oldSize <= newSize else { throw LogError.sizesReversed(old: oldSize, new: newSize) }
             let node: (Int, UInt64) throws -> TreeHash = { level, index in try Self.node(db, level, index) }
             return ConsistencyProof(oldSize: oldSize, newSize: newSize,

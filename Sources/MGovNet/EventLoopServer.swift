@@ -34,14 +34,19 @@ public struct ServerRequest: Sendable {
     /// The target after `?`, or nil.
     public var query: Substring? { target.firstIndex(of: "?").map { target[target.index(after: $0)...] } }
 
-    /// The query's `name=value` pairs in order, each side percent-decoded (a part that does not
-    /// decode is taken as it stands).
+    /// The query's `name=value` pairs in order, each side decoded as a form's are (`+` is a space,
+    /// then percent-decoding; a part that does not decode is taken as it stands).
     public var queryParameters: [(name: String, value: String)] {
         guard let query, !query.isEmpty else { return [] }
         return query.utf8.split(separator: UInt8(ascii: "&")).map { pair in
-            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { return (Self.percentDecoded(Substring(pair)), "") }
-            return (Self.percentDecoded(Substring(pair[..<equals])), Self.percentDecoded(Substring(pair[pair.index(after: equals)...])))
+            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { return (Self.formDecoded(Substring(pair)), "") }
+            return (Self.formDecoded(Substring(pair[..<equals])), Self.formDecoded(Substring(pair[pair.index(after: equals)...])))
         }
+    }
+
+    /// A query part as HTML forms, curl --data-urlencode and most HTTP libraries encode it: `+` for a space.
+    public static func formDecoded(_ part: Substring) -> String {
+        part.utf8.contains(UInt8(ascii: "+")) ? percentDecoded(Substring(part.replacingOccurrences(of: "+", with: " "))) : percentDecoded(part)
     }
 
     /// A path segment or query part percent-decoded (as it stands when it does not decode).

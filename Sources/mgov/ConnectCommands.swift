@@ -30,14 +30,18 @@ struct ConnectCommand: AsyncParsableCommand {
                 Requests: METHOD /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE[/path][?query] with X-Road-Client \
                 (must equal the identity bound to the client certificate: its SAN URI urn:xroad:…, or one registered \
                 with 'connect clients add'), X-Call-Reason (purpose, at most 512 bytes) and X-Call-Basis (legal \
-                basis, at most 256 bytes), optional X-Road-Id, X-Road-UserId, X-Road-Issue, X-Road-Represented-Party. \
+                basis, at most 256 bytes), optional X-Road-Id (at most 128 bytes), X-Road-UserId, X-Road-Issue, \
+                X-Road-Represented-Party (at most 256 bytes each); each of these headers at most once (400). \
                 A live grant must cover the client, the service and the cited basis (exactly, or as its start followed by a character that is not a letter or digit: 'Legea 133/2011' covers 'Legea 133/2011 art.5', not 'Legea 133/20119').
 
                 Datasets answer GET with key-field equality filters, limit (at most 1000) and offset: JSON \
                 {"rows", "total", "limit", "offset"}, CSV (Accept: text/csv) or XML (Accept: application/xml); only \
-                granted fields. Proxies forward method, path, query, headers and body to their upstream; its errors \
-                pass through; an unreachable upstream is 500 Server.ServerProxy.NetworkError (at once when it refuses the \
-                connection; after 10 s when it does not answer). Metaservices: \
+                granted fields, and a grant with fields allows filters on those fields only (403). Query values are \
+                decoded as forms send them (+ is a space) and key values are at most 256 bytes. Proxies forward \
+                method, path, query, headers and body to their upstream; its errors pass through; an unreachable \
+                upstream is 500 Server.ServerProxy.NetworkError, naming the reason but not the upstream (at once \
+                when it refuses the connection, after 10 s when it cannot be connected to, after 60 s when it does \
+                not answer). Metaservices: \
                 /r1/PROVIDER/listMethods and /allowedMethods.
 
                 Every response carries X-Road-Id, X-Road-Request-Id, X-Road-Request-Hash = \
@@ -160,7 +164,7 @@ struct ConnectCommand: AsyncParsableCommand {
         @Option(help: "The service code.") var service: String
         @Option(parsing: .upToNextOption, help: ArgumentHelp("Legal bases the client may cite (exactly, or followed by a part: a space, comma or other non-alphanumeric character, then anything).", valueName: "text"))
         var legalBasis: [String]
-        @Option(help: ArgumentHelp("Only these fields are returned.", valueName: "a,b")) var fields: String?
+        @Option(help: ArgumentHelp("Only these fields are returned, and only they may be looked up by.", valueName: "a,b")) var fields: String?
         @Option(help: ArgumentHelp("The grant ends then.", valueName: "time")) var expires: String?
 
         func run() async throws {

@@ -222,6 +222,11 @@ struct ConnectEnvironment {
         // A port beyond 65535 is refused where it is given (the HTTP client traps on one).
         try c.provider("connect", "service", "add", "bad-port", "--proxy", "http://127.0.0.1:99999/api")
             .expectOneLineError(2, containing: "port 99999 is out of range")
+        // No secrets in a base URL (it is listed and logged), and no query to append a path to.
+        try c.provider("connect", "service", "add", "creds", "--proxy", "http://admin:hunter2@127.0.0.1:\(port)/api")
+            .expectOneLineError(2, containing: "holds credentials")
+        try c.provider("connect", "service", "add", "query", "--proxy", "http://127.0.0.1:\(port)/api?token=SECRET")
+            .expectOneLineError(2, containing: "without ?query")
         try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "--purpose", "p", "--legal-basis", "Legea 133/2011",
                             "--provider", "https://127.0.0.1:70000"]).expectOneLineError(2, containing: "port 70000 is out of range")
         try c.start()
@@ -252,6 +257,8 @@ struct ConnectEnvironment {
         let down = try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "v1/cases", "--purpose", "p", "--legal-basis", "Legea 133/2011",
                                        "--provider", c.url])
         down.expectOneLineError(2, containing: "Server.ServerProxy.NetworkError")
+        #expect(down.stderr.contains("the upstream of cases-api cannot be reached") && !down.stderr.contains("127.0.0.1:\(port)"),
+                "the client learns why, not where: \(down.stderr)")
         // A refused connection is an answer: the proxy does not retry it until the 10 s connect timeout.
         #expect(Date().timeIntervalSince(asked) < 5, "the refused upstream was retried")
         // Nor does the consumer, when nothing listens at the provider's address.
@@ -270,7 +277,7 @@ struct ConnectEnvironment {
           - client: \(clientID)
             service: residents
             legal_basis: ["Legea 133/2011"]
-            fields: [name]
+            fields: [idnp, name]
         """.write(toFile: c.dir.file("work/provider.yaml"), atomically: true, encoding: .utf8)
         let process = try BackgroundProcess(MGovRunner.executable, ["connect", "serve", "--listen", "127.0.0.1:0", "--config", c.dir.file("work/provider.yaml")],
                                             environment: c.provider.environment)
@@ -280,7 +287,7 @@ struct ConnectEnvironment {
         let result = try c.consumer.run(["connect", "request", "\(providerID)/residents", "--param", "idnp=2001234567890", "--purpose", "p",
                                          "--legal-basis", "Legea 133/2011", "--provider", c.url])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains(#"[{"name":"Ion Popescu"}]"#), "\(result.stdout)")
+        #expect(result.stdout.contains(#"[{"idnp":"2001234567890","name":"Ion Popescu"}]"#), "\(result.stdout)")
         // A configuration that is not one says where; a metaservice's name is no service code.
         let broken = try c.dir.write("work/broken.yaml", "services:\n  people: { dataset: people.csv\n")
         try c.provider("connect", "serve", "--config", broken, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "line 2, column 11")

@@ -95,6 +95,14 @@ extension ServerResponse {
             (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/nothing", 404, "Client.UnknownService"),
             (ProviderFixture.exchangeHeaders, "/r1/MD/GOV/1/ELSEWHERE/people", 404, "Client.UnknownService"),
             (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/people?name=Ion", 400, "Client.BadRequest"),
+            // One value per X-Road/X-Call header: an upstream reading the second would be told another client.
+            (ProviderFixture.exchangeHeaders + [("x-road-client", "MD/GOV/EVIL/X")], "/r1/\(providerID)/people", 400, "Client.BadRequest"),
+            (ProviderFixture.exchangeHeaders + [("X-Call-Basis", "Legea 1/2000")], "/r1/\(providerID)/people", 400, "Client.BadRequest"),
+            // Values that go into the event are bounded, so the refusal itself can be logged.
+            (ProviderFixture.exchangeHeaders + [("X-Road-UserId", String(repeating: "a", count: 40_000))], "/r1/\(providerID)/people", 400,
+             "Client.BadRequest"),
+            (ProviderFixture.exchangeHeaders + [("X-Road-Id", String(repeating: "i", count: 40_000))], "/r1/\(providerID)/people", 400, "Client.BadRequest"),
+            (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/people?idnp=" + String(repeating: "2", count: 60_000), 400, "Client.BadRequest"),
         ]
         for c in cases {
             let response = try await f.send(c.target, headers: c.headers)
@@ -103,6 +111,21 @@ extension ServerResponse {
             #expect(f.events.all.last?.type == "MConnect.Request.Denied" && f.events.all.last?.fields["event_message"] == .string(c.type))
         }
         #expect(f.events.all.filter { $0.type.hasPrefix("MConnect.Request.") }.count == cases.count)
+        await f.provider.shutdown()
+    }
+
+    /// Data minimisation holds for lookups too: a key the grant leaves out cannot be filtered on,
+    /// or the answers (a row or none) would tell what it holds.
+    @Test func aKeyOutsideTheGrantedFieldsCannotBeFilteredOn() async throws {
+        let f = try ProviderFixture()
+        let csv = try f.dir.write("rich.csv", "idnp,name,secret\n2001234567890,Ion,s1\n")
+        _ = try f.registry.addDataset(code: "rich", source: csv, keys: ["idnp", "secret"])
+        _ = try f.registry.grant(client: try MemberIdentity(parsing: clientID), service: "rich", legalBases: ["Legea 133/2011"],
+                                 fields: ["idnp", "name"], expires: nil)
+        let byKey = try await f.send("/r1/\(providerID)/rich?idnp=2001234567890", headers: ProviderFixture.exchangeHeaders)
+        #expect(byKey.status == 200 && !byKey.text.contains("s1"), "\(byKey.text)")
+        let bySecret = try await f.send("/r1/\(providerID)/rich?secret=s1", headers: ProviderFixture.exchangeHeaders)
+        #expect(bySecret.status == 403 && bySecret.header("X-Road-Error") == "Client.AccessDenied", "\(bySecret.text)")
         await f.provider.shutdown()
     }
 
@@ -160,9 +183,9 @@ extension ServerResponse {
         try other.revoke(client: try MemberIdentity(parsing: clientID), service: "people")
         let revoked = try await f.send(target, headers: ProviderFixture.exchangeHeaders)
         #expect(revoked.status == 403 && revoked.header("X-Road-Error") == "Client.AccessDenied")
-        _ = try other.grant(client: try MemberIdentity(parsing: clientID), service: "people", legalBases: ["Legea 133/2011"], fields: ["name"], expires: nil)
+        _ = try other.grant(client: try MemberIdentity(parsing: clientID), service: "people", legalBases: ["Legea 133/2011"], fields: ["idnp", "name"], expires: nil)
         let narrowed = try await f.send(target, headers: ProviderFixture.exchangeHeaders)
-        #expect(narrowed.status == 200 && narrowed.text.contains(#"{"name":"Maria Ionescu-Popa"}"#), "\(narrowed.text)")
+        #expect(narrowed.status == 200 && narrowed.text.contains(#"{"idnp":"2009876543210","name":"Maria Ionescu-Popa"}"#), "\(narrowed.text)")
         await f.provider.shutdown()
     }
 
@@ -226,6 +249,9 @@ extension ServerResponse {
         #expect(request.path == "/r1/a/b")
         #expect(request.queryParameters.map { "\($0.name)=\($0.value)" } == ["idnp=2001", "name=Ion P", "flag=", "x=a=b", "bad=%zz"])
         #expect(ServerRequest(method: .GET, target: "/r1/a", headers: [:]).queryParameters.isEmpty)
+        // As forms send it: + is a space, %2B a plus.
+        let form = ServerRequest(method: .GET, target: "/r1/a?name=Maria,+Ionescu&sum=1%2B1", headers: [:])
+        #expect(form.queryParameters.map { "\($0.name)=\($0.value)" } == ["name=Maria, Ionescu", "sum=1+1"])
         let odd = ServerRequest(method: .GET, target: "/r1/a?&&a=1&=v&b==2&%C8%98t=%C8%9B", headers: [:])
         #expect(odd.queryParameters.map { "\($0.name)=\($0.value)" } == ["a=1", "=v", "b==2", "Șt=ț"])
     }
