@@ -522,7 +522,7 @@ _mgov_connect_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --no-color --insecure-http --version -h --help)
     repeating_options=()
-    non_repeating_options=(--home --profile --password-file --listen --config)
+    non_repeating_options=(--home --profile --password-file --listen --config --idle-timeout)
     __mgov_offer_flags_options 0
 
     # Offer option value completions
@@ -540,6 +540,9 @@ _mgov_connect_serve() {
         return
         ;;
     '--config')
+        return
+        ;;
+    '--idle-timeout')
         return
         ;;
     esac

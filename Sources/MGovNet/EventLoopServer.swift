@@ -92,14 +92,19 @@ public struct EventLoopHTTPServer: Sendable {
     public let maximumBodySize: Int
     /// How long a graceful stop waits for requests in flight before closing their connections.
     public let drainTimeout: TimeAmount
+    /// How long a connection may wait between requests, or from its start to its first request's
+    /// head (the TLS handshake included), before it is closed: a peer that opens connections and
+    /// sends nothing, or half a header, must not hold them (and the process's files) for ever.
+    public let idleTimeout: TimeAmount
 
     public init(address: ListenAddress, tls: TLSIdentity?, clientCertificates: ClientCertificates = .required,
-                maximumBodySize: Int = 16 << 20, drainTimeout: TimeAmount = .seconds(30)) {
+                maximumBodySize: Int = 16 << 20, drainTimeout: TimeAmount = .seconds(30), idleTimeout: TimeAmount = .seconds(60)) {
         self.address = address
         self.tls = tls
         self.clientCertificates = clientCertificates
         self.maximumBodySize = maximumBodySize
         self.drainTimeout = drainTimeout
+        self.idleTimeout = idleTimeout
     }
 
     /// Serves until SIGTERM or SIGINT. `onListening` gets the URL with the port actually bound.
@@ -112,7 +117,7 @@ public struct EventLoopHTTPServer: Sendable {
         }
         let group = MultiThreadedEventLoopGroup.singleton
         let connections = OpenConnections()
-        let limit = maximumBodySize
+        let limit = maximumBodySize, idle = idleTimeout
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -126,7 +131,7 @@ public struct EventLoopHTTPServer: Sendable {
                     // check walked the characters of every value, a large signature header among them).
                     try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true,
                                                          withOutboundHeaderValidation: false)
-                    try sync.addHandler(ExchangeHandler(responder: responder, maximumBodySize: limit, secure: ssl != nil))
+                    try sync.addHandler(ExchangeHandler(responder: responder, maximumBodySize: limit, secure: ssl != nil, idleTimeout: idle))
                     connections.add(channel)
                 }
             }
@@ -203,6 +208,11 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
     let responder: ServerResponder
     let maximumBodySize: Int
     let secure: Bool
+    let idleTimeout: TimeAmount
+    /// Since when the connection has waited for a request head (nil while one is read or answered).
+    private var idleSince: NIODeadline? = .now()
+    /// Checks `idleSince` now and then: one timer per connection, not one per request.
+    private var sweeper: RepeatedTask?
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var tooLarge = false
@@ -211,15 +221,32 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
     /// The client certificate, read from the TLS handler once per connection (it cannot change).
     private var peer: Data??
 
-    init(responder: @escaping ServerResponder, maximumBodySize: Int, secure: Bool) {
+    init(responder: @escaping ServerResponder, maximumBodySize: Int, secure: Bool, idleTimeout: TimeAmount = .seconds(60)) {
         self.responder = responder
         self.maximumBodySize = maximumBodySize
         self.secure = secure
+        self.idleTimeout = idleTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        idleSince = .now()
+        let every = min(.seconds(10), TimeAmount.nanoseconds(max(idleTimeout.nanoseconds / 4, 1_000_000)))
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        sweeper = context.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { _ in
+            let (handler, context) = bound.value
+            if let since = handler.idleSince, NIODeadline.now() - since >= handler.idleTimeout { context.close(promise: nil) }
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        sweeper?.cancel()
+        sweeper = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            idleSince = nil
             self.head = head
             body = nil
             tooLarge = false
@@ -267,6 +294,7 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
             return write(Self.internalError, keepAlive: keepAlive, version: version, context: context)
         }
         inFlight -= 1
+        if inFlight == 0, head == nil { idleSince = .now() }
         let close = !keepAlive || (quiescing && inFlight == 0)
         var headers = HTTPHeaders()
         headers.reserveCapacity(response.headers.count + 4)

@@ -61,7 +61,9 @@ struct ConnectCommand: AsyncParsableCommand {
 
                 Prints the URL it listens on (port 0 picks a free one), then serves until SIGTERM or SIGINT: \
                 the listener closes, requests in flight are answered and logged (for up to 30 seconds), idle \
-                connections close, and the command exits 0.
+                connections close, and the command exits 0. A connection that sends no complete request head \
+                within --idle-timeout (60 s) of opening, or of its last answer, is closed: a stalled TLS handshake \
+                or half a header holds nothing for long.
                 Exit codes: 0 stopped; 2 cannot listen or no TLS credentials.
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
@@ -71,6 +73,14 @@ struct ConnectCommand: AsyncParsableCommand {
         var config: String?
         @Flag(help: "Plain HTTP, loopback only: the X-Road-Client header is then believed as it stands (tests only).")
         var insecureHttp = false
+        @Option(parsing: .unconditional,
+                help: ArgumentHelp("Close a connection that sends no request head for this long: after connecting (TLS handshake included) or between requests.",
+                                   valueName: "seconds"))
+        var idleTimeout: Double = 60
+
+        func validate() throws {
+            guard idleTimeout >= 1, idleTimeout <= 86_400 else { throw ValidationError("--idle-timeout is 1 to 86400 seconds") }
+        }
 
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
@@ -96,7 +106,8 @@ struct ConnectCommand: AsyncParsableCommand {
                                     chain: credentials.certificates, clock: context.clock,
                                     record: { event, done in do { try log.record(event, done: done) } catch { done(error) } })
             defer { Task { await provider.shutdown() } }
-            try await EventLoopHTTPServer(address: address, tls: tls).run(provider.responder) { url in
+            let server = EventLoopHTTPServer(address: address, tls: tls, idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
+            try await server.run(provider.responder) { url in
                 if console.isJSON { try? console.jsonLine(["url": url]) } else { console.out("listening on \(url)") }
             }
         }

@@ -49,8 +49,8 @@ struct ConnectEnvironment {
         #expect(try provider("connect", "service", "add", "people", "--dataset", work + "/people.csv", "--key", "idnp").status == 0)
     }
 
-    mutating func start() throws {
-        let process = try BackgroundProcess(MGovRunner.executable, ["connect", "serve", "--listen", "127.0.0.1:0"], environment: provider.environment)
+    mutating func start(_ extra: [String] = []) throws {
+        let process = try BackgroundProcess(MGovRunner.executable, ["connect", "serve", "--listen", "127.0.0.1:0"] + extra, environment: provider.environment)
         guard process.waitForOutput({ $0.contains("listening on ") }) else { throw TestFailure("connect serve did not start: \(process.stderr)") }
         url = String((process.stdout.split(separator: "\n").first { $0.hasPrefix("listening on ") } ?? "").dropFirst("listening on ".count))
         server = process
@@ -364,5 +364,46 @@ struct ConnectEnvironment {
         #expect(try c.consumer("log", "verify").status == 0)
         let tls = try TestProcess.shell("echo | openssl s_client -connect \(url.replacingOccurrences(of: "https://", with: "")) -cert \(c.ca)/cases.crt -key \(c.ca)/cases.key -CAfile \(c.ca)/ca.crt 2>&1")
         #expect(tls.stdout.contains("TLSv1.3") || tls.stdout.contains("TLSv1.2"), "\(tls.stdout)")
+    }
+}
+
+extension ConnectTests {
+    /// A peer that connects and sends nothing, or half a request head over TLS, is closed after
+    /// --idle-timeout; one that keeps asking is not.
+    @Test func connectionsThatSendNoRequestAreClosed() throws {
+        var c = try ConnectEnvironment()
+        #expect(try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "Legea 133/2011").status == 0)
+        try c.start(["--idle-timeout", "1"])
+        defer { c.server?.stop() }
+        let port = try #require(c.url.split(separator: ":").last.map(String.init))
+        let script = try c.dir.write("work/idle.py", """
+            import socket, ssl, sys, time
+            port, ca = int(sys.argv[1]), sys.argv[2]
+            def closed_after(s):
+                s.settimeout(20); start = time.time()
+                try:
+                    while s.recv(1024): pass
+                except (ConnectionResetError, ssl.SSLError):
+                    pass
+                return time.time() - start
+            raw = socket.create_connection(("127.0.0.1", port))
+            print("raw %.1f" % closed_after(raw))
+            context = ssl.create_default_context(cafile=ca)
+            context.load_cert_chain(sys.argv[3], sys.argv[4])
+            tls = context.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="127.0.0.1")
+            tls.sendall(b"GET /r1/x HTTP/1.1\\r\\nHost: x\\r\\n")
+            print("half %.1f" % closed_after(tls))
+            """)
+        let result = try TestProcess.run("/usr/bin/python3", [script, port, c.ca + "/ca.crt", c.ca + "/cases.crt", c.ca + "/cases.key"])
+        let seconds = result.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        #expect(seconds.count == 2 && seconds.allSatisfy { $0 < 15 }, "\(result.stdout) \(result.stderr)")
+        // A connection in use is kept: a second request goes over the first one's connection.
+        let kept = try c.curl(["-H", "X-Road-Client: \(clientID)", "-H", "X-Call-Reason: p", "-H", "X-Call-Basis: Legea 133/2011",
+                               c.url + "/r1/\(providerID)/people?idnp=2001234567890", "--next", "--cacert", c.ca + "/ca.crt",
+                               "--cert", c.ca + "/cases.crt", "--key", c.ca + "/cases.key", "-H", "X-Road-Client: \(clientID)",
+                               "-H", "X-Call-Reason: p", "-H", "X-Call-Basis: Legea 133/2011", "-w", "\n%{http_code} %{num_connects}",
+                               c.url + "/r1/\(providerID)/people?idnp=2001234567890"])
+        #expect(kept.stdout.hasSuffix("200 0"), "\(kept.stdout)")
+        try c.provider("connect", "serve", "--idle-timeout", "0").expectOneLineError(64, containing: "--idle-timeout is 1 to 86400")
     }
 }
