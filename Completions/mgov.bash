@@ -715,13 +715,13 @@ _mgov_connect_clients() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    add)
+    add|list|rm)
         # Offer subcommand argument completions
         "_mgov_connect_clients_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'add' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'add list rm' -- "${cur}"))
         ;;
     esac
 }
@@ -742,6 +742,42 @@ _mgov_connect_clients_add() {
         return
         ;;
     '--cert')
+        return
+        ;;
+    esac
+}
+
+_mgov_connect_clients_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    esac
+}
+
+_mgov_connect_clients_rm() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --profile)
+    __mgov_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--profile')
         return
         ;;
     esac

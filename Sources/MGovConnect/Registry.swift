@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MGovCore
+import MGovCrypto
 import MGovNet
 
 /// A service a provider offers: a dataset (rows looked up by key fields) or a proxy to an upstream.
@@ -292,12 +293,69 @@ public final class ConnectRegistry: Sendable {
 
     // MARK: Clients
 
-    /// Binds a certificate (by SHA-256 fingerprint) to a client identity, for certificates without the SAN URI.
-    public func addClient(_ identity: MemberIdentity, fingerprint: String) throws {
-        try change { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO connect_client VALUES (?, ?, ?)", arguments: [fingerprint, identity.description, Timestamp.format(clock.now())])
+    /// A certificate bound to a client identity.
+    public struct ClientBinding: Codable, Sendable {
+        public let identity: String
+        public let fingerprint: String
+        public let createdAt: String
+        enum CodingKeys: String, CodingKey { case identity, fingerprint, createdAt = "created_at" }
+    }
+
+    /// Binds a certificate (by SHA-256 fingerprint) to a client subsystem, for certificates without
+    /// the SAN URI. The certificate must be a client's own (not a CA's), chain to `anchors` (the
+    /// provider's trust anchors: no other would get through the handshake), and name no identity
+    /// already: one bound to two identities could act as both. A certificate is bound to one
+    /// identity; binding it to another needs `removeClient` first.
+    public func addClient(_ identity: MemberIdentity, certificate: Certificate, intermediates: [Certificate] = [], anchors: [Certificate]) throws {
+        guard identity.subsystem != nil else {
+            throw ConnectError.invalidArgument("a client is a subsystem: INSTANCE/CLASS/MEMBER/SUBSYSTEM, not \(identity)")
         }
-        try record("MConnect.Client.Registered", ["object": identity.description, "object_type": "client", "event_message": "certificate \(fingerprint)"])
+        guard !certificate.isCA else { throw ConnectError.invalidArgument("\(certificate.subject) is a CA certificate: bind the client's own") }
+        do {
+            try TrustVerifier.verify(certificate, intermediates: intermediates, anchors: anchors)
+        } catch let error as UserFacingError {
+            throw ConnectError.invalidArgument("\(certificate.subject) would not get through the handshake: \(error.description)")
+        }
+        let named = certificate.subjectAlternativeURIs.filter { $0.hasPrefix("urn:xroad:") }.map { String($0.dropFirst("urn:xroad:".count)) }
+        if let first = named.first {
+            throw ConnectError.invalidArgument("the certificate names \(first) already (its SAN URI): it needs no binding, and may act as no other client")
+        }
+        let fingerprint = certificate.sha256Fingerprint
+        let added = try change { db -> Bool in
+            if let bound = try self.client(fingerprint: fingerprint, db) {
+                guard bound == identity.description else {
+                    throw ConnectError.invalidArgument("the certificate is bound to \(bound): remove that first ('mgov connect clients rm \(bound)')")
+                }
+                return false
+            }
+            try db.execute(sql: "INSERT INTO connect_client VALUES (?, ?, ?)", arguments: [fingerprint, identity.description, Timestamp.format(clock.now())])
+            return true
+        }
+        if added {
+            try record("MConnect.Client.Registered", ["object": identity.description, "object_type": "client", "event_message": "certificate \(fingerprint)"])
+        }
+    }
+
+    /// Every binding, by identity.
+    public func clients() throws -> [ClientBinding] {
+        try store.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT identity, fingerprint, created_at FROM connect_client ORDER BY identity, created_at").map {
+                ClientBinding(identity: $0["identity"], fingerprint: $0["fingerprint"], createdAt: $0["created_at"])
+            }
+        }
+    }
+
+    /// Removes the certificates bound to `identity`; returns how many there were.
+    @discardableResult
+    public func removeClient(_ identity: MemberIdentity) throws -> Int {
+        let removed = try change { db -> Int in
+            try db.execute(sql: "DELETE FROM connect_client WHERE identity = ?", arguments: [identity.description])
+            return db.changesCount
+        }
+        guard removed > 0 else { throw ConnectError.invalidArgument("no certificate is bound to \(identity)") }
+        try record("MConnect.Client.Removed", ["object": identity.description, "object_type": "client",
+                                               "event_message": "\(removed) certificate binding\(removed == 1 ? "" : "s") removed"])
+        return removed
     }
 
     public func client(fingerprint: String) throws -> String? {

@@ -231,20 +231,59 @@ struct ConnectCommand: AsyncParsableCommand {
     }
 
     struct Clients: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Bind client certificates to identities.", subcommands: [ClientAdd.self])
+        static let configuration = CommandConfiguration(abstract: "Bind client certificates to identities, list and remove the bindings.",
+                                                        subcommands: [ClientAdd.self, ClientList.self, ClientRemove.self])
     }
 
     struct ClientAdd: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Bind a certificate (without the SAN URI) to a client identity.")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Bind a certificate (without the SAN URI) to a client identity.",
+            discussion: """
+                The certificate must be a client's (not a CA's), chain to the profile's trust anchors, and name no \
+                identity of its own (a urn:xroad: SAN URI): such a certificate needs no binding, and may not act \
+                as another client. A certificate is bound to one identity; 'connect clients rm' frees it.
+                """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var client: String
-        @Option(help: ArgumentHelp("Its certificate.", valueName: "file")) var cert: String
+        @Option(help: ArgumentHelp("Its certificate (and intermediates).", valueName: "file")) var cert: String
 
         func run() async throws {
             let context = global.makeContext()
-            let certificate = try Certificate.loadAll(path: cert)[0]
-            try ConnectCommand.registry(context).addClient(try MemberIdentity(parsing: client), fingerprint: certificate.sha256Fingerprint)
-            context.console.info("\(client): \(certificate.subject)")
+            let certificates = try Certificate.loadAll(path: cert)
+            let anchors = try (try context.profile()).trustPaths.flatMap { try Certificate.loadAll(path: $0) }
+            try ConnectCommand.registry(context).addClient(try MemberIdentity(parsing: client), certificate: certificates[0],
+                                                           intermediates: Array(certificates.dropFirst()), anchors: anchors)
+            if context.console.isJSON {
+                try context.console.json(["identity": client, "fingerprint": certificates[0].sha256Fingerprint])
+            } else {
+                context.console.info("\(client): \(certificates[0].subject)")
+            }
+        }
+    }
+
+    struct ClientList: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the certificates bound to client identities.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+
+        func run() async throws {
+            let context = global.makeContext()
+            let bindings = try ConnectCommand.registry(context).clients()
+            if context.console.isJSON { try context.console.json(bindings); return }
+            for binding in bindings { context.console.out("\(binding.identity)\t\(binding.fingerprint)\t\(binding.createdAt)") }
+        }
+    }
+
+    struct ClientRemove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove the certificates bound to a client identity.")
+        @OptionGroup(title: "Global Options") var global: GlobalOptions
+        @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var client: String
+
+        func run() async throws {
+            let context = global.makeContext()
+            let removed = try ConnectCommand.registry(context).removeClient(try MemberIdentity(parsing: client))
+            if context.console.isJSON { try context.console.json(["identity": client, "removed": "\(removed)"]) } else {
+                context.console.info("\(client): \(removed) binding\(removed == 1 ? "" : "s") removed")
+            }
         }
     }
 

@@ -407,3 +407,37 @@ extension ConnectTests {
         try c.provider("connect", "serve", "--idle-timeout", "0").expectOneLineError(64, containing: "--idle-timeout is 1 to 86400")
     }
 }
+
+extension ConnectTests {
+    /// A certificate without the SAN URI acts as the client it is bound to, and only as that one;
+    /// bindings can be listed and removed, and what cannot pass the handshake or names an identity
+    /// already is refused.
+    @Test func clientCertificatesAreBoundCheckedListedAndRemoved() throws {
+        var c = try ConnectEnvironment()
+        let caPair = (key: c.ca + "/ca.key", cert: c.ca + "/ca.crt")
+        let plain = try TestPKI.makeLeaf(in: c.dir, name: "plain", ca: caPair)
+        let stranger = try TestPKI.makeLeaf(in: c.dir, name: "stranger", ca: try TestPKI.makeCA(in: c.dir, name: "other-ca"))
+        #expect(try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "Legea 133/2011").status == 0)
+        try c.provider("connect", "clients", "add", "MD/GOV/1002000000001", "--cert", plain.cert).expectOneLineError(2, containing: "a client is a subsystem")
+        try c.provider("connect", "clients", "add", clientID, "--cert", caPair.cert).expectOneLineError(2, containing: "CA certificate")
+        try c.provider("connect", "clients", "add", clientID, "--cert", stranger.cert).expectOneLineError(2, containing: "would not get through the handshake")
+        try c.provider("connect", "clients", "add", "MD/GOV/1002000000001/OTHER", "--cert", c.ca + "/cases.crt")
+            .expectOneLineError(2, containing: "names MD/GOV/1002000000001/CASES already")
+        #expect(try c.provider("connect", "clients", "add", clientID, "--cert", plain.cert).status == 0)
+        try c.provider("connect", "clients", "add", "MD/GOV/1009999999999/OTHER", "--cert", plain.cert).expectOneLineError(2, containing: "is bound to \(clientID)")
+        let listed = try #require(try c.provider("connect", "clients", "list", "--json").json() as? [[String: Any]])
+        #expect(listed.count == 1 && listed[0]["identity"] as? String == clientID)
+        try c.start()
+        defer { c.server?.stop() }
+        func ask(_ client: String) throws -> ProcessResult {
+            try TestProcess.run("/usr/bin/curl", ["-sS", "--cacert", c.ca + "/ca.crt", "--cert", plain.cert, "--key", plain.key, "-w", "\n%{http_code}",
+                                                  "-H", "X-Road-Client: \(client)", "-H", "X-Call-Reason: p", "-H", "X-Call-Basis: Legea 133/2011",
+                                                  c.url + "/r1/\(providerID)/people?idnp=2001234567890"])
+        }
+        #expect(try ask(clientID).httpStatus == 200)
+        #expect(try ask("MD/GOV/1009999999999/OTHER").httpStatus == 403)
+        #expect(try c.provider("connect", "clients", "rm", clientID).status == 0)
+        #expect(try ask(clientID).httpStatus == 403, "removed: the certificate names nobody now")
+        try c.provider("connect", "clients", "rm", clientID).expectOneLineError(2, containing: "no certificate is bound")
+    }
+}
