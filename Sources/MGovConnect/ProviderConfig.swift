@@ -1,5 +1,6 @@
 import Foundation
 import MGovCore
+import MGovNet
 import Yams
 
 /// A throwaway provider's services and grants, from a YAML file:
@@ -18,11 +19,24 @@ import Yams
 ///
 /// Dataset paths are relative to the file. Applying it replaces the services it names and adds
 /// the grants the store does not hold yet, so a provider can be started from it again and again.
+///
+/// A key it does not know is an error (a misspelt `fields:` would otherwise grant every field), and
+/// the whole file is checked before anything of it goes into the store.
 public struct ProviderConfig: Decodable, Sendable {
     public struct Service: Decodable, Sendable {
         public let dataset: String?
         public let key: [String]?
         public let proxy: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case dataset, key, proxy }
+
+        public init(from decoder: Decoder) throws {
+            try ProviderConfig.refuseUnknownKeys(in: decoder, known: CodingKeys.allCases.map(\.rawValue))
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            dataset = try c.decodeIfPresent(String.self, forKey: .dataset)
+            key = try c.decodeIfPresent([String].self, forKey: .key)
+            proxy = try c.decodeIfPresent(String.self, forKey: .proxy)
+        }
     }
 
     public struct GrantEntry: Decodable, Sendable {
@@ -32,23 +46,104 @@ public struct ProviderConfig: Decodable, Sendable {
         public let fields: [String]?
         public let expires: String?
 
-        enum CodingKeys: String, CodingKey { case client, service, fields, expires, legalBasis = "legal_basis" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case client, service, fields, expires, legalBasis = "legal_basis" }
+
+        public init(from decoder: Decoder) throws {
+            try ProviderConfig.refuseUnknownKeys(in: decoder, known: CodingKeys.allCases.map(\.rawValue))
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            client = try c.decode(String.self, forKey: .client)
+            service = try c.decode(String.self, forKey: .service)
+            legalBasis = try c.decode([String].self, forKey: .legalBasis)
+            fields = try c.decodeIfPresent([String].self, forKey: .fields)
+            expires = try c.decodeIfPresent(String.self, forKey: .expires)
+        }
     }
 
     public let services: [String: Service]?
     public let grants: [GrantEntry]?
 
+    enum CodingKeys: String, CodingKey, CaseIterable { case services, grants }
+
+    public init(from decoder: Decoder) throws {
+        try Self.refuseUnknownKeys(in: decoder, known: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        services = try c.decodeIfPresent([String: Service].self, forKey: .services)
+        grants = try c.decodeIfPresent([GrantEntry].self, forKey: .grants)
+    }
+
+    struct AnyKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static func refuseUnknownKeys(in decoder: Decoder, known: [String]) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        if let unknown = container.allKeys.first(where: { !known.contains($0.stringValue) }) {
+            let place = decoder.codingPath.isEmpty ? "" : " in " + decoder.codingPath.map { $0.intValue.map { "entry \($0 + 1)" } ?? $0.stringValue }.joined(separator: " ")
+            throw ConnectError.invalidArgument("unknown key '\(unknown.stringValue)'\(place) (known: \(known.joined(separator: ", ")))")
+        }
+    }
+
     public static func load(path: String) throws -> ProviderConfig {
         let text = String(decoding: try FileSystem.read(path), as: UTF8.self)
+        let config: ProviderConfig
         do {
-            return try YAMLDecoder().decode(ProviderConfig.self, from: text)
+            config = try YAMLDecoder().decode(ProviderConfig.self, from: text)
+        } catch let error as ConnectError {
+            throw ConnectError.invalidArgument("\(path): \(error.description)")
+        } catch DecodingError.dataCorrupted(let context) where context.underlyingError is ConnectError {
+            throw ConnectError.invalidArgument("\(path): \((context.underlyingError as? ConnectError)?.description ?? "")")
         } catch {
             throw ConnectError.invalidArgument("\(path) is not a provider configuration: \(Self.describe(error))")
+        }
+        do {
+            try config.check(now: Date())
+        } catch let error as UserFacingError {
+            throw ConnectError.invalidArgument("\(path): \(error.description)")
+        }
+        return config
+    }
+
+    /// What can be checked before anything is written, so that a file with a mistake changes nothing:
+    /// each service is a dataset with keys or a proxy, each grant's client, basis, expiry and service.
+    func check(now: Date) throws {
+        for (code, service) in services ?? [:] {
+            switch (service.dataset, service.proxy) {
+            case (_?, nil):
+                guard let keys = service.key, !keys.isEmpty else { throw ConnectError.invalidArgument("service \(code): a dataset needs key: [FIELD, ...]") }
+            case (nil, let proxy?):
+                do { try MutualTLSClient.validate(proxy) } catch let error as NetError {
+                    throw ConnectError.invalidArgument("service \(code): '\(proxy)' is not an http(s) base URL: \(error.reasonText)")
+                }
+            default:
+                throw ConnectError.invalidArgument("service \(code) needs either dataset (with key) or proxy")
+            }
+        }
+        for (index, entry) in (grants ?? []).enumerated() {
+            let name = "grant \(index + 1) (\(entry.service) to \(entry.client))"
+            guard (try? MemberIdentity(parsing: entry.client))?.subsystem != nil else {
+                throw ConnectError.invalidArgument("\(name): client is INSTANCE/CLASS/MEMBER/SUBSYSTEM")
+            }
+            guard !entry.legalBasis.isEmpty, entry.legalBasis.allSatisfy({ !$0.isEmpty && $0.utf8.count <= Protocol.maximumBasisBytes }) else {
+                throw ConnectError.invalidArgument("\(name): legal_basis needs at least one text (at most 256 bytes each)")
+            }
+            if let expires = entry.expires {
+                guard let time = Timestamp.parse(expires) else { throw ConnectError.invalidArgument("\(name): expires '\(expires)' is not a time") }
+                guard time > now else { throw ConnectError.invalidArgument("\(name): expires \(expires) is not in the future") }
+            }
         }
     }
 
     /// Puts the services and grants into the store; returns what was done, a line each.
     public func apply(to registry: ConnectRegistry, relativeTo folder: String) throws -> [String] {
+        for (index, entry) in (grants ?? []).enumerated() where services?[entry.service] == nil {
+            // A grant for a service neither this file nor the store has: refused before anything is written.
+            do { _ = try registry.service(entry.service, countingRows: false) } catch let error as UserFacingError {
+                throw ConnectError.invalidArgument("grant \(index + 1) (\(entry.service) to \(entry.client)): \(error.description)")
+            }
+        }
         var done: [String] = []
         for (code, service) in (services ?? [:]).sorted(by: { $0.key < $1.key }) {
             switch (service.dataset, service.proxy) {

@@ -293,6 +293,14 @@ struct ConnectEnvironment {
         try c.provider("connect", "serve", "--config", broken, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "line 2, column 11")
         let empty = try c.dir.write("work/empty.yaml", "")
         try c.provider("connect", "serve", "--config", empty, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "at the top level")
+        // A misspelt key is an error, not an omission (a grant of every field), and a file with a
+        // mistake changes nothing in the store.
+        let typo = try c.dir.write("work/typo.yaml", "services:\n  typo: { dataset: people.csv, key: [idnp] }\ngrants:\n  - client: \(clientID)\n    service: typo\n    legal_basis: [L]\n    field: [name]\n")
+        try c.provider("connect", "serve", "--config", typo, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "unknown key 'field' in grants entry 1")
+        let past = try c.dir.write("work/past.yaml", "services:\n  past: { dataset: people.csv, key: [idnp] }\ngrants:\n  - client: \(clientID)\n    service: past\n    legal_basis: [L]\n    expires: 2020-01-01\n")
+        try c.provider("connect", "serve", "--config", past, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "grant 1 (past to \(clientID)): expires 2020-01-01 is not in the future")
+        let services = try c.provider("connect", "services").stdout
+        #expect(!services.contains("typo") && !services.contains("past"), "\(services)")
         try c.provider("connect", "service", "add", "listMethods", "--proxy", "http://127.0.0.1:1").expectOneLineError(2, containing: "metaservice")
         // A second provider on the same address: a one-line error, exit 2.
         try c.provider("connect", "serve", "--listen", c.url.replacingOccurrences(of: "https://", with: ""))
