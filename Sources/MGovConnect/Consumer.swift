@@ -54,6 +54,12 @@ public struct Consumer: Sendable {
     }
 
     public func send(_ call: Call, provider: String, verify: Bool) async throws -> Answer {
+        for (flag, value, limit) in [("--user", call.user, Protocol.maximumUserBytes), ("--issue", call.issue, Protocol.maximumIssueBytes),
+                                     ("--on-behalf-of", call.onBehalfOf, Protocol.maximumIssueBytes)] {
+            if let value, value.utf8.count > limit || value.contains(where: { $0.isNewline }) {
+                throw ConnectError.invalidArgument("\(flag) is one line of at most \(limit) bytes")
+            }
+        }
         guard call.purpose.utf8.count <= Protocol.maximumReasonBytes, !call.purpose.isEmpty else {
             throw ConnectError.invalidArgument("--purpose is 1 to 512 bytes")
         }
@@ -96,6 +102,12 @@ public struct Consumer: Sendable {
         event.set("legal_basis", call.legalBasis)
         event.set("legal_reason", call.purpose)
         event.set("user", call.user)
+        event.set("issue", call.issue)
+        event.set("represented_party", call.onBehalfOf)
+        // The person asked about: the consumer's own side of the data subject's access history.
+        let subjects = call.parameters.filter { $0.0.lowercased() == "idnp" }.map(\.1)
+        if subjects.count == 1 { event.set("subject", subjects[0]) } else if subjects.count > 1 { event.fields["subject"] = .array(subjects) }
+        event.set("subject_type", subjects.isEmpty ? nil : "idnp")
         event.set("request_hash", requestHash)
         event.set("status", "\(reply.status)")
         event.set("provider_signature", reply.header("X-Road-Signature"))

@@ -43,6 +43,7 @@ public enum Protocol {
     /// The headers a client may send once only: the provider checks the first, an upstream might read another.
     public static let singleHeaders = ["x-road-client", "x-road-id", "x-road-userid", "x-road-issue", "x-road-represented-party",
                                        "x-call-reason", "x-call-basis"]
+    public static let maximumClientBytes = 256
 
     static func encodePart(_ part: String) -> String {
         part.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? part

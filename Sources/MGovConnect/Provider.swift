@@ -64,8 +64,16 @@ public final class Provider: Sendable {
         var reason: String?
         var basis: String?
         var user: String?
-        var subject: String?
+        var issue: String?
+        var representedParty: String?
+        /// The request's method and path (without the query), for proxies' events.
+        var method = ""
+        var path = ""
+        /// The people whose data the answer disclosed (their IDNPs): the looked-up one, or every row's.
+        var subjects: [String] = []
         var requestHash = ""
+        /// Set once the request is routed to a proxy service.
+        var isProxied = false
     }
 
     struct Refusal: Error {
@@ -79,6 +87,8 @@ public final class Provider: Sendable {
         var headers: [(String, String)]
         var body: Data
         var denied: XRoadErrorType?
+        /// A refusal's message.
+        var message: String?
     }
 
     /// Checks and answers one request. Everything up to the answer runs here, on the connection's
@@ -102,6 +112,10 @@ public final class Provider: Sendable {
         exchange.reason = request.header("X-Call-Reason")
         exchange.basis = request.header("X-Call-Basis")
         exchange.user = request.header("X-Road-UserId")
+        exchange.issue = request.header("X-Road-Issue")
+        exchange.representedParty = request.header("X-Road-Represented-Party")
+        exchange.method = request.method.rawValue
+        exchange.path = String(request.path.prefix(512))
         let decision: Decision
         do {
             decision = try decide(request, now: now, &exchange)
@@ -134,6 +148,7 @@ public final class Provider: Sendable {
             case "x-road-id": limit = Protocol.maximumIDBytes
             case "x-road-userid": limit = Protocol.maximumUserBytes
             case "x-road-issue", "x-road-represented-party": limit = Protocol.maximumIssueBytes
+            case "x-road-client": limit = Protocol.maximumClientBytes
             default: continue  // the client is checked against its certificate, purpose and basis in `decide`
             }
             if value.utf8.count > limit { return "\(name) is over \(limit) bytes" }
@@ -166,6 +181,7 @@ public final class Provider: Sendable {
             guard request.method == .GET else { throw Refusal(type: .badRequest, message: "a dataset answers GET only") }
             return .answered(try lookup(dataset, request: request, grant: grant, exchange: &exchange, snapshot))
         }
+        if case .service = service { exchange.isProxied = true }
         guard !Self.hasDotSegment(rest) else { throw Refusal(type: .badRequest, message: "the path may not hold . or .. segments") }
         return .pending(service, rest)
     }
@@ -173,7 +189,7 @@ public final class Provider: Sendable {
     /// An X-Road error answer; its detail is the exchange's id.
     func refusal(_ type: XRoadErrorType, _ message: String, status: Int? = nil, _ exchange: Exchange) -> Answer {
         Answer(status: status ?? type.status, headers: [("X-Road-Error", type.rawValue), ("Content-Type", "application/json")],
-               body: Self.errorBody(type, message, detail: exchange.id), denied: type)
+               body: Self.errorBody(type, message, detail: exchange.id), denied: type, message: message)
     }
 
     func answer(for error: any Error, _ exchange: Exchange) -> Answer {
@@ -316,11 +332,17 @@ public final class Provider: Sendable {
                     throw Refusal(type: .badRequest, message: "a key value is at most \(Protocol.maximumKeyValueBytes) bytes")
                 }
                 filter.append((key, text))
-                if key.lowercased() == "idnp" { exchange.subject = text }
+                if key.lowercased() == "idnp" { exchange.subjects = [text] }
             }
         }
         let (stored, total) = try snapshot.datasets[service.code].map { $0.lookup(filter: filter, limit: limit, offset: offset) }
             ?? registry.store.database.read { db in try registry.lookupJSON(service.code, filter: filter, limit: limit, offset: offset, db) }
+        if exchange.subjects.isEmpty, !stored.isEmpty, stored[0].contains("\"idnp\":") {
+            // Not looked up by IDNP (a name, a page of rows): whoever the rows are about is disclosed all the same.
+            exchange.subjects = stored.compactMap { row in
+                ((try? JSONSerialization.jsonObject(with: Data(row.utf8))) as? [String: Any])?["idnp"].map { "\($0)" }
+            }
+        }
         let accept = request.header("Accept")?.lowercased() ?? ""
         let headers: [(String, String)] = [("X-Total-Count", "\(total)")]
         let wantsCSV = !accept.isEmpty && accept.contains("text/csv"), wantsXML = !accept.isEmpty && accept.contains("xml")
@@ -386,14 +408,26 @@ public final class Provider: Sendable {
         event.set("legal_basis", exchange.basis.map { String($0.prefix(256)) })
         event.set("legal_reason", exchange.reason.map { String($0.prefix(512)) })
         event.set("user", exchange.user)
-        event.set("subject", exchange.subject)
-        event.set("subject_type", exchange.subject == nil ? nil : "idnp")
+        event.set("issue", exchange.issue)
+        event.set("represented_party", exchange.representedParty)
+        if exchange.isProxied { event.set("request_method", exchange.method); event.set("request_path", exchange.path) }
+        switch exchange.subjects.count {
+        case 0: break
+        case 1: event.set("subject", exchange.subjects[0])
+        default: event.fields["subject"] = .array(exchange.subjects)
+        }
+        event.set("subject_type", exchange.subjects.isEmpty ? nil : "idnp")
         event.set("object", service)
         event.set("object_type", "service")
         event.set("request_hash", exchange.requestHash)
         event.set("client", exchange.client)
         event.set("status", "\(answer.status)")
-        if let denied = answer.denied { event.set("event_message", denied.rawValue); event.set("event_level", "warning") }
+        if let denied = answer.denied {
+            event.set("event_message", denied.rawValue)
+            event.set("event_level", "warning")
+            // Why, in words (it can quote the request: bounded).
+            event.set("event_details", answer.message.map { String($0.prefix(512)) })
+        }
         let logged = loop.makePromise(of: Void.self)
         record(event) { error in if let error { logged.fail(error) } else { logged.succeed() } }
         let response = ServerResponse(status: answer.status, headers: headers, body: ByteBuffer(bytes: answer.body))

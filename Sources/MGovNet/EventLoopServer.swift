@@ -98,7 +98,7 @@ public struct EventLoopHTTPServer: Sendable {
     public let idleTimeout: TimeAmount
 
     public init(address: ListenAddress, tls: TLSIdentity?, clientCertificates: ClientCertificates = .required,
-                maximumBodySize: Int = 16 << 20, drainTimeout: TimeAmount = .seconds(30), idleTimeout: TimeAmount = .seconds(60)) {
+                maximumBodySize: Int = 16 << 20, drainTimeout: TimeAmount = .seconds(65), idleTimeout: TimeAmount = .seconds(60)) {
         self.address = address
         self.tls = tls
         self.clientCertificates = clientCertificates

@@ -52,7 +52,9 @@ struct ConnectCommand: AsyncParsableCommand {
                 Client.MissingLegalBasis; 403 Client.IdentityMismatch, Client.AccessDenied, \
                 Client.LegalBasisNotGranted, Client.GrantExpired; 404 Client.UnknownService; 500 \
                 Server.ServerProxy.NetworkError, Server.ServerProxy.InternalError. Every request, allowed or denied, \
-                is one audit event (MConnect.Request.Served or .Denied).
+                is one audit event (MConnect.Request.Served or .Denied), whose subject is the IDNP of every person \
+                the answer discloses, with the issue, represented party, a proxy's method and path, and a \
+                refusal's reason (event_details).
 
                 Services, grants, client registrations and datasets of up to 250,000 rows are held in memory and \
                 read again whenever mgov changes them (each change replaces the file connect.generation in the \
@@ -60,7 +62,8 @@ struct ConnectCommand: AsyncParsableCommand {
                 leaves once its audit event is durable; the events of concurrent exchanges share one commit.
 
                 Prints the URL it listens on (port 0 picks a free one), then serves until SIGTERM or SIGINT: \
-                the listener closes, requests in flight are answered and logged (for up to 30 seconds), idle \
+                the listener closes, requests in flight are answered and logged (for up to 65 seconds, past a \
+                proxy's 60 s wait for its upstream), idle \
                 connections close, and the command exits 0. A connection that sends no complete request head \
                 within --idle-timeout (60 s) of opening, or of its last answer, is closed: a stalled TLS handshake \
                 or half a header holds nothing for long.

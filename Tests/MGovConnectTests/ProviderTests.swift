@@ -114,6 +114,27 @@ extension ServerResponse {
         await f.provider.shutdown()
     }
 
+    /// Whoever the rows are about is the event's subject, however they were looked up, so the
+    /// person's access history shows it; refusals say why in words.
+    @Test func everyPersonDisclosedIsASubjectAndRefusalsSayWhy() async throws {
+        let f = try ProviderFixture()
+        let csv = try f.dir.write("named.csv", "idnp,name\n2001234567890,Ion Popescu\n2009876543210,Maria Ionescu\n")
+        _ = try f.registry.addDataset(code: "named", source: csv, keys: ["name"])
+        _ = try f.registry.grant(client: try MemberIdentity(parsing: clientID), service: "named", legalBases: ["Legea 133/2011"], fields: nil, expires: nil)
+        let byName = try await f.send("/r1/\(providerID)/named?name=Ion+Popescu", headers: ProviderFixture.exchangeHeaders + [("X-Road-Issue", "case 7")])
+        #expect(byName.status == 200 && byName.text.contains("2001234567890"))
+        #expect(f.events.all.last?.fields["subject"] == .string("2001234567890") && f.events.all.last?.fields["issue"] == .string("case 7"))
+        let page = try await f.send("/r1/\(providerID)/named?limit=10", headers: ProviderFixture.exchangeHeaders)
+        #expect(page.status == 200)
+        #expect(f.events.all.last?.fields["subject"] == .array(["2001234567890", "2009876543210"]), "\(String(describing: f.events.all.last?.fields["subject"]))")
+        let refused = try await f.send("/r1/\(providerID)/named?idnp=1", headers: ProviderFixture.exchangeHeaders)
+        #expect(refused.status == 400)
+        if case .string(let details)? = f.events.all.last?.fields["event_details"] { #expect(details.contains("'idnp' is not a key field")) } else {
+            Issue.record("a refusal's event says why")
+        }
+        await f.provider.shutdown()
+    }
+
     /// Data minimisation holds for lookups too: a key the grant leaves out cannot be filtered on,
     /// or the answers (a row or none) would tell what it holds.
     @Test func aKeyOutsideTheGrantedFieldsCannotBeFilteredOn() async throws {
