@@ -545,7 +545,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" legal-basis' -l 'legal-basis' -d 'The legal basis (X-Call-Basis).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" provider' -l 'provider' -d 'The provider\'s base URL.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request"' -l 'param' -d 'A query parameter (repeatable).' -rfka ''
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" X' -s 'X' -d 'The method (default GET).' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" X' -s 'X' -d 'The method (default GET, or POST with --data, as curl).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" data' -l 'data' -d 'A request body, or @FILE.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" user' -l 'user' -d 'The end user (X-Road-UserId), e.g. MD2001234567890.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" issue' -l 'issue' -d 'A case or document reference (X-Road-Issue).' -rfka ''

@@ -78,6 +78,9 @@ public struct Consumer: Sendable {
         if let accept = call.accept { headers.append(("Accept", accept)) }
         if call.body != nil { headers.append(("Content-Type", "application/json")) }
         let body = call.body ?? Data()
+        guard body.count <= Protocol.maximumBodyBytes else {
+            throw ConnectError.invalidArgument("the body is \(body.count) bytes; a provider takes at most 16 MB")
+        }
         let requestHash = Protocol.requestHash(method: call.method, target: target, headers: headers, body: body)
         let base = provider.hasSuffix("/") ? String(provider.dropLast()) : provider
         let reply = try await http.send(HTTPMethod(rawValue: call.method), base + target, body: call.body, headers: headers)
@@ -85,7 +88,14 @@ public struct Consumer: Sendable {
         var problem: ConnectError?
         if verify {
             do {
-                guard let jws = reply.header("X-Road-Signature") else { throw ConnectError.badSignature("the response carries no X-Road-Signature") }
+                guard let jws = reply.header("X-Road-Signature") else {
+                    if reply.status >= 400 {
+                        // Not an X-Road answer at all: the server refused the request before any exchange (e.g. a method its parser does not know).
+                        throw ConnectError.provider(type: "HTTP", message: "answered without a signature: \(String(decoding: reply.body.prefix(200), as: UTF8.self))",
+                                                    status: reply.status)
+                    }
+                    throw ConnectError.badSignature("the response carries no X-Road-Signature")
+                }
                 let (statement, _) = try Protocol.verifyResponse(jws, anchors: anchors, provider: call.service.provider)
                 guard statement.requestHash == requestHash else { throw ConnectError.badSignature("the signed request hash is not this request's") }
                 guard statement.bodySHA256 == Hex.encode(Digest.sha256(reply.body)) else { throw ConnectError.badSignature("the body is not the one signed") }

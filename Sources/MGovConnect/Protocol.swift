@@ -44,6 +44,8 @@ public enum Protocol {
     public static let singleHeaders = ["x-road-client", "x-road-id", "x-road-userid", "x-road-issue", "x-road-represented-party",
                                        "x-call-reason", "x-call-basis"]
     public static let maximumClientBytes = 256
+    /// The largest request body a provider takes.
+    public static let maximumBodyBytes = 16 << 20
 
     static func encodePart(_ part: String) -> String {
         part.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? part

@@ -313,7 +313,7 @@ struct ConnectCommand: AsyncParsableCommand {
         @Option(help: "The legal basis (X-Call-Basis).") var legalBasis: String
         @Option(help: ArgumentHelp("The provider's base URL.", valueName: "url")) var provider: String?
         @Option(help: ArgumentHelp("A query parameter (repeatable).", valueName: "k=v")) var param: [String] = []
-        @Option(name: .customShort("X"), help: "The method (default GET).") var method = "GET"
+        @Option(name: .customShort("X"), help: "The method (default GET, or POST with --data, as curl).") var method: String?
         @Option(help: ArgumentHelp("A request body, or @FILE.", valueName: "data")) var data: String?
         @Option(help: ArgumentHelp("The end user (X-Road-UserId), e.g. MD2001234567890.", valueName: "id")) var user: String?
         @Option(help: "A case or document reference (X-Road-Issue).") var issue: String?
@@ -333,7 +333,7 @@ struct ConnectCommand: AsyncParsableCommand {
             if insecureHttp { try requireLoopback(base, flag: "--insecure-http") }
             var call = Consumer.Call(service: service, purpose: purpose, legalBasis: legalBasis)
             call.path = path ?? ""
-            call.method = method.uppercased()
+            call.method = (method ?? (data == nil ? "GET" : "POST")).uppercased()
             call.user = user
             call.issue = issue
             call.onBehalfOf = onBehalfOf
@@ -342,7 +342,19 @@ struct ConnectCommand: AsyncParsableCommand {
                 guard let eq = item.firstIndex(of: "=") else { throw ValidationError("--param takes k=v") }
                 call.parameters.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
             }
-            if let data { call.body = data.hasPrefix("@") ? try FileSystem.read(String(data.dropFirst())) : Data(data.utf8) }
+            if let data {
+                if data.hasPrefix("@") {
+                    let file = String(data.dropFirst())
+                    // Refused before it is read: a provider takes at most 16 MB.
+                    if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int, size > Protocol.maximumBodyBytes,
+                       (try? FileManager.default.attributesOfItem(atPath: file))?[.type] as? FileAttributeType == .typeRegular {
+                        throw ConnectError.invalidArgument("\(file) is \(size) bytes; a provider takes at most 16 MB")
+                    }
+                    call.body = try FileSystem.read(file)
+                } else {
+                    call.body = Data(data.utf8)
+                }
+            }
             let passwords = PasswordSource(passwordFile: password.passwordFile)
             let anchors = try profile.trustPaths.flatMap { try Certificate.loadAll(path: $0) }
             let consumer = Consumer(client: profile.identity, tls: insecureHttp ? nil : try TLSIdentity.load(profile, passwords: passwords),
@@ -378,7 +390,7 @@ struct ConnectCommand: AsyncParsableCommand {
         }
 
         func validate() throws {
-            guard !method.isEmpty, method.utf8.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == UInt8(ascii: "-") }) else {
+            if let method, method.isEmpty || !method.utf8.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == UInt8(ascii: "-") }) {
                 throw ValidationError("-X takes an HTTP method (GET, POST, PUT, PATCH, DELETE, ...), not '\(method)'")
             }
         }

@@ -240,6 +240,20 @@ struct ConnectEnvironment {
         #expect(echoed["path"] as? String == "/api/v1/cases?year=2026")
         #expect(echoed["body"] as? String == #"{"case":"12/2026"}"#)
         #expect(echoed["reason"] as? String == "register")
+        // --data alone posts, as curl does.
+        let posted = try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "v1/cases", "--data", "@" + body,
+                                         "--purpose", "register", "--legal-basis", "Legea 133/2011", "--provider", c.url])
+        #expect((try? JSONSerialization.jsonObject(with: posted.stdoutData) as? [String: Any])?["method"] as? String == "POST", "\(posted.stderr)")
+        // A body over the provider's limit is refused before it is read or sent, not reported as a bad signature.
+        let big = c.dir.file("work/big.bin")
+        FileManager.default.createFile(atPath: big, contents: nil)
+        try FileHandle(forWritingTo: URL(fileURLWithPath: big)).truncate(atOffset: 17 << 20)
+        try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "v1/cases", "--data", "@" + big, "--purpose", "p",
+                            "--legal-basis", "Legea 133/2011", "--provider", c.url]).expectOneLineError(2, containing: "at most 16 MB")
+        // A method the provider's parser refuses gets a plain 400: said as such, not as tampering.
+        let unknown = try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "-X", "FOO", "--purpose", "p",
+                                          "--legal-basis", "Legea 133/2011", "--provider", c.url])
+        #expect(unknown.status == 2 && unknown.stderr.contains("without a signature"), "\(unknown.stderr)")
 
         // An upstream's error passes through: its body on stdout, what happened on stderr, exit 2.
         let failed = try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "fail", "--purpose", "p",
