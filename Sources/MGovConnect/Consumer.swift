@@ -60,11 +60,11 @@ public struct Consumer: Sendable {
                 throw ConnectError.invalidArgument("\(flag) is one line of at most \(limit) bytes")
             }
         }
-        guard call.purpose.utf8.count <= Protocol.maximumReasonBytes, !call.purpose.isEmpty else {
-            throw ConnectError.invalidArgument("--purpose is 1 to 512 bytes")
+        guard call.purpose.utf8.count <= Protocol.maximumReasonBytes, !call.purpose.isEmpty, !call.purpose.contains(where: \.isNewline) else {
+            throw ConnectError.invalidArgument("--purpose is one line of 1 to 512 bytes")
         }
-        guard call.legalBasis.utf8.count <= Protocol.maximumBasisBytes, !call.legalBasis.isEmpty else {
-            throw ConnectError.invalidArgument("--legal-basis is 1 to 256 bytes")
+        guard call.legalBasis.utf8.count <= Protocol.maximumBasisBytes, !call.legalBasis.isEmpty, !call.legalBasis.contains(where: \.isNewline) else {
+            throw ConnectError.invalidArgument("--legal-basis is one line of 1 to 256 bytes")
         }
         let id = Identifier.make(at: clock.now())
         let path = call.path.isEmpty ? "" : "/" + call.path.split(separator: "/").map { Protocol.encodePart(String($0)) }.joined(separator: "/")

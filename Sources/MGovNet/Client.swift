@@ -74,6 +74,7 @@ public final class MutualTLSClient: Sendable {
         } catch let error as NetError {
             throw error
         } catch {
+            if let reason = Self.tlsReason(error) { throw NetError.tlsRefused(url, reason: reason) }
             throw NetError.unreachable(url, reason: Self.describe(error))
         }
     }
@@ -103,16 +104,37 @@ public final class MutualTLSClient: Sendable {
             .flatMapErrorThrowing { error in throw NetError.unreachable(url, reason: Self.describe(error)) }
     }
 
+    /// What a failed TLS handshake means, in words, from BoringSSL's reason code (the error's text
+    /// otherwise names a source file of the build); nil when `error` is no handshake failure.
+    static func tlsReason(_ error: Error) -> String? {
+        let text: String
+        if let error = error as? NIOSSLError, case .handshakeFailed(let inner) = error {
+            text = String(describing: inner)
+        } else if let error = error as? BoringSSLError {
+            text = String(describing: error)
+        } else {
+            return nil
+        }
+        // "... error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at /path/handshake.cc:320 ..."
+        let code = text.range(of: "OPENSSL_internal:").map { text[$0.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" } }.map(String.init) ?? ""
+        switch code {
+        case "CERTIFICATE_VERIFY_FAILED": return "the peer's certificate is not trusted (it does not chain to the profile's trust anchors, or has expired)"
+        case "TLSV1_ALERT_UNKNOWN_CA", "SSLV3_ALERT_BAD_CERTIFICATE", "TLSV1_ALERT_ACCESS_DENIED", "SSLV3_ALERT_CERTIFICATE_UNKNOWN":
+            return "the peer refused this side's certificate (\(code))"
+        case "TLSV1_CERTIFICATE_REQUIRED", "PEER_DID_NOT_RETURN_A_CERTIFICATE": return "the peer wants a client certificate (\(code))"
+        case "SSLV3_ALERT_CERTIFICATE_EXPIRED": return "the peer says this side's certificate has expired"
+        case "": return text.split(separator: "\n").first.map(String.init)
+        default: return code
+        }
+    }
+
     public func shutdown() async {
         try? await client.shutdown()
     }
 
     static func describe(_ error: Error) -> String {
-        if let error = error as? NIOSSLError {
-            // OpenSSL's reason, not the Swift value around it ("handshakeFailed(NIOSSL.BoringSSLError...").
-            if case .handshakeFailed(let reason) = error { return "the TLS handshake failed: \(reason)" }
-            return "TLS failed: \(error)"
-        }
+        if let reason = tlsReason(error) { return "the TLS handshake failed: \(reason)" }
+        if let error = error as? NIOSSLError { return "TLS failed: \(error)" }
         if let error = error as? HTTPClientError { return String(describing: error) }
         let text = String(describing: error)
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }

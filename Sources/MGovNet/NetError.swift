@@ -10,12 +10,20 @@ public enum NetError: UserFacingError, Equatable {
     case tlsSetup(String)
     case cannotListen(address: String, reason: String)
     case unreachable(String, reason: String)
+    /// The TLS handshake with a peer failed over its or this side's certificate.
+    case tlsRefused(String, reason: String)
     case httpStatus(url: String, status: Int, body: String)
 
     /// Why a URL was refused, without the URL (for callers that name it themselves).
     public var reasonText: String {
         if case let .invalidURL(_, reason) = self { return reason }
         return description
+    }
+
+    /// An untrusted or refused certificate is a "no" (1), like an untrusted chain elsewhere.
+    public var exitStatus: ExitStatus {
+        if case .tlsRefused = self { return .refused }
+        return .failure
     }
 
     public var description: String {
@@ -36,6 +44,8 @@ public enum NetError: UserFacingError, Equatable {
             return "cannot listen on \(address): \(reason)"
         case let .unreachable(url, reason):
             return "cannot reach \(url): \(reason)"
+        case let .tlsRefused(url, reason):
+            return "no TLS session with \(url): \(reason)"
         case let .httpStatus(url, status, body):
             return "\(url) answered \(status)\(body.isEmpty ? "" : ": \(body)")"
         }

@@ -186,6 +186,10 @@ struct ConnectEnvironment {
         #expect(tls.status == 0)
         #expect(try c.consumer("profile", "set", "cases", "trust", c.ca + "/ca.crt," + other + "/ca.crt").status == 0)
         #expect(try c.request(["--param", "idnp=2001234567890"]).status == 0)
+        // Trusting the other CA only, the provider's TLS certificate is refused: said in words, exit 1 (an untrusted chain).
+        #expect(try c.consumer("profile", "set", "cases", "trust", other + "/ca.crt").status == 0)
+        try c.request(["--param", "idnp=2001234567890"]).expectOneLineError(1, containing: "the peer's certificate is not trusted")
+        #expect(try c.consumer("profile", "set", "cases", "trust", c.ca + "/ca.crt").status == 0)
         // Tampering in transit is simulated by checking another request's signature: the hash differs.
         let viaCurl = try c.curl(["-D", "-", "-o", "/dev/null", "-H", "X-Road-Client: \(clientID)", "-H", "X-Call-Reason: a", "-H", "X-Call-Basis: Legea 133/2011",
                                   c.url + "/r1/\(providerID)/people?idnp=2001234567890"])
