@@ -225,8 +225,9 @@ public struct ProfileManager: Sendable {
         guard let eq = text.firstIndex(of: "=") else { throw CoreError.invalidEndpoint(text, reason: "no '='") }
         let name = String(text[..<eq])
         let url = String(text[text.index(after: eq)...])
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
-            throw CoreError.invalidEndpoint(text, reason: "the name must be letters, digits, '.', '_' or '-'")
+        // '/' too: a consumer looks a provider up by its subsystem identity (MD/GOV/1003600123456/REGISTRY).
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-/".contains($0) }) else {
+            throw CoreError.invalidEndpoint(text, reason: "the name must be letters, digits, '.', '_', '-' or '/'")
         }
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               ["https", "http"].contains(scheme), let host = components.host, !host.isEmpty else {

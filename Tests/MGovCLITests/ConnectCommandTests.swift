@@ -186,6 +186,10 @@ struct ConnectEnvironment {
         #expect(tls.status == 0)
         #expect(try c.consumer("profile", "set", "cases", "trust", c.ca + "/ca.crt," + other + "/ca.crt").status == 0)
         #expect(try c.request(["--param", "idnp=2001234567890"]).status == 0)
+        // The provider's address from the profile's endpoint named after the provider subsystem.
+        #expect(try c.consumer("profile", "set", "cases", "endpoint.\(providerID)", c.url).status == 0)
+        #expect(try c.consumer.run(["connect", "request", "\(providerID)/people", "--param", "idnp=2001234567890", "--purpose", "p",
+                                    "--legal-basis", "Legea 133/2011"]).status == 0)
         // Trusting the other CA only, the provider's TLS certificate is refused: said in words, exit 1 (an untrusted chain).
         #expect(try c.consumer("profile", "set", "cases", "trust", other + "/ca.crt").status == 0)
         try c.request(["--param", "idnp=2001234567890"]).expectOneLineError(1, containing: "the peer's certificate is not trusted")
