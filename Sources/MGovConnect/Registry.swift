@@ -36,6 +36,17 @@ public struct Grant: Codable, Sendable, Equatable {
         case createdAt = "created_at"
     }
 
+    /// Every member, null when absent (all fields, no expiry), so a script finds each key.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(client, forKey: .client)
+        try c.encode(service, forKey: .service)
+        try c.encode(legalBases, forKey: .legalBases)
+        try c.encode(fields, forKey: .fields)
+        try c.encode(expiresAt, forKey: .expiresAt)
+        try c.encode(createdAt, forKey: .createdAt)
+    }
+
     /// Whether the grant has ended by `now` (a timestamp as `Timestamp.format` writes it).
     public func hasExpired(at now: String) -> Bool { expiresAt.map { $0 <= now } ?? false }
 

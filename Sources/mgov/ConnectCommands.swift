@@ -155,6 +155,9 @@ struct ConnectCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             let revoked = try ConnectCommand.registry(context).removeService(code)
+            struct Removed: Encodable { let service: String; let grantsRevoked: Int
+                enum CodingKeys: String, CodingKey { case service, grantsRevoked = "grants_revoked" } }
+            if context.console.isJSON { try context.console.json(Removed(service: code, grantsRevoked: revoked)); return }
             context.console.info(revoked == 0 ? "removed \(code)" : "removed \(code) and revoked its \(revoked) grant\(revoked == 1 ? "" : "s")")
         }
     }
@@ -199,6 +202,8 @@ struct ConnectCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             try ConnectCommand.registry(context).revoke(client: try MemberIdentity(parsing: client), service: service)
+            struct Revoked: Encodable { let client: String; let service: String; let revoked: Bool }
+            if context.console.isJSON { try context.console.json(Revoked(client: client, service: service, revoked: true)); return }
             context.console.info("revoked \(service) for \(client)")
         }
     }
@@ -284,7 +289,8 @@ struct ConnectCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             let removed = try ConnectCommand.registry(context).removeClient(try MemberIdentity(parsing: client))
-            if context.console.isJSON { try context.console.json(["identity": client, "removed": "\(removed)"]) } else {
+            struct Removed: Encodable { let identity: String; let removed: Int }
+            if context.console.isJSON { try context.console.json(Removed(identity: client, removed: removed)) } else {
                 context.console.info("\(client): \(removed) binding\(removed == 1 ? "" : "s") removed")
             }
         }
@@ -370,14 +376,12 @@ struct ConnectCommand: AsyncParsableCommand {
             let console = context.console
             if let type = answer.headers.first(where: { $0.0.lowercased() == "x-road-error" })?.1 {
                 let message = (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["message"] as? String ?? ""
+                // --json: the refusal on stdout too, as the answer it is (the one-line error still goes to stderr).
+                if console.isJSON { try printJSON(answer, console) }
                 throw ConnectError.provider(type: type, message: message, status: answer.status)
             }
             if console.isJSON {
-                let body = (try? JSONSerialization.jsonObject(with: answer.body)) ?? String(decoding: answer.body, as: UTF8.self)
-                let wrapped: [String: Any] = ["status": answer.status, "id": answer.id, "verified": answer.verified,
-                                              "headers": Dictionary(answer.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a }),
-                                              "body": body]
-                console.outData(try JSONSerialization.data(withJSONObject: wrapped, options: [.sortedKeys, .prettyPrinted]) + Data("\n".utf8))
+                try printJSON(answer, console)
             } else if let output, output != "-" {
                 try FileSystem.writeAtomically(answer.body, to: output, mode: 0o600)  // a provider's data: personal, often
             } else {
@@ -387,6 +391,15 @@ struct ConnectCommand: AsyncParsableCommand {
                 // The body went out as it came; say what happened too, or a script sees only exit 2.
                 throw NetError.httpStatus(url: base + service.path + (call.path.isEmpty ? "" : "/" + call.path), status: answer.status, body: "")
             }
+        }
+
+        /// `--json`: status, request id, whether the signature was verified, headers and body (parsed when JSON).
+        func printJSON(_ answer: Consumer.Answer, _ console: Console) throws {
+            let body = (try? JSONSerialization.jsonObject(with: answer.body)) ?? String(decoding: answer.body, as: UTF8.self)
+            let wrapped: [String: Any] = ["status": answer.status, "id": answer.id, "verified": answer.verified,
+                                          "headers": Dictionary(answer.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a }),
+                                          "body": body]
+            console.outData(try JSONSerialization.data(withJSONObject: wrapped, options: [.sortedKeys, .prettyPrinted]) + Data("\n".utf8))
         }
 
         func validate() throws {
@@ -439,8 +452,12 @@ struct ConnectCommand: AsyncParsableCommand {
                 await consumer.shutdown()
                 throw error
             }
-            if context.console.isJSON { context.console.outData(answer.body + Data("\n".utf8)); return }
             let list = (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["service"] as? [[String: Any]] ?? []
+            if context.console.isJSON {
+                // The list as every other --json command prints it: pretty, sorted keys.
+                context.console.outData(try JSONSerialization.data(withJSONObject: ["service": list], options: [.sortedKeys, .prettyPrinted]) + Data("\n".utf8))
+                return
+            }
             for s in list { context.console.out("\(s["service_code"] as? String ?? "")\t\(s["service_type"] as? String ?? "")") }
         }
     }

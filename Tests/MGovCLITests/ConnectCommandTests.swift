@@ -141,8 +141,12 @@ struct ConnectEnvironment {
         let othersAllowed = try c.curl(["-H", "X-Road-Client: MD/GOV/1009999999999/OTHER", "-H", "X-Call-Reason: x", "-H", "X-Call-Basis: y",
                                         c.url + "/r1/\(providerID)/allowedMethods"], cert: "other")
         #expect(othersAllowed.httpStatus == 200 && !othersAllowed.stdout.contains("people"), "\(othersAllowed.stdout)")
-        #expect(try c.provider("connect", "revoke", clientID, "--service", "people").status == 0)
+        let revoked = try c.provider("connect", "revoke", clientID, "--service", "people", "--json")
+        #expect(revoked.status == 0 && (try? revoked.json() as? [String: Any])?["revoked"] as? Bool == true, "\(revoked.stdout)")
         try c.request(["--param", "idnp=2009876543210"]).expectOneLineError(1, containing: "Client.AccessDenied")
+        // With --json, a refusal is on stdout too, as the answer it is.
+        let refusedJSON = try c.request(["--param", "idnp=2009876543210", "--json"])
+        #expect(refusedJSON.status == 1 && (try? refusedJSON.json() as? [String: Any])?["status"] as? Int == 403, "\(refusedJSON.stdout)")
         // Removing a service revokes its grants: a service added again under its code starts with none.
         #expect(try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "Legea 133/2011").status == 0)
         let people = c.dir.file("work/people.csv")
@@ -159,6 +163,7 @@ struct ConnectEnvironment {
         #expect(try c.provider("connect", "grants").stdout.contains("EXPIRED "))
         let listed = try JSONSerialization.jsonObject(with: try c.provider("connect", "grants", "--json").stdoutData) as? [[String: Any]]
         #expect(listed?.count == 1 && listed?[0]["expired"] as? Bool == true && listed?[0]["service"] as? String == "people", "\(String(describing: listed))")
+        #expect(listed?[0].keys.contains("fields") == true && listed?[0]["fields"] is NSNull, "every key, null when absent")
         try c.request(["--param", "idnp=2009876543210"]).expectOneLineError(1, containing: "Client.GrantExpired")
 
         let served = try c.events("MConnect.Request.Served")
