@@ -126,6 +126,9 @@ public final class ConnectRegistry: Sendable {
     public func addDataset(code: String, source: String, keys: [String]) throws -> ConnectService {
         try Self.checkCode(code)
         guard !keys.isEmpty else { throw ConnectError.invalidArgument("a dataset needs --key FIELD (the fields lookups may use)") }
+        if let twice = keys.enumerated().first(where: { keys[..<$0.offset].contains($0.element) })?.element {
+            throw ConnectError.invalidArgument("the key field '\(twice)' is given twice")
+        }
         let rows = try DatasetLoader.load(source)
         for key in keys where !rows.contains(where: { $0[key] != nil }) {
             throw ConnectError.invalidArgument("no row of \(source) has the key field '\(key)'")
@@ -442,7 +445,8 @@ enum DatasetLoader {
         let lower = source.lowercased()
         if lower.hasSuffix(".csv") { return try csv(String(decoding: data, as: UTF8.self), name: source) }
         if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") {
-            return try data.split(separator: UInt8(ascii: "\n")).enumerated().compactMap { index, line in
+            // omittingEmptySubsequences: false, so that the line numbers count blank lines too.
+            return try data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated().compactMap { index, line in
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return nil }
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
                     throw ConnectError.invalidArgument("\(source) line \(index + 1) is not a JSON object")

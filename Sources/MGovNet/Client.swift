@@ -52,7 +52,7 @@ public final class MutualTLSClient: Sendable {
               let host = parsed.host, !host.isEmpty else {
             throw NetError.invalidURL(url, reason: "expected https://HOST:PORT/...")
         }
-        guard scheme == "https" || scheme == "http" else { throw NetError.invalidURL(url, reason: "only https is supported") }
+        guard scheme == "https" || scheme == "http" else { throw NetError.invalidURL(url, reason: "only https (or http) is supported, not \(scheme)") }
         if let port = parsed.port, !(1...65535).contains(port) {
             throw NetError.invalidURL(url, reason: "port \(port) is out of range (1 to 65535)")
         }

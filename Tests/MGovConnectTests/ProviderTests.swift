@@ -135,6 +135,19 @@ extension ServerResponse {
         await f.provider.shutdown()
     }
 
+    @Test func datasetMistakesAreNamedWhereTheyAre() async throws {
+        let f = try ProviderFixture()
+        let ndjson = try f.dir.write("rows.ndjson", "{\"idnp\":\"1\"}\n\n\n{\"idnp\":\"2\"}\n\nnot json\n")
+        #expect(throws: ConnectError.invalidArgument("\(ndjson) line 6 is not a JSON object")) {
+            _ = try f.registry.addDataset(code: "rows", source: ndjson, keys: ["idnp"])
+        }
+        let csv = try f.dir.write("twice.csv", "idnp,name\n1,a\n")
+        #expect(throws: ConnectError.invalidArgument("the key field 'idnp' is given twice")) {
+            _ = try f.registry.addDataset(code: "twice", source: csv, keys: ["idnp", "idnp"])
+        }
+        await f.provider.shutdown()
+    }
+
     /// Data minimisation holds for lookups too: a key the grant leaves out cannot be filtered on,
     /// or the answers (a row or none) would tell what it holds.
     @Test func aKeyOutsideTheGrantedFieldsCannotBeFilteredOn() async throws {
