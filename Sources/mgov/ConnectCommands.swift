@@ -435,6 +435,9 @@ struct ConnectCommand: AsyncParsableCommand {
             let context = global.makeContext(passwordFile: password.passwordFile)
             let profile = try context.profile()
             let subsystem = try MemberIdentity(parsing: providerSubsystem)
+            guard subsystem.subsystem != nil else {
+                throw ValidationError("a provider is a subsystem: INSTANCE/CLASS/MEMBER/SUBSYSTEM, not \(providerSubsystem)")
+            }
             guard let base = provider ?? profile.endpoints[subsystem.description] ?? profile.endpoints["connect"] else {
                 throw CoreError.invalidArgument("no provider address: give --provider URL, or set one with 'mgov profile set \(profile.name) endpoint.connect URL'")
             }

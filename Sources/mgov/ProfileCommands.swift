@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MGovCore
+import MGovCrypto
 
 struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,10 +61,27 @@ struct ProfileCommand: AsyncParsableCommand {
             let created = try context.profiles().create(draft, makeDefault: `default`)
             try context.record("MGov.Profile.Created", ["object": created.name, "object_type": "profile", "subject": created.identity.description])
             let console = context.console
+            if let cert, let certificate = try? Certificate.loadAll(path: cert).first {
+                for warning in ProfileCommand.certificateWarnings(certificate, identity: created.identity.description, now: context.clock.now()) { console.warn(warning) }
+            }
             if console.isJSON { try console.json(created) } else {
                 console.out("created profile \(created.name) (\(created.identity))\(created.isDefault ? ", the default" : "")")
             }
         }
+    }
+
+    /// What is odd about a profile's certificate without making it unusable: another identity in
+    /// its urn:xroad: SAN URI (a provider refuses the profile's X-Road-Client), or a validity period
+    /// that does not hold now.
+    static func certificateWarnings(_ certificate: Certificate, identity: String, now: Date) -> [String] {
+        var warnings: [String] = []
+        let named = certificate.subjectAlternativeURIs.filter { $0.hasPrefix("urn:xroad:") }.map { String($0.dropFirst("urn:xroad:".count)) }
+        if !named.isEmpty, !named.contains(identity) {
+            warnings.append("the certificate names \(named.joined(separator: ", ")), not \(identity): a provider refuses that X-Road-Client")
+        }
+        if certificate.notAfter < now { warnings.append("the certificate expired on \(Timestamp.formatSeconds(certificate.notAfter))") }
+        if certificate.notBefore > now { warnings.append("the certificate is not valid before \(Timestamp.formatSeconds(certificate.notBefore))") }
+        return warnings
     }
 
     struct List: AsyncParsableCommand {

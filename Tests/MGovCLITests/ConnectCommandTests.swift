@@ -474,5 +474,9 @@ extension ConnectTests {
         #expect(try c.provider("connect", "clients", "rm", clientID).status == 0)
         #expect(try ask(clientID).httpStatus == 403, "removed: the certificate names nobody now")
         try c.provider("connect", "clients", "rm", clientID).expectOneLineError(2, containing: "no certificate is bound")
+        // A profile whose certificate names another identity is made, with a warning: providers would refuse it.
+        let mismatched = try c.consumer("profile", "create", "wrong", "--identity", "MD/GOV/1009999999999/OTHER",
+                                        "--key", c.ca + "/cases.key", "--cert", c.ca + "/cases.crt")
+        #expect(mismatched.status == 0 && mismatched.stderr.contains("names \(clientID), not MD/GOV/1009999999999/OTHER"), "\(mismatched.stderr)")
     }
 }
