@@ -88,6 +88,10 @@ public struct ProviderConfig: Decodable, Sendable {
 
     public static func load(path: String) throws -> ProviderConfig {
         let text = String(decoding: try FileSystem.read(path), as: UTF8.self)
+        // A key written twice: YAML says it is an error, the decoder would keep one of the two silently.
+        if let root = try? Yams.compose(yaml: text), let (key, mark) = duplicateKey(in: root) {
+            throw ConnectError.invalidArgument("\(path): the key '\(key)' is given twice\(mark.map { " (line \($0.line), column \($0.column))" } ?? "")")
+        }
         let config: ProviderConfig
         do {
             config = try YAMLDecoder().decode(ProviderConfig.self, from: text)
@@ -104,6 +108,28 @@ public struct ProviderConfig: Decodable, Sendable {
             throw ConnectError.invalidArgument("\(path): \(error.description)")
         }
         return config
+    }
+
+    /// A dataset path as written in the file: relative to the file's folder.
+    static func resolve(_ dataset: String, in folder: String) -> String {
+        dataset.hasPrefix("/") || dataset.hasPrefix("sqlite:") ? dataset : folder + "/" + dataset
+    }
+
+    /// The first key that a mapping holds twice, anywhere in `node`, and where its second use is.
+    static func duplicateKey(in node: Node) -> (String, Mark?)? {
+        switch node {
+        case .mapping(let mapping):
+            var seen = Set<String>()
+            for (key, value) in mapping {
+                if let text = key.string, !seen.insert(text).inserted { return (text, key.mark) }
+                if let found = duplicateKey(in: value) { return found }
+            }
+        case .sequence(let sequence):
+            for item in sequence { if let found = duplicateKey(in: item) { return found } }
+        default:
+            break
+        }
+        return nil
     }
 
     /// What can be checked before anything is written, so that a file with a mistake changes nothing:
@@ -138,18 +164,30 @@ public struct ProviderConfig: Decodable, Sendable {
 
     /// Puts the services and grants into the store; returns what was done, a line each.
     public func apply(to registry: ConnectRegistry, relativeTo folder: String) throws -> [String] {
-        for (index, entry) in (grants ?? []).enumerated() where services?[entry.service] == nil {
-            // A grant for a service neither this file nor the store has: refused before anything is written.
-            do { _ = try registry.service(entry.service, countingRows: false) } catch let error as UserFacingError {
-                throw ConnectError.invalidArgument("grant \(index + 1) (\(entry.service) to \(entry.client)): \(error.description)")
+        // Refused before anything is written: a grant for a service neither this file nor the store
+        // has, or with fields its dataset (in this file) does not have.
+        var columns: [String: Set<String>] = [:]
+        for (index, entry) in (grants ?? []).enumerated() {
+            let name = "grant \(index + 1) (\(entry.service) to \(entry.client))"
+            guard let service = services?[entry.service] else {
+                do { _ = try registry.service(entry.service, countingRows: false) } catch let error as UserFacingError {
+                    throw ConnectError.invalidArgument("\(name): \(error.description)")
+                }
+                continue
+            }
+            guard let fields = entry.fields, let dataset = service.dataset else { continue }
+            if columns[entry.service] == nil {
+                columns[entry.service] = Set(try DatasetLoader.load(Self.resolve(dataset, in: folder)).flatMap(\.keys))
+            }
+            if let unknown = fields.first(where: { !(columns[entry.service] ?? []).contains($0) }) {
+                throw ConnectError.invalidArgument("\(name): '\(unknown)' is not a field of \(dataset)")
             }
         }
         var done: [String] = []
         for (code, service) in (services ?? [:]).sorted(by: { $0.key < $1.key }) {
             switch (service.dataset, service.proxy) {
             case let (dataset?, nil):
-                let path = dataset.hasPrefix("/") || dataset.hasPrefix("sqlite:") ? dataset : folder + "/" + dataset
-                let added = try registry.addDataset(code: code, source: path, keys: service.key ?? [])
+                let added = try registry.addDataset(code: code, source: Self.resolve(dataset, in: folder), keys: service.key ?? [])
                 done.append("service \(code): \(added.rows ?? 0) rows")
             case let (nil, proxy?):
                 _ = try registry.addProxy(code: code, upstream: proxy)

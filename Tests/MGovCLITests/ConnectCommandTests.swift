@@ -326,8 +326,12 @@ struct ConnectEnvironment {
         try c.provider("connect", "serve", "--config", typo, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "unknown key 'field' in grants entry 1")
         let past = try c.dir.write("work/past.yaml", "services:\n  past: { dataset: people.csv, key: [idnp] }\ngrants:\n  - client: \(clientID)\n    service: past\n    legal_basis: [L]\n    expires: 2020-01-01\n")
         try c.provider("connect", "serve", "--config", past, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "grant 1 (past to \(clientID)): expires 2020-01-01 is not in the future")
+        let column = try c.dir.write("work/column.yaml", "services:\n  column: { dataset: people.csv, key: [idnp] }\ngrants:\n  - client: \(clientID)\n    service: column\n    legal_basis: [L]\n    fields: [idnp, nmae]\n")
+        try c.provider("connect", "serve", "--config", column, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "'nmae' is not a field of people.csv")
+        let twice = try c.dir.write("work/twice.yaml", "services:\n  twice: { dataset: people.csv, key: [idnp] }\n  twice: { proxy: \"http://127.0.0.1:1\" }\n")
+        try c.provider("connect", "serve", "--config", twice, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "the key 'twice' is given twice (line 3")
         let services = try c.provider("connect", "services").stdout
-        #expect(!services.contains("typo") && !services.contains("past"), "\(services)")
+        #expect(!services.contains("typo") && !services.contains("past") && !services.contains("column") && !services.contains("twice"), "\(services)")
         try c.provider("connect", "service", "add", "listMethods", "--proxy", "http://127.0.0.1:1").expectOneLineError(2, containing: "metaservice")
         // A second provider on the same address: a one-line error, exit 2.
         try c.provider("connect", "serve", "--listen", c.url.replacingOccurrences(of: "https://", with: ""))
