@@ -363,6 +363,11 @@ public final class DeliveryStore: Sendable {
     public func addCarrier(name: String, fingerprint: String) throws {
         guard !name.isEmpty, name.count <= 100 else { throw DeliverError.invalidArgument("a carrier name has 1 to 100 characters") }
         try store.database.write { db in
+            // One certificate, one carrier: registering it under another name would silently take it from the first.
+            if let holder = try String.fetchOne(db, sql: "SELECT name FROM deliver_carrier WHERE fingerprint = ?", arguments: [fingerprint]), holder != name {
+                throw DeliverError.invalidArgument("that certificate is registered for the carrier \(holder)")
+            }
+            // A carrier registered again gets the new certificate (a renewal).
             try db.execute(sql: "INSERT OR REPLACE INTO deliver_carrier VALUES (?, ?, ?)", arguments: [name, fingerprint, Timestamp.format(clock.now())])
         }
         try record(type: "MDelivery.Carrier.Registered", ["object": name, "object_type": "carrier", "event_message": "certificate \(fingerprint)"])

@@ -191,7 +191,9 @@ struct DeliverCommand: AsyncParsableCommand {
     }
 
     struct CarrierAdd: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Register a carrier by its client certificate.")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Register a carrier by its client certificate.",
+            discussion: "A certificate belongs to one carrier; registering a carrier again gives it the new certificate (a renewal).")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The carrier's name.") var name: String
         @Option(help: ArgumentHelp("The carrier's certificate (PEM or DER).", valueName: "file")) var cert: String
@@ -199,6 +201,7 @@ struct DeliverCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             let certificate = try Certificate.loadAll(path: cert)[0]
+            guard !certificate.isCA else { throw ValidationError("\(certificate.subject) is a CA certificate: register the carrier's own") }
             try DeliverCommand.orders(context).addCarrier(name: name, fingerprint: certificate.sha256Fingerprint)
             context.console.info("carrier \(name): \(certificate.subject)")
         }

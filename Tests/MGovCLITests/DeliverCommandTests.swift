@@ -78,6 +78,9 @@ struct DeliverEnvironment {
         // Another carrier's order is not in this carrier's feed, and is in its own.
         let fan = try TestPKI.makeLeaf(in: d.env.dir, name: "fan", ca: d.ca)
         #expect(try d.mgov("deliver", "carrier", "add", "Fan Courier", "--cert", fan.cert).status == 0)
+        // One certificate, one carrier; and a CA's certificate is no carrier's.
+        try d.mgov("deliver", "carrier", "add", "Copycat", "--cert", fan.cert).expectOneLineError(2, containing: "registered for the carrier Fan Courier")
+        try d.mgov("deliver", "carrier", "add", "Root", "--cert", d.ca.cert).expectOneLineError(64, containing: "is a CA certificate")
         let fans = try d.create(["--carrier", "Fan Courier"])
         #expect(try d.mgov("deliver", "update", fans, "Ready", "--as", "sender", "--message", "for Fan only").status == 0)
         let postasFeed = try curl(d.carrier, ["\(base)/delivery/changes?since=\(next)"])
