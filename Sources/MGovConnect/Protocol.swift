@@ -36,6 +36,7 @@ public enum Protocol {
     public static let maximumBasisBytes = 256
     /// Bounds of the other values a client sends that go into the audit event, so that every
     /// request, however odd, can be logged before anything is done for it.
+    public static let maximumClientBytes = 256
     public static let maximumUserBytes = 256
     public static let maximumIssueBytes = 256
     public static let maximumIDBytes = 128
@@ -43,7 +44,6 @@ public enum Protocol {
     /// The headers a client may send once only: the provider checks the first, an upstream might read another.
     public static let singleHeaders = ["x-road-client", "x-road-id", "x-road-userid", "x-road-issue", "x-road-represented-party",
                                        "x-call-reason", "x-call-basis"]
-    public static let maximumClientBytes = 256
     /// The largest request body a provider takes.
     public static let maximumBodyBytes = 16 << 20
 

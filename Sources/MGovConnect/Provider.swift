@@ -66,14 +66,11 @@ public final class Provider: Sendable {
         var user: String?
         var issue: String?
         var representedParty: String?
-        /// The request's method and path (without the query), for proxies' events.
-        var method = ""
-        var path = ""
+        /// A proxied request's method and path (without the query), for its event; nil for others.
+        var proxied: (method: String, path: String)?
         /// The people whose data the answer disclosed (their IDNPs): the looked-up one, or every row's.
         var subjects: [String] = []
         var requestHash = ""
-        /// Set once the request is routed to a proxy service.
-        var isProxied = false
     }
 
     struct Refusal: Error {
@@ -114,8 +111,6 @@ public final class Provider: Sendable {
         exchange.user = request.header("X-Road-UserId")
         exchange.issue = request.header("X-Road-Issue")
         exchange.representedParty = request.header("X-Road-Represented-Party")
-        exchange.method = request.method.rawValue
-        exchange.path = String(request.path.prefix(512))
         let decision: Decision
         do {
             decision = try decide(request, now: now, &exchange)
@@ -181,7 +176,7 @@ public final class Provider: Sendable {
             guard request.method == .GET else { throw Refusal(type: .badRequest, message: "a dataset answers GET only") }
             return .answered(try lookup(dataset, request: request, grant: grant, exchange: &exchange, snapshot))
         }
-        if case .service = service { exchange.isProxied = true }
+        if case .service = service { exchange.proxied = (request.method.rawValue, String(request.path.prefix(512))) }
         guard !Self.hasDotSegment(rest) else { throw Refusal(type: .badRequest, message: "the path may not hold . or .. segments") }
         return .pending(service, rest)
     }
@@ -381,7 +376,7 @@ public final class Provider: Sendable {
             }
             .flatMapErrorThrowing { error in
                 // The client learns why, not where: the upstream's address is the provider's own business.
-                let reason = (error as? NetError).map { if case .unreachable(_, let reason) = $0 { return reason } else { return $0.reasonText } } ?? "it failed"
+                let reason = (error as? NetError)?.reasonText ?? "it failed"
                 throw Refusal(type: .networkError, message: "the upstream of \(service.code) cannot be reached: \(reason)")
             }
     }
@@ -410,7 +405,7 @@ public final class Provider: Sendable {
         event.set("user", exchange.user)
         event.set("issue", exchange.issue)
         event.set("represented_party", exchange.representedParty)
-        if exchange.isProxied { event.set("request_method", exchange.method); event.set("request_path", exchange.path) }
+        if let proxied = exchange.proxied { event.set("request_method", proxied.method); event.set("request_path", proxied.path) }
         switch exchange.subjects.count {
         case 0: break
         case 1: event.set("subject", exchange.subjects[0])
@@ -497,7 +492,7 @@ final class PeerCertificates: @unchecked Sendable {
         if let known = parsed[der] { lock.unlock(); return known }
         lock.unlock()
         let certificate = try Certificate(der: der)
-        let identities = certificate.subjectAlternativeURIs.compactMap { $0.hasPrefix("urn:xroad:") ? String($0.dropFirst("urn:xroad:".count)) : nil }
+        let identities = certificate.xroadIdentities
         let facts = Facts(identities: identities, subsystems: identities.compactMap { try? MemberIdentity(parsing: $0) }.filter { $0.subsystem != nil },
                           fingerprint: certificate.sha256Fingerprint, subject: certificate.subject)
         lock.lock()

@@ -1,6 +1,5 @@
 import Foundation
 import MGovCore
-import MGovNet
 import Yams
 
 /// A throwaway provider's services and grants, from a YAML file:
@@ -140,8 +139,8 @@ public struct ProviderConfig: Decodable, Sendable {
             case (_?, nil):
                 guard let keys = service.key, !keys.isEmpty else { throw ConnectError.invalidArgument("service \(code): a dataset needs key: [FIELD, ...]") }
             case (nil, let proxy?):
-                do { try MutualTLSClient.validate(proxy) } catch let error as NetError {
-                    throw ConnectError.invalidArgument("service \(code): '\(proxy)' is not an http(s) base URL: \(error.reasonText)")
+                do { try ConnectRegistry.checkUpstream(proxy) } catch let error as ConnectError {
+                    throw ConnectError.invalidArgument("service \(code): \(error.description)")
                 }
             default:
                 throw ConnectError.invalidArgument("service \(code) needs either dataset (with key) or proxy")

@@ -158,13 +158,13 @@ public final class ConnectRegistry: Sendable {
         }
     }
 
-    public func addProxy(code: String, upstream: String) throws -> ConnectService {
-        try Self.checkCode(code)
+    /// A proxy's upstream must be an http(s) base URL. The base is shown by `connect services` and
+    /// logged, so it holds no credentials; each request's own path and query are appended to it, so
+    /// it holds neither a query nor a fragment.
+    public static func checkUpstream(_ upstream: String) throws {
         do { try MutualTLSClient.validate(upstream) } catch let error as NetError {
             throw ConnectError.invalidArgument("'\(upstream)' is not an http(s) base URL: \(error.reasonText)")
         }
-        // The base is shown by `connect services` and logged: no secrets in it. And the request's own
-        // path and query are appended to it, so it can hold neither a query nor a fragment.
         if let parts = URLComponents(string: upstream) {
             if parts.user != nil || parts.password != nil {
                 throw ConnectError.invalidArgument("the upstream URL holds credentials; mgov does not send or keep them (let the upstream trust the provider's address or certificate)")
@@ -173,6 +173,11 @@ public final class ConnectRegistry: Sendable {
                 throw ConnectError.invalidArgument("the upstream URL is a base: without ?query or #fragment (each request's own path and query are added to it)")
             }
         }
+    }
+
+    public func addProxy(code: String, upstream: String) throws -> ConnectService {
+        try Self.checkCode(code)
+        try Self.checkUpstream(upstream)
         let base = upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream
         try change { db in
             try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
@@ -330,8 +335,7 @@ public final class ConnectRegistry: Sendable {
         } catch let error as UserFacingError {
             throw ConnectError.invalidArgument("\(certificate.subject) would not get through the handshake: \(error.description)")
         }
-        let named = certificate.subjectAlternativeURIs.filter { $0.hasPrefix("urn:xroad:") }.map { String($0.dropFirst("urn:xroad:".count)) }
-        if let first = named.first {
+        if let first = certificate.xroadIdentities.first {
             throw ConnectError.invalidArgument("the certificate names \(first) already (its SAN URI): it needs no binding, and may act as no other client")
         }
         let fingerprint = certificate.sha256Fingerprint

@@ -107,6 +107,10 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
     /// Subject alternative names of type URI (e.g. `urn:xroad:MD/GOV/123/SUB`).
     public var subjectAlternativeURIs: [String] { alternativeNames(type: GEN_URI) }
     public var subjectAlternativeDNSNames: [String] { alternativeNames(type: GEN_DNS) }
+    /// The X-Road identities its SAN URIs name (`urn:xroad:MD/GOV/123/SUB` → `MD/GOV/123/SUB`), as `mgov pki` writes them.
+    public var xroadIdentities: [String] {
+        subjectAlternativeURIs.compactMap { $0.hasPrefix("urn:xroad:") ? String($0.dropFirst("urn:xroad:".count)) : nil }
+    }
     /// IP address names, written as addresses (`127.0.0.1`, `::1`).
     public var subjectAlternativeIPAddresses: [String] {
         alternativeNames(type: GEN_IPADD) { bytes in

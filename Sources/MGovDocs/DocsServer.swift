@@ -155,7 +155,7 @@ enum ByteRange: Equatable {
         let spec = text.dropFirst(6).trimmingCharacters(in: .whitespaces)
         guard let dash = spec.firstIndex(of: "-") else { return .whole }
         let first = spec[..<dash], last = spec[spec.index(after: dash)...]
-        func number(_ digits: Substring) -> Int? { digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) ? Int(digits) : nil }
+        func number(_ digits: Substring) -> Int? { digits.allSatisfy { $0.isASCII && $0.isNumber } ? Int(digits) : nil }
         if first.isEmpty {
             // The last N bytes.
             guard let count = number(last) else { return .whole }

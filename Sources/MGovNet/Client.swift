@@ -71,11 +71,8 @@ public final class MutualTLSClient: Sendable {
             let buffer = try await response.body.collect(upTo: Self.maximumBodySize)
             return Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView),
                          headers: response.headers.map { ($0.name, $0.value) })
-        } catch let error as NetError {
-            throw error
         } catch {
-            if let reason = Self.tlsReason(error) { throw NetError.tlsRefused(url, reason: reason) }
-            throw NetError.unreachable(url, reason: Self.describe(error))
+            throw Self.failure(url, error)
         }
     }
 
@@ -101,7 +98,15 @@ public final class MutualTLSClient: Sendable {
                 Reply(status: Int(response.status.code), body: response.body.map { Data($0.readableBytesView) } ?? Data(),
                       headers: response.headers.map { ($0.name, $0.value) })
             }
-            .flatMapErrorThrowing { error in throw NetError.unreachable(url, reason: Self.describe(error)) }
+            .flatMapErrorThrowing { error in throw Self.failure(url, error) }
+    }
+
+    /// A request to `url` that failed, as the NetError both `send`s throw: a refused TLS handshake
+    /// (its certificate: a "no", exit 1), else an unreachable peer.
+    static func failure(_ url: String, _ error: any Error) -> NetError {
+        if let error = error as? NetError { return error }
+        if let reason = tlsReason(error) { return .tlsRefused(url, reason: reason) }
+        return .unreachable(url, reason: describe(error))
     }
 
     /// What a failed TLS handshake means, in words, from BoringSSL's reason code (the error's text

@@ -14,10 +14,13 @@ public enum NetError: UserFacingError, Equatable {
     case tlsRefused(String, reason: String)
     case httpStatus(url: String, status: Int, body: String)
 
-    /// Why a URL was refused, without the URL (for callers that name it themselves).
+    /// Why a URL was refused or a peer failed, without the URL (for callers that name it themselves,
+    /// or must not show it).
     public var reasonText: String {
-        if case let .invalidURL(_, reason) = self { return reason }
-        return description
+        switch self {
+        case let .invalidURL(_, reason), let .unreachable(_, reason), let .tlsRefused(_, reason): return reason
+        default: return description
+        }
     }
 
     /// An untrusted or refused certificate is a "no" (1), like an untrusted chain elsewhere.

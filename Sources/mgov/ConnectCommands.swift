@@ -109,7 +109,8 @@ struct ConnectCommand: AsyncParsableCommand {
                                     chain: credentials.certificates, clock: context.clock,
                                     record: { event, done in do { try log.record(event, done: done) } catch { done(error) } })
             defer { Task { await provider.shutdown() } }
-            let server = EventLoopHTTPServer(address: address, tls: tls, idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
+            let server = EventLoopHTTPServer(address: address, tls: tls, maximumBodySize: Protocol.maximumBodyBytes,
+                                             idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
             try await server.run(provider.responder) { url in
                 if console.isJSON { try? console.jsonLine(["url": url]) } else { console.out("listening on \(url)") }
             }
@@ -352,8 +353,8 @@ struct ConnectCommand: AsyncParsableCommand {
                 if data.hasPrefix("@") {
                     let file = String(data.dropFirst())
                     // Refused before it is read: a provider takes at most 16 MB.
-                    if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int, size > Protocol.maximumBodyBytes,
-                       (try? FileManager.default.attributesOfItem(atPath: file))?[.type] as? FileAttributeType == .typeRegular {
+                    let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+                    if attributes?[.type] as? FileAttributeType == .typeRegular, let size = attributes?[.size] as? Int, size > Protocol.maximumBodyBytes {
                         throw ConnectError.invalidArgument("\(file) is \(size) bytes; a provider takes at most 16 MB")
                     }
                     call.body = try FileSystem.read(file)

@@ -75,7 +75,7 @@ struct ProfileCommand: AsyncParsableCommand {
     /// that does not hold now.
     static func certificateWarnings(_ certificate: Certificate, identity: String, now: Date) -> [String] {
         var warnings: [String] = []
-        let named = certificate.subjectAlternativeURIs.filter { $0.hasPrefix("urn:xroad:") }.map { String($0.dropFirst("urn:xroad:".count)) }
+        let named = certificate.xroadIdentities
         if !named.isEmpty, !named.contains(identity) {
             warnings.append("the certificate names \(named.joined(separator: ", ")), not \(identity): a provider refuses that X-Road-Client")
         }

@@ -97,9 +97,7 @@ struct SignCommand: AsyncParsableCommand {
             if credentials.certificates.isEmpty, !noKeyinfo {
                 console.warn("no certificate (--cert): the signatures carry no KeyInfo, so a verifier needs the signer's certificate from elsewhere")
             }
-            if let certificate = credentials.certificates.first, !certificate.allowsDocumentSigning {
-                console.warn("\(certificate.subject) is not for signing documents (its key usage or extended key usage): verifiers will refuse these signatures")
-            }
+            warnIfNotForSigning(credentials.certificates.first, allowed: \.allowsDocumentSigning, console)
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir) }
 
             let output = output, outDir = outDir
@@ -199,9 +197,7 @@ struct SignCommand: AsyncParsableCommand {
                                                                 allowExpired: keys.allowExpired) {
                 console.warn(warning)
             }
-            if let certificate = credentials.certificates.first, !certificate.allowsSMIMESigning {
-                console.warn("\(certificate.subject) is not for signing documents (its key usage or extended key usage): verifiers will refuse these signatures")
-            }
+            warnIfNotForSigning(credentials.certificates.first, allowed: \.allowsSMIMESigning, console)
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir) }
 
             let output = output, outDir = outDir
@@ -253,6 +249,13 @@ struct SigningKeyOptions: ParsableArguments {
 }
 
 /// The digest a signature may be made with: SHA-1 is refused.
+/// Warns when the signing certificate's key usage does not let it sign what verifiers of this
+/// format check it for (XMLDSig: documents; CMS: OpenSSL's S/MIME signing purpose).
+private func warnIfNotForSigning(_ certificate: Certificate?, allowed: (Certificate) -> Bool, _ console: Console) {
+    guard let certificate, !allowed(certificate) else { return }
+    console.warn("\(certificate.subject) is not for signing documents (its key usage or extended key usage): verifiers will refuse these signatures")
+}
+
 private func signingDigest(_ name: String) throws -> DigestAlgorithm {
     guard let digest = DigestAlgorithm(rawValue: name), digest != .sha1 else {
         throw ValidationError("--digest takes sha256, sha384 or sha512")
