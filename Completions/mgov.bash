@@ -787,7 +787,7 @@ _mgov_connect_request() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --no-color --no-verify-response --insecure-http --version -h --help)
     repeating_options=(--param)
-    non_repeating_options=(--home --profile --password-file --purpose --legal-basis --provider -X --data --user --issue --on-behalf-of -o --output --format)
+    non_repeating_options=(--home --profile --password-file --purpose --legal-basis --provider -X --data --user --issue --on-behalf-of -o --output --format --timeout)
     __mgov_offer_flags_options 2
 
     # Offer option value completions
@@ -833,6 +833,9 @@ _mgov_connect_request() {
         ;;
     '--format')
         __mgov_add_completions -W 'json'$'\n''csv'$'\n''xml'
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac

@@ -80,7 +80,7 @@ function __mgov_parse_tokens -S
                     __mgov_parse_subcommand 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'version' 'h/help'
                 end
             case 'request'
-                __mgov_parse_subcommand 2 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'purpose=' 'legal-basis=' 'provider=' 'param=+' 'X=' 'data=' 'user=' 'issue=' 'on-behalf-of=' 'o/output=' 'format=' 'no-verify-response' 'insecure-http' 'version' 'h/help'
+                __mgov_parse_subcommand 2 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'purpose=' 'legal-basis=' 'provider=' 'param=+' 'X=' 'data=' 'user=' 'issue=' 'on-behalf-of=' 'o/output=' 'format=' 'no-verify-response' 'insecure-http' 'timeout=' 'version' 'h/help'
             case 'catalog'
                 __mgov_parse_subcommand 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'allowed' 'provider=' 'purpose=' 'legal-basis=' 'version' 'h/help'
             end
@@ -554,6 +554,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" format' -l 'format' -d 'json, csv or xml: how dataset rows are asked for.' -rfka 'json csv xml'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" no-verify-response' -l 'no-verify-response' -d 'Accept a response whose signature is missing or does not verify.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" insecure-http' -l 'insecure-http' -d 'Plain HTTP to a loopback provider (tests only).'
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" timeout' -l 'timeout' -d 'Give up on an answer after this long, connecting included.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect catalog" home' -l 'home' -d 'The mgov home folder (also MGOV_HOME).' -rfka ''

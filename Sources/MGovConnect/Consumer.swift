@@ -2,14 +2,16 @@ import Foundation
 import MGovCore
 import MGovCrypto
 import MGovNet
+import NIOCore
 import NIOHTTP1
 
-/// `mgov connect request`: the consumer side. Sends the protocol's headers over mutual TLS, then
-/// checks the provider's signature over the request hash it computed itself and the body it got.
+/// `mgov connect request`: the consumer side. Sends the protocol's headers over mutual TLS, to a
+/// server whose certificate names the provider (checked before anything is sent), then checks the
+/// provider's signature over the request hash it computed itself and the body it got.
 public struct Consumer: Sendable {
     public let client: MemberIdentity
     public let anchors: [Certificate]
-    let http: MutualTLSClient
+    let tls: TLSIdentity?
     let clock: Clock
     let audit: any AuditSink
 
@@ -18,10 +20,8 @@ public struct Consumer: Sendable {
         self.anchors = anchors
         self.clock = clock
         self.audit = audit
-        http = MutualTLSClient(tls: tls)
+        self.tls = tls
     }
-
-    public func shutdown() async { await http.shutdown() }
 
     public struct Call: Sendable {
         public var service: ServiceID
@@ -53,7 +53,9 @@ public struct Consumer: Sendable {
         public let verified: Bool
     }
 
-    public func send(_ call: Call, provider: String, verify: Bool) async throws -> Answer {
+    /// Sends `call` to the provider at `provider` (a base URL) and checks the answer; `timeout` bounds
+    /// the whole exchange, connecting included.
+    public func send(_ call: Call, provider: String, verify: Bool, timeout: TimeAmount = .seconds(60)) async throws -> Answer {
         for (flag, value, limit) in [("--user", call.user, Protocol.maximumUserBytes), ("--issue", call.issue, Protocol.maximumIssueBytes),
                                      ("--on-behalf-of", call.onBehalfOf, Protocol.maximumIssueBytes)] {
             if let value, value.utf8.count > limit || value.contains(where: { $0.isNewline }) {
@@ -83,7 +85,11 @@ public struct Consumer: Sendable {
         }
         let requestHash = Protocol.requestHash(method: call.method, target: target, headers: headers, body: body)
         let base = provider.hasSuffix("/") ? String(provider.dropLast()) : provider
-        let reply = try await http.send(HTTPMethod(rawValue: call.method), base + target, body: call.body, headers: headers)
+        // With verification, the query goes only to a server whose certificate is the provider's
+        // (as its signature must be), not to whichever member the anchors also trust.
+        let reply = try await PeerCheckedRequest.send(HTTPMethod(rawValue: call.method), base + target, body: call.body, headers: headers,
+                                                      tls: tls?.clientConfiguration, checkPeer: verify ? Self.peerCheck(call.service.provider) : nil,
+                                                      timeout: timeout)
         var verified = false
         var problem: ConnectError?
         if verify {
@@ -125,5 +131,16 @@ public struct Consumer: Sendable {
         try audit.record(event)
         if let problem { throw problem }
         return Answer(status: reply.status, headers: reply.headers, body: reply.body, id: id, signature: reply.header("X-Road-Signature"), verified: verified)
+    }
+
+    /// Accepts a server whose certificate names `provider` (as `mgov pki` writes it: a SAN URI).
+    static func peerCheck(_ provider: MemberIdentity) -> PeerCheckedRequest.PeerCheck {
+        { der in
+            guard let certificate = try? Certificate(der: der) else { return "the server's certificate cannot be read" }
+            let names = certificate.xroadIdentities
+            if names.contains(provider.description) { return nil }
+            let shown = names.isEmpty ? certificate.subject : names.joined(separator: ", ")
+            return "the server's certificate is \(shown)'s, not \(provider)'s; nothing was sent"
+        }
     }
 }

@@ -141,6 +141,8 @@ public final class MutualTLSClient: Sendable {
         if let reason = tlsReason(error) { return "the TLS handshake failed: \(reason)" }
         if let error = error as? NIOSSLError { return "TLS failed: \(error)" }
         if let error = error as? HTTPClientError { return String(describing: error) }
+        // "read(descriptor:pointer:size:): Connection reset by peer (errno: 104)" says less than its errno.
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
         let text = String(describing: error)
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
         return text

@@ -310,7 +310,11 @@ struct ConnectCommand: AsyncParsableCommand {
 
                 Exit codes: 0 answered (2xx); 1 denied (a Client.* error other than BadRequest) or the signature \
                 does not verify; 2 any other error (an unreachable provider among them: a refused connection fails at \
-                once, a provider that does not answer within 10 s times out).
+                once, a provider that does not answer within --timeout times out).
+
+                Unless --no-verify-response, the request is sent only to a server whose TLS certificate names the \
+                provider subsystem (as its signature must): a server the trust anchors trust but that is another \
+                member's is refused after the handshake, before the query (a person's id, the purpose) leaves, exit 1.
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
@@ -329,6 +333,8 @@ struct ConnectCommand: AsyncParsableCommand {
         @Option(help: "json, csv or xml: how dataset rows are asked for.") var format: RowFormat?
         @Flag(help: "Accept a response whose signature is missing or does not verify.") var noVerifyResponse = false
         @Flag(help: "Plain HTTP to a loopback provider (tests only).") var insecureHttp = false
+        @Option(parsing: .unconditional, help: ArgumentHelp("Give up on an answer after this long, connecting included.", valueName: "seconds"))
+        var timeout: Double = 60
 
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
@@ -366,14 +372,7 @@ struct ConnectCommand: AsyncParsableCommand {
             let anchors = try profile.trustPaths.flatMap { try Certificate.loadAll(path: $0) }
             let consumer = Consumer(client: profile.identity, tls: insecureHttp ? nil : try TLSIdentity.load(profile, passwords: passwords),
                                     anchors: anchors, clock: context.clock, audit: try context.audit())
-            let answer: Consumer.Answer
-            do {
-                answer = try await consumer.send(call, provider: base, verify: !noVerifyResponse)
-                await consumer.shutdown()
-            } catch {
-                await consumer.shutdown()
-                throw error
-            }
+            let answer = try await consumer.send(call, provider: base, verify: !noVerifyResponse, timeout: .milliseconds(Int64(timeout * 1000)))
             let console = context.console
             if let type = answer.headers.first(where: { $0.0.lowercased() == "x-road-error" })?.1 {
                 let message = (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["message"] as? String ?? ""
@@ -407,6 +406,7 @@ struct ConnectCommand: AsyncParsableCommand {
             if let method, method.isEmpty || !method.utf8.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == UInt8(ascii: "-") }) {
                 throw ValidationError("-X takes an HTTP method (GET, POST, PUT, PATCH, DELETE, ...), not '\(method)'")
             }
+            guard timeout >= 0.1, timeout <= 86_400 else { throw ValidationError("--timeout is 0.1 to 86400 seconds") }
         }
     }
 
@@ -448,14 +448,7 @@ struct ConnectCommand: AsyncParsableCommand {
                                     audit: try context.audit())
             let call = Consumer.Call(service: try ServiceID(provider: subsystem, code: allowed ? "allowedMethods" : "listMethods"),
                                      purpose: purpose, legalBasis: legalBasis)
-            let answer: Consumer.Answer
-            do {
-                answer = try await consumer.send(call, provider: base, verify: true)
-                await consumer.shutdown()
-            } catch {
-                await consumer.shutdown()
-                throw error
-            }
+            let answer = try await consumer.send(call, provider: base, verify: true)
             let list = (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["service"] as? [[String: Any]] ?? []
             if context.console.isJSON {
                 // The list as every other --json command prints it: pretty, sorted keys.

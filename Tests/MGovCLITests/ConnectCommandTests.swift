@@ -203,6 +203,20 @@ struct ConnectEnvironment {
         let viaCurl = try c.curl(["-D", "-", "-o", "/dev/null", "-H", "X-Road-Client: \(clientID)", "-H", "X-Call-Reason: a", "-H", "X-Call-Basis: Legea 133/2011",
                                   c.url + "/r1/\(providerID)/people?idnp=2001234567890"])
         #expect(viaCurl.stdout.lowercased().contains("x-road-signature"))
+        // A server whose certificate is another member's (trusted, but not the provider the service id
+        // names) is not sent the query at all: the registry's log gets no event for it.
+        let denied = try c.events("MConnect.Request.Denied").count, served = try c.events("MConnect.Request.Served").count
+        let elsewhere = try c.consumer.run(["connect", "request", "MD/GOV/1009999999999/OTHER/people", "--param", "idnp=2001234567890",
+                                            "--purpose", "p", "--legal-basis", "Legea 133/2011", "--provider", c.url])
+        elsewhere.expectOneLineError(1, containing: "the server's certificate is \(providerID)'s, not MD/GOV/1009999999999/OTHER's; nothing was sent")
+        #expect(try c.events("MConnect.Request.Denied").count == denied)
+        #expect(try c.events("MConnect.Request.Served").count == served)
+        #expect(try c.consumer("log", "query", "--type", "MConnect.Request.Sent", "--json").stdout.contains("OTHER") == false)
+        // --no-verify-response (a provider that is not mgov) sends it, and the provider refuses the unknown service.
+        let unchecked = try c.consumer.run(["connect", "request", "MD/GOV/1009999999999/OTHER/people", "--param", "idnp=2001234567890",
+                                            "--purpose", "p", "--legal-basis", "Legea 133/2011", "--provider", c.url, "--no-verify-response"])
+        #expect(unchecked.status != 0)
+        #expect(try c.events("MConnect.Request.Denied").count == denied + 1)
     }
 
     @Test func theProxyForwardsMethodPathQueryAndBody() throws {
@@ -293,6 +307,16 @@ struct ConnectEnvironment {
                                              "--provider", "https://127.0.0.1:9"])
         noProvider.expectOneLineError(2, containing: "cannot reach https://127.0.0.1:9")
         #expect(Date().timeIntervalSince(asked) < 10, "the refused provider was retried")
+        // A provider that takes the connection and never answers is given up on after --timeout.
+        let silent = try BackgroundProcess("/usr/bin/python3", ["-c", "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); "
+                                                                + "print(s.getsockname()[1], flush=True); time.sleep(60)"], environment: ["PATH": "/usr/bin:/bin"])
+        defer { silent.stop(SIGKILL) }
+        guard silent.waitForOutput({ !$0.isEmpty }) else { throw TestFailure("the silent server did not start") }
+        let silentPort = silent.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let waited = Date()
+        try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "--purpose", "p", "--legal-basis", "Legea 133/2011",
+                            "--provider", "https://127.0.0.1:\(silentPort)", "--timeout", "1"]).expectOneLineError(2, containing: "no answer within 1 s")
+        #expect(Date().timeIntervalSince(waited) < 8)
     }
 
     @Test func aThrowawayProviderStartsFromAConfigFile() throws {
