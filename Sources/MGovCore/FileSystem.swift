@@ -62,8 +62,41 @@ public enum FileSystem {
         close(fd)
     }
 
+    /// What writing to `path` means. A regular file (or none) is replaced atomically, and when
+    /// `path` is a symbolic link it is the file the link leads to that is replaced, so the link
+    /// stays. A device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout` on a pipe) is written
+    /// through: a rename would have put a plain file in its place.
+    public enum WriteTarget: Equatable, Sendable {
+        case replace(String)
+        case writeThrough
+    }
+
+    public static func writeTarget(_ path: String) throws -> WriteTarget {
+        var st = stat()
+        if stat(path, &st) == 0 {
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw CoreError.fileUnwritable(path, reason: "it is a folder")
+            default: return .writeThrough
+            }
+        }
+        var current = path
+        for _ in 0..<32 {
+            var link = stat()
+            guard lstat(current, &link) == 0, link.st_mode & S_IFMT == S_IFLNK else { return .replace(current) }
+            var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = buffer.withUnsafeMutableBytes { readlink(current, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count - 1) }
+            guard count > 0 else { return .replace(current) }
+            let destination = String(decoding: buffer[0..<count], as: UTF8.self)
+            let folder = parent(of: current)
+            current = destination.hasPrefix("/") ? destination : join(folder.isEmpty ? "." : folder, destination)
+        }
+        throw CoreError.fileUnwritable(path, reason: "too many levels of symbolic links")
+    }
+
     /// Writes `data` to `path` atomically: a temporary file beside it, fsynced, renamed.
-    /// Readers see the old file or the whole new one, never half a file.
+    /// Readers see the old file or the whole new one, never half a file. (A device or FIFO is
+    /// written through; see `writeTarget`.)
     public static func writeAtomically(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
         let file = try AtomicFile(path: path, mode: mode)
         try file.write(data)
@@ -143,32 +176,47 @@ func posixMessage(_ error: Error) -> String {
 
 /// A file written in pieces that appears at its path only when committed:
 /// a temporary file beside it, fsynced, then renamed. Dropped uncommitted, it
-/// leaves nothing behind.
+/// leaves nothing behind. A device, FIFO or socket at the path is written
+/// through instead (FileSystem.writeTarget).
 public final class AtomicFile {
     public let path: String
+    /// The file replaced on commit (the link's target when `path` is a symbolic link).
+    private let destination: String
     private let directory: String
-    private let temporaryPath: String
+    /// nil when writing through to a device or FIFO.
+    private let temporaryPath: String?
     private var fd: Int32
 
     public init(path: String, mode: mode_t = 0o644) throws {
         self.path = path
-        let parent = FileSystem.parent(of: path)
-        directory = parent.isEmpty ? "." : parent
-        var template = Array("\(directory)/.\((path as NSString).lastPathComponent).tmp-XXXXXX".utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return -1 }
-            return mgov_mkstemp_cloexec(base)
+        switch try FileSystem.writeTarget(path) {
+        case .writeThrough:
+            let descriptor = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+            guard descriptor >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
+            fd = descriptor
+            destination = path
+            directory = ""
+            temporaryPath = nil
+        case .replace(let target):
+            destination = target
+            let parent = FileSystem.parent(of: target)
+            directory = parent.isEmpty ? "." : parent
+            var template = Array("\(directory)/.\((target as NSString).lastPathComponent).tmp-XXXXXX".utf8CString)
+            let descriptor = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+                guard let base = buffer.baseAddress else { return -1 }
+                return mgov_mkstemp_cloexec(base)
+            }
+            guard descriptor >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
+            fd = descriptor
+            temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            fchmod(fd, mode)
         }
-        guard descriptor >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
-        fd = descriptor
-        temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        fchmod(fd, mode)
     }
 
     deinit {
         if fd >= 0 {
             close(fd)
-            unlink(temporaryPath)
+            if let temporaryPath { unlink(temporaryPath) }
         }
     }
 
@@ -201,6 +249,12 @@ public final class AtomicFile {
     /// fsync, rename into place, fsync the folder.
     public func commit() throws {
         guard fd >= 0 else { return }
+        guard let temporaryPath else {
+            let closed = close(fd) == 0
+            fd = -1
+            if !closed { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
+            return
+        }
         let synced = fsync(fd) == 0
         let savedErrno = errno
         close(fd)
@@ -209,7 +263,7 @@ public final class AtomicFile {
             unlink(temporaryPath)
             throw CoreError.fileUnwritable(path, reason: String(cString: strerror(savedErrno)))
         }
-        guard rename(temporaryPath, path) == 0 else {
+        guard rename(temporaryPath, destination) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
             throw CoreError.fileUnwritable(path, reason: reason)
@@ -250,7 +304,11 @@ public final class AtomicBatch: @unchecked Sendable {
 
     /// Writes `path`'s content through `body` (given the temporary file's descriptor); the file
     /// appears at `path` on `commit()`. Safe to call from several threads; one path once per batch.
+    /// A symbolic link's target is replaced (the link stays); a device or FIFO is refused.
     public func write(to path: String, mode: mode_t = 0o644, _ body: (Int32) throws -> Void) throws {
+        guard case .replace(let path) = try FileSystem.writeTarget(path) else {
+            throw CoreError.fileUnwritable(path, reason: "it is not a regular file (a batch writes files)")
+        }
         let directory = Self.directory(of: path)
         let key = (path as NSString).standardizingPath
         lock.lock()

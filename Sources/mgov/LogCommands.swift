@@ -420,7 +420,7 @@ struct LogCommand: AsyncParsableCommand {
                 throw ValidationError("give either SEQ or --consistency OLD-SIZE")
             }
             if let output, output != "-" {
-                try FileSystem.writeAtomically(data + Data("\n".utf8), to: output)
+                try FileSystem.writeAtomically(data + Data("\n".utf8), to: output, mode: 0o600)  // the entry, subjects and all
             } else {
                 context.console.outData(data + Data("\n".utf8))
             }

@@ -52,3 +52,36 @@ import Testing
     }
 
 }
+
+@Suite struct WriteTargetTests {
+    @Test func aSymbolicLinkStaysAndItsTargetIsReplaced() throws {
+        let dir = try TemporaryDirectory()
+        try "old".write(toFile: dir.file("real"), atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir.file("link"), withDestinationPath: "real")
+        try FileSystem.writeAtomically(Data("new".utf8), to: dir.file("link"), mode: 0o600)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.file("link")) == "real")
+        #expect(try String(contentsOfFile: dir.file("real"), encoding: .utf8) == "new")
+        // A link to a file not there yet creates it, as a shell's `>` does.
+        try FileManager.default.createSymbolicLink(atPath: dir.file("dangling"), withDestinationPath: dir.file("later"))
+        try FileSystem.writeAtomically(Data("x".utf8), to: dir.file("dangling"))
+        #expect(try String(contentsOfFile: dir.file("later"), encoding: .utf8) == "x")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["dangling", "later", "link", "real"])
+    }
+
+    @Test func aFIFOIsWrittenThroughNotReplaced() throws {
+        let dir = try TemporaryDirectory()
+        let fifo = dir.file("pipe")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = try BackgroundProcess("/bin/cat", [fifo])
+        let file = try AtomicFile(path: fifo, mode: 0o600)
+        try file.write("through the pipe\n")
+        try file.commit()
+        reader.process.waitUntilExit()
+        #expect(reader.stdout == "through the pipe\n")
+        var st = stat()
+        #expect(lstat(fifo, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO, "the FIFO is still a FIFO")
+        #expect(try FileSystem.writeTarget("/dev/null") == .writeThrough)
+        #expect(throws: CoreError.self) { try FileSystem.writeAtomically(Data(), to: dir.path) }
+        #expect(throws: CoreError.self) { try AtomicBatch(expectedFiles: 1).write(to: fifo) { _ in } }
+    }
+}
