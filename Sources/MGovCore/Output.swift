@@ -51,50 +51,50 @@ public final class Console: @unchecked Sendable {
 
     /// A result line on stdout.
     public func out(_ text: String) {
-        write(text + "\n", to: FileHandle.standardOutput)
+        write(text + "\n", to: STDOUT_FILENO)
     }
 
     /// Raw bytes on stdout (documents, signatures).
     public func outData(_ data: Data) {
         lock.lock(); defer { lock.unlock() }
-        FileHandle.standardOutput.write(data)
+        Self.write(data, to: STDOUT_FILENO)
     }
 
     /// One JSON document on stdout, indented and with sorted keys.
     public func json<T: Encodable>(_ value: T) throws {
         let data = try JSONEncoder.pretty.encode(value)
-        write(String(decoding: data, as: UTF8.self) + "\n", to: FileHandle.standardOutput)
+        write(String(decoding: data, as: UTF8.self) + "\n", to: STDOUT_FILENO)
     }
 
     /// One JSON line on stdout (for streams).
     public func jsonLine<T: Encodable>(_ value: T) throws {
         let data = try JSONEncoder.sorted.encode(value)
-        write(String(decoding: data, as: UTF8.self) + "\n", to: FileHandle.standardOutput)
+        write(String(decoding: data, as: UTF8.self) + "\n", to: STDOUT_FILENO)
     }
 
     /// A progress or status message on stderr; silent with --quiet.
     public func info(_ text: String) {
         guard !quiet else { return }
-        write(text + "\n", to: FileHandle.standardError)
+        write(text + "\n", to: STDERR_FILENO)
     }
 
     /// A progress line on stderr, rewritten in place (nil clears it); only on a terminal (a log
     /// file or pipe would get the carriage returns and escape codes).
     public func progress(_ text: String?) {
         guard !quiet, Terminal.stderrIsTerminal else { return }
-        write("\r\u{1B}[K" + (text ?? ""), to: FileHandle.standardError)
+        write("\r\u{1B}[K" + (text ?? ""), to: STDERR_FILENO)
     }
 
     /// A warning on stderr; shown even with --quiet, because it says something is unsafe.
     public func warn(_ text: String) {
         let prefix = color ? "\u{1B}[33mmgov: warning:\u{1B}[0m " : "mgov: warning: "
-        write(prefix + Self.oneLine(text) + "\n", to: FileHandle.standardError)
+        write(prefix + Self.oneLine(text) + "\n", to: STDERR_FILENO)
     }
 
     /// An error line on stderr: `mgov: <message>`.
     public func error(_ text: String) {
         let prefix = color ? "\u{1B}[31mmgov:\u{1B}[0m " : "mgov: "
-        write(prefix + Self.oneLine(text) + "\n", to: FileHandle.standardError)
+        write(prefix + Self.oneLine(text) + "\n", to: STDERR_FILENO)
     }
 
     /// A message kept to one line whatever it quotes: CR, LF and other control characters (from a
@@ -124,9 +124,33 @@ public final class Console: @unchecked Sendable {
         }
     }
 
-    private func write(_ text: String, to handle: FileHandle) {
+    private func write(_ text: String, to fd: Int32) {
         lock.lock(); defer { lock.unlock() }
-        handle.write(Data(text.utf8))
+        Self.write(Data(text.utf8), to: fd)
+    }
+
+    /// write(2) to the end. A result that cannot reach stdout (a full disk, a closed pipe when
+    /// SIGPIPE is ignored, as under systemd) ends the command: one line on stderr, exit 2, rather
+    /// than FileHandle's trap or a script reading half an answer as a whole one. A message that
+    /// cannot reach stderr has nowhere else to go and is dropped.
+    static func write(_ data: Data, to fd: Int32) {
+        let failure = data.withUnsafeBytes { raw -> Int32? in
+            guard let base = raw.baseAddress else { return nil }
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, base + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return nil
+        }
+        guard let failure, fd == STDOUT_FILENO else { return }
+        let line = "mgov: cannot write to stdout: \(String(cString: strerror(failure)).lowercased())\n"
+        _ = line.withCString { Foundation.write(STDERR_FILENO, $0, strlen($0)) }
+        exit(ExitStatus.failure.rawValue)
     }
 }
 

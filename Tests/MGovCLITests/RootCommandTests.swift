@@ -20,6 +20,19 @@ import Testing
         #expect(!env.homeExists)
     }
 
+    @Test func aStdoutThatCannotBeWrittenIsOneLineAndExit2() throws {
+        let env = try CLIEnvironment()
+        #expect(try env.mgov("log", "append", "--type", "Test.Output.Written").status == 0)
+        // A full disk, and a closed pipe with SIGPIPE ignored (as systemd and some launchers run commands).
+        var scripts = [#"trap '' PIPE; "$0" log export | true; exit ${PIPESTATUS[0]}"#]
+        if FileManager.default.fileExists(atPath: "/dev/full") { scripts.append(#"exec "$0" log export > /dev/full"#) }
+        for script in scripts {
+            let result = try TestProcess.run("/bin/bash", ["-c", script, MGovRunner.executable], environment: env.mgov.environment)
+            #expect(result.status == 2, "\(script): exit \(result.status), stderr: \(result.stderr)")
+            #expect(result.stderr.hasPrefix("mgov: cannot write to stdout: ") && !result.stderr.contains("Fatal error"), "\(result.stderr)")
+        }
+    }
+
     @Test func helpListsTheGroups() throws {
         let env = try CLIEnvironment()
         let result = try env.mgov("--help")
