@@ -147,17 +147,23 @@ public enum Timestamp {
         return text.utf8.count == 10 ? date.addingTimeInterval(86_400 - 0.001) : date
     }
 
-    /// Parses a duration such as `90s`, `15m`, `48h`, `30d`, `5y` (a year is 365 days).
+    /// Parses a duration such as `90s`, `15m`, `48h`, `30d`, `5y` (a year is 365 days), of at
+    /// most `maximumDuration`.
     public static func parseDuration(_ text: String) -> TimeInterval? {
-        guard let unit = text.last, let value = Double(text.dropLast()), value >= 0 else { return nil }
+        guard let unit = text.last, let value = Double(text.dropLast()), value.isFinite, value >= 0 else { return nil }
+        let seconds: Double
         switch unit {
-        case "s": return value
-        case "m": return value * 60
-        case "h": return value * 3600
-        case "d": return value * 86_400
-        case "w": return value * 7 * 86_400
-        case "y": return value * 365 * 86_400
+        case "s": seconds = value
+        case "m": seconds = value * 60
+        case "h": seconds = value * 3600
+        case "d": seconds = value * 86_400
+        case "w": seconds = value * 7 * 86_400
+        case "y": seconds = value * 365 * 86_400
         default: return nil
         }
+        return seconds <= maximumDuration ? seconds : nil
     }
+
+    /// The longest duration `parseDuration` takes: 1000 years.
+    public static let maximumDuration: TimeInterval = 1000 * 365 * 86_400
 }

@@ -20,6 +20,7 @@ public enum KeyGeneration {
             guard EVP_PKEY_CTX_set_group_name(context, "P-256") == 1 else { throw CryptoError.operationFailed("P-256 unavailable: \(OpenSSLErrors.drain())") }
         case .rsa(let bits):
             guard bits >= 2048 else { throw CryptoError.weakKey("RSA keys need 2048 bits or more, not \(bits)") }
+            guard bits <= 16_384 else { throw CryptoError.operationFailed("RSA keys of more than 16384 bits are not made, not \(bits)") }
             guard EVP_PKEY_CTX_set_rsa_keygen_bits(context, Int32(bits)) == 1 else { throw CryptoError.operationFailed("RSA \(bits) unavailable") }
         }
         var key: OpaquePointer?

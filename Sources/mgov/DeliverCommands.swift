@@ -132,7 +132,7 @@ struct DeliverCommand: AsyncParsableCommand {
                 return s
             }
             let staleAfter = try stale.map { text -> TimeInterval in
-                guard let d = Timestamp.parseDuration(text) else { throw ValidationError("'\(text)' is not a duration (48h, 7d)") }
+                guard let d = Timestamp.parseDuration(text) else { throw ValidationError("'\(text)' is not a duration (48h, 7d; at most 1000y)") }
                 return d
             }
             let orders = try DeliverCommand.orders(context).list(status: wanted, staleAfter: staleAfter)

@@ -164,7 +164,7 @@ struct LogCommand: AsyncParsableCommand {
         var ndjson = false
 
         func validate() throws {
-            guard page >= 1 else { throw ValidationError("--page starts at 1") }
+            guard (1...1_000_000_000).contains(page) else { throw ValidationError("--page is from 1 to 1000000000") }
             guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size is from 1 to 10000") }
         }
 

@@ -507,7 +507,11 @@ struct NotifyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List messages, newest first.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Option(help: "Only messages in this status (Pending, Sending, Retrying, Sent, Delivered, Failed, Cancelled).") var status: MessageStatus?
-        @Option(parsing: .unconditional, help: "At most this many.") var limit = 100
+        @Option(parsing: .unconditional, help: "At most this many (1 to 100000).") var limit = 100
+
+        func validate() throws {
+            guard (1...100_000).contains(limit) else { throw ValidationError("--limit is from 1 to 100000") }
+        }
 
         func run() async throws {
             let context = global.makeContext()

@@ -29,6 +29,7 @@ struct PKICommand: AsyncParsableCommand {
         func run() async throws {
             let console = global.storelessConsole()
             try checkValidity(days: days)
+            try checkRSA(rsa)
             try FileSystem.makeOwnerOnlyDirectory(dir)
             let keyPath = dir + "/ca.key", certPath = dir + "/ca.crt"
             if FileManager.default.fileExists(atPath: keyPath) { throw CoreError.invalidArgument("\(dir) already holds a CA (ca.key); pick another folder") }
@@ -84,6 +85,7 @@ struct PKICommand: AsyncParsableCommand {
         func run() async throws {
             let console = global.storelessConsole()
             try checkValidity(days: days)
+            try checkRSA(rsa)
             let member = try MemberIdentity(parsing: identity)
             guard name.range(of: #"^[A-Za-z0-9._-]+\z"#, options: .regularExpression) != nil else {
                 throw CoreError.invalidArgument("the name '\(name)' must be letters, digits, '.', '_' or '-' (it names the files)")
@@ -195,4 +197,10 @@ struct PKICommand: AsyncParsableCommand {
 /// notAfter could not be encoded, and the certificate written was unreadable).
 func checkValidity(days: Int) throws {
     guard (1...36_500).contains(days) else { throw CoreError.invalidArgument("--days must be from 1 to 36500 (100 years); \(days) is not") }
+}
+
+/// --rsa's bits, checked before anything is written (OpenSSL would take hours over a huge key).
+func checkRSA(_ bits: Int?) throws {
+    guard let bits else { return }
+    guard (2048...16_384).contains(bits) else { throw CoreError.invalidArgument("--rsa takes 2048 to 16384 bits; \(bits) is not") }
 }

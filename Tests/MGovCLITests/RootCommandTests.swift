@@ -33,6 +33,19 @@ import Testing
         }
     }
 
+    @Test func hugeNumbersAreRefusedInWordsNotCrashedOn() throws {
+        let env = try CLIEnvironment()
+        try env.mgov("log", "query", "--page", "922337203685477581").expectOneLineError(64, containing: "--page is from 1 to 1000000000")
+        for stale in ["9999999999999999h", "1e300h", "99999999999999999999s", "infh"] {
+            try env.mgov("deliver", "list", "--stale", stale).expectOneLineError(64, containing: "is not a duration")
+        }
+        try env.mgov("notify", "list", "--limit", "-5").expectOneLineError(64, containing: "--limit is from 1 to 100000")
+        for bits in ["4294967297", "9223372036854775807", "100000"] {
+            try env.mgov("pki", "init-ca", env.dir.file("work/ca"), "--name", "X", "--rsa", bits).expectOneLineError(2, containing: "--rsa takes 2048 to 16384 bits")
+            #expect(!FileManager.default.fileExists(atPath: env.dir.file("work/ca")), "nothing is left behind")
+        }
+    }
+
     @Test func helpListsTheGroups() throws {
         let env = try CLIEnvironment()
         let result = try env.mgov("--help")
