@@ -1151,7 +1151,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify list" quiet' -l 'quiet' -d 'Print no progress or status messages on stderr.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify list" no-color' -l 'no-color' -d 'No colours in messages (also NO_COLOR).'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify list" status' -l 'status' -d 'Only messages in this status (Pending, Sending, Retrying, Sent, Delivered, Failed, Cancelled).' -rfka 'Pending Sending Retrying Sent Delivered Failed Cancelled'
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify list" limit' -l 'limit' -d 'At most this many.' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify list" limit' -l 'limit' -d 'At most this many (1 to 100000).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify list" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify list" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify cancel" home' -l 'home' -d 'The mgov home folder (also MGOV_HOME).' -rfka ''

@@ -29,14 +29,32 @@ public enum FileSystem {
     }
 
     /// Creates `path` (and missing parents) with mode 0700, independent of the umask.
-    public static func makeOwnerOnlyDirectory(_ path: String) throws {
+    /// What to do with a folder that exists already and is open to others.
+    public enum ExistingFolder: Sendable {
+        /// Leave its mode: it may be shared (`--out-dir .`, `--home /tmp`); the files written are
+        /// owner-only themselves where they must be.
+        case leave
+        /// Make it 0700: a folder of mgov's own (blobs inside a home).
+        case tighten
+        /// Make it 0700 when it is empty or already holds `marker` (a home made for mgov, or an
+        /// mgov home): not when it holds other people's files.
+        case tightenIfEmptyOrHolding(String)
+    }
+
+    public static func makeOwnerOnlyDirectory(_ path: String, existing: ExistingFolder) throws {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
             guard isDir.boolValue else { throw CoreError.homeUnusable(path: path, reason: "it exists and is not a folder") }
             var st = stat()
-            if stat(path, &st) == 0, st.st_mode & 0o077 != 0, st.st_uid == geteuid() {
-                chmod(path, 0o700)
+            guard stat(path, &st) == 0, st.st_mode & 0o077 != 0, st.st_uid == geteuid() else { return }
+            switch existing {
+            case .leave: return
+            case .tighten: break
+            case .tightenIfEmptyOrHolding(let marker):
+                let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [""]
+                guard entries.isEmpty || entries.contains(marker) else { return }
             }
+            chmod(path, 0o700)
             return
         }
         let parent = FileSystem.parent(of: path)

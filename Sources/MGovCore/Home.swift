@@ -23,10 +23,11 @@ public struct MGovHome: Sendable, Equatable {
     public var blobsPath: String { path + "/blobs" }
     var migrationLockPath: String { path + "/.migrate.lock" }
 
-    /// Creates the folder owner-only (0700) if it is missing, whatever the umask,
-    /// and tightens an existing one that is open to others.
+    /// Creates the folder owner-only (0700) if it is missing, whatever the umask, and tightens an
+    /// existing one that is open to others when it is empty or an mgov home already (`--home
+    /// /tmp` or a shared folder keeps its mode; the store's files are 0600 in any case).
     public func ensureExists() throws {
-        try FileSystem.makeOwnerOnlyDirectory(path)
+        try FileSystem.makeOwnerOnlyDirectory(path, existing: .tightenIfEmptyOrHolding("mgov.sqlite"))
     }
 }
 

@@ -22,7 +22,7 @@ public struct BlobStore: Sendable {
 
     /// Streams `input` (a descriptor the caller owns) into a temporary file in the store.
     public func stage(from input: Int32) throws -> StagedBlob {
-        try FileSystem.makeOwnerOnlyDirectory(root)
+        try FileSystem.makeOwnerOnlyDirectory(root, existing: .tighten)
         var template = Array("\(root)/.incoming-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mgov_mkstemp_cloexec($0.baseAddress!) }  // safe: non-empty buffer
         guard fd >= 0 else { throw CoreError.fileUnwritable(root, reason: String(cString: strerror(errno))) }
@@ -126,7 +126,7 @@ public final class StagedBlob: @unchecked Sendable {
     func place() throws {
         let final = store.path(of: hash)
         let folder = FileSystem.parent(of: final)
-        try FileSystem.makeOwnerOnlyDirectory(folder)
+        try FileSystem.makeOwnerOnlyDirectory(folder, existing: .tighten)
         if FileManager.default.fileExists(atPath: final) {
             unlink(temporary)
         } else {

@@ -30,7 +30,7 @@ struct PKICommand: AsyncParsableCommand {
             let console = global.storelessConsole()
             try checkValidity(days: days)
             try checkRSA(rsa)
-            try FileSystem.makeOwnerOnlyDirectory(dir)
+            try FileSystem.makeOwnerOnlyDirectory(dir, existing: .leave)
             let keyPath = dir + "/ca.key", certPath = dir + "/ca.crt"
             if FileManager.default.fileExists(atPath: keyPath) { throw CoreError.invalidArgument("\(dir) already holds a CA (ca.key); pick another folder") }
             let key = try KeyGeneration.generate(rsa.map { .rsa(bits: $0) } ?? .ecP256)

@@ -98,7 +98,7 @@ struct SignCommand: AsyncParsableCommand {
                 console.warn("no certificate (--cert): the signatures carry no KeyInfo, so a verifier needs the signer's certificate from elsewhere")
             }
             warnIfNotForSigning(credentials.certificates.first, allowed: \.allowsDocumentSigning, console)
-            if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir) }
+            if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir, existing: .leave) }
 
             let output = output, outDir = outDir
             if console.isJSON, outDir == nil, output == nil || output == "-" {
@@ -198,7 +198,7 @@ struct SignCommand: AsyncParsableCommand {
                 console.warn(warning)
             }
             warnIfNotForSigning(credentials.certificates.first, allowed: \.allowsSMIMESigning, console)
-            if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir) }
+            if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir, existing: .leave) }
 
             let output = output, outDir = outDir
             if console.isJSON, outDir == nil, output == "-" || (output == nil && files.contains("-")) {

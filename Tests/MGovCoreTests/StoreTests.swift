@@ -28,6 +28,23 @@ import Testing
         #expect(try mode(path) == 0o700)
     }
 
+    @Test func leavesASharedFolderItsMode() throws {
+        // `--home /tmp` (or a shared folder): other people's files, so the mode stays; the store's own files are 0600.
+        let dir = try TemporaryDirectory()
+        let path = dir.file("shared")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        chmod(path, 0o1777)
+        try "someone else's".write(toFile: path + "/other", atomically: false, encoding: .utf8)
+        let home = MGovHome(path: path)
+        _ = try Store(home: home, migrations: testMigrations)
+        #expect(try mode(path) == 0o777)
+        #expect(try mode(home.databasePath) == 0o600)
+        // Once it is an mgov home, an open mode is tightened again.
+        chmod(path, 0o755)
+        _ = try Store(home: home, migrations: testMigrations)
+        #expect(try mode(path) == 0o700)
+    }
+
     @Test func usesWALAndForeignKeys() throws {
         let dir = try TemporaryDirectory()
         let store = try Store(home: MGovHome(path: dir.path), migrations: testMigrations)
