@@ -138,6 +138,8 @@ public final class Provider: Sendable {
             guard Protocol.singleHeaders.contains(lowered) else { continue }
             if seen.contains(lowered) { return "\(name) is given twice" }
             seen.append(lowered)
+            // Bytes that were not UTF-8 arrive as U+FFFD: logged, they would not be what was sent.
+            if value.unicodeScalars.contains("\u{FFFD}") { return "\(name) is not UTF-8" }
             let limit: Int
             switch lowered {
             case "x-road-id": limit = Protocol.maximumIDBytes
@@ -174,6 +176,10 @@ public final class Provider: Sendable {
         let grant = try authorize(client: client, service: service.code, basis: basis, now: now, snapshot)
         if case .service(let dataset) = service, dataset.kind == "dataset" {
             guard request.method == .GET else { throw Refusal(type: .badRequest, message: "a dataset answers GET only") }
+            // `.../people/2001234567890` is not a lookup: answering it with the first page would look like one.
+            guard rest.isEmpty || rest == "/" else {
+                throw Refusal(type: .unknownService, message: "\(dataset.code) is a dataset: look rows up with ?FIELD=VALUE, not a path under it")
+            }
             return .answered(try lookup(dataset, request: request, grant: grant, exchange: &exchange, snapshot))
         }
         if case .service = service { exchange.proxied = (request.method.rawValue, String(request.path.prefix(512))) }
@@ -272,6 +278,10 @@ public final class Provider: Sendable {
         let live = grants.filter { !$0.hasExpired(at: nowText) }
         guard !live.isEmpty else { throw Refusal(type: .grantExpired, message: "the grant of \(client) for \(service) has expired") }
         guard let grant = live.first(where: { $0.allows(basis: basis) }) else {
+            // The basis cited was granted, but that grant ran out: say so, whatever else is live.
+            if grants.contains(where: { $0.hasExpired(at: nowText) && $0.allows(basis: basis) }) {
+                throw Refusal(type: .grantExpired, message: "the grant of \(client) for \(service) under '\(basis)' has expired")
+            }
             throw Refusal(type: .legalBasisNotGranted, message: "the legal basis '\(basis)' is not in the grant of \(client) for \(service)")
         }
         return grant
@@ -307,7 +317,16 @@ public final class Provider: Sendable {
     func lookup(_ service: ConnectService, request: ServerRequest, grant: Grant?, exchange: inout Exchange, _ snapshot: RegistrySnapshot) throws -> Answer {
         var filter: [(String, String)] = []
         var limit = 100, offset = 0
-        for (key, text) in request.queryParameters {
+        // A value that does not decode would be looked up as it stands and match nothing: an empty
+        // answer that reads as "no such person".
+        guard let parameters = request.strictQueryParameters else {
+            throw Refusal(type: .badRequest, message: "the query does not decode: each part is percent-encoded UTF-8, without control characters")
+        }
+        var seen = Set<String>()
+        for (key, text) in parameters {
+            if key == "limit" || key == "offset" {
+                guard seen.insert(key).inserted else { throw Refusal(type: .badRequest, message: "\(key) is given twice") }
+            }
             switch key {
             case "limit":
                 guard let n = Int(text), n > 0, n <= Self.maximumLimit else { throw Refusal(type: .badRequest, message: "limit is 1 to \(Self.maximumLimit)") }

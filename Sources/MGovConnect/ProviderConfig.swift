@@ -154,9 +154,9 @@ public struct ProviderConfig: Decodable, Sendable {
             guard !entry.legalBasis.isEmpty, entry.legalBasis.allSatisfy({ !$0.isEmpty && $0.utf8.count <= Protocol.maximumBasisBytes }) else {
                 throw ConnectError.invalidArgument("\(name): legal_basis needs at least one text (at most 256 bytes each)")
             }
-            if let expires = entry.expires {
-                guard let time = Timestamp.parse(expires) else { throw ConnectError.invalidArgument("\(name): expires '\(expires)' is not a time") }
-                guard time > now else { throw ConnectError.invalidArgument("\(name): expires \(expires) is not in the future") }
+            // One already past is not an error: it is left out when applied (a file outlives its grants).
+            if let expires = entry.expires, Timestamp.parse(expires) == nil {
+                throw ConnectError.invalidArgument("\(name): expires '\(expires)' is not a time")
             }
         }
     }
@@ -199,6 +199,11 @@ public struct ProviderConfig: Decodable, Sendable {
         for entry in grants ?? [] {
             let client = try MemberIdentity(parsing: entry.client)
             let expires = try entry.expires.map(Timestamp.require)
+            if let expires, expires <= registry.clock.now() {
+                // A provider restarted from its file after a grant ran out: the rest still applies.
+                done.append("grant \(entry.service) to \(entry.client): expired at \(Timestamp.format(expires)), left out")
+                continue
+            }
             let same = existing.contains {
                 $0.client == client.description && $0.service == entry.service && $0.legalBases == entry.legalBasis
                     && $0.fields == entry.fields && $0.expiresAt == expires.map(Timestamp.format)

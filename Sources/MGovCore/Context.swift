@@ -49,6 +49,14 @@ public final class Context: @unchecked Sendable {
         return store
     }
 
+    /// The store, for a command that only reads or checks it: a home with no store (or an empty
+    /// file in its place) is an error, not a new empty store that then checks out fine.
+    public func existingStore() throws -> Store {
+        var st = stat()
+        guard stat(home.databasePath, &st) == 0, st.st_size > 0 else { throw CoreError.noStore(home: home.path) }
+        return try store()
+    }
+
     public func profiles() throws -> ProfileManager {
         ProfileManager(store: try store(), validator: credentialValidator, clock: clock)
     }

@@ -28,6 +28,8 @@ extension UserFacingError {
 public enum CoreError: UserFacingError, Equatable {
     case homeUnusable(path: String, reason: String)
     case storeUnreadable(path: String, reason: String)
+    /// A command that only reads found no store (it would have made an empty one and reported on it).
+    case noStore(home: String)
     case storeFromNewerVersion(path: String, unknownMigrations: [String])
     case storeBusy(path: String)
     case invalidIdentity(String, reason: String)
@@ -52,7 +54,13 @@ public enum CoreError: UserFacingError, Equatable {
         case let .homeUnusable(path, reason):
             return "cannot use \(path) as the mgov home: \(reason)"
         case let .storeUnreadable(path, reason):
-            return "the store \(path) cannot be opened: \(reason) (is it an mgov store? move it aside or pick another --home)"
+            let lowered = reason.lowercased()
+            let advice = lowered.contains("not a valid") || lowered.contains("damaged") ? " (is it an mgov store? move it aside or pick another --home)"
+                : lowered.contains("readonly") || lowered.contains("read-only") ? " (mgov writes to its store even to read it: check the permissions of the folder and its mgov.sqlite files)"
+                : ""
+            return "the store \(path) cannot be opened: \(reason)\(advice)"
+        case let .noStore(home):
+            return "no mgov store in \(home) (a mistyped --home or MGOV_HOME? a command that records something creates one)"
         case let .storeFromNewerVersion(path, unknown):
             return "the store \(path) was written by a newer mgov (unknown migrations: \(unknown.joined(separator: ", "))); upgrade mgov to use it"
         case let .storeBusy(path):

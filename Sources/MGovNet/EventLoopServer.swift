@@ -49,6 +49,26 @@ public struct ServerRequest: Sendable {
         part.utf8.contains(UInt8(ascii: "+")) ? percentDecoded(Substring(part.replacingOccurrences(of: "+", with: " "))) : percentDecoded(part)
     }
 
+    /// The query's pairs like `queryParameters`, or nil when a part does not decode: a `%` not
+    /// followed by two hex digits, bytes that are not UTF-8, or a control character (`%00`).
+    public var strictQueryParameters: [(name: String, value: String)]? {
+        guard let query, !query.isEmpty else { return [] }
+        var pairs: [(name: String, value: String)] = []
+        for pair in query.utf8.split(separator: UInt8(ascii: "&")) {
+            let equals = pair.firstIndex(of: UInt8(ascii: "="))
+            let sides = [Substring(pair[..<(equals ?? pair.endIndex)]), equals.map { Substring(pair[pair.index(after: $0)...]) } ?? ""]
+            var decoded: [String] = []
+            for side in sides {
+                let spaced = side.replacingOccurrences(of: "+", with: " ")
+                guard let text = spaced.contains("%") ? spaced.removingPercentEncoding : spaced,
+                      !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+                decoded.append(text)
+            }
+            pairs.append((decoded[0], decoded[1]))
+        }
+        return pairs
+    }
+
     /// A path segment or query part percent-decoded (as it stands when it does not decode).
     public static func percentDecoded(_ part: Substring) -> String {
         part.utf8.contains(UInt8(ascii: "%")) ? (String(part).removingPercentEncoding ?? String(part)) : String(part)

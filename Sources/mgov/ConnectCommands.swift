@@ -37,7 +37,10 @@ struct ConnectCommand: AsyncParsableCommand {
                 Datasets answer GET with key-field equality filters, limit (at most 1000) and offset: JSON \
                 {"rows", "total", "limit", "offset"}, CSV (Accept: text/csv) or XML (Accept: application/xml); only \
                 granted fields, and a grant with fields allows filters on those fields only (403). Query values are \
-                decoded as forms send them (+ is a space) and key values are at most 256 bytes. Proxies forward \
+                decoded as forms send them (+ is a space) and key values are at most 256 bytes; a part that does not \
+                decode (a bad %, bytes that are not UTF-8, a control character) and limit or offset given twice are \
+                400, and a path under a dataset (.../people/2001234567890) is 404, not a lookup. Citing the basis of \
+                a grant that has expired is 403 Client.GrantExpired, whatever other grants are live. Proxies forward \
                 method, path, query, headers and body to their upstream; its errors pass through; an unreachable \
                 upstream is 500 Server.ServerProxy.NetworkError, naming the reason but not the upstream (at once \
                 when it refuses the connection, after 10 s when it cannot be connected to, after 60 s when it does \

@@ -22,8 +22,9 @@ struct DocsCommand: AsyncParsableCommand {
                       Purge.self, Hold.self, Release.self, Share.self, Shares.self, Revoke.self, Serve.self, Verify.self]
     )
 
-    static func documents(_ context: Context) throws -> DocumentStore {
-        DocumentStore(store: try context.store(), clock: context.clock, audit: try context.audit())
+    /// The document store; `existing`: for a command that only checks it (no store is an error).
+    static func documents(_ context: Context, existing: Bool = false) throws -> DocumentStore {
+        DocumentStore(store: try existing ? context.existingStore() : context.store(), clock: context.clock, audit: try context.audit())
     }
 
     struct TypeGroup: AsyncParsableCommand {
@@ -413,7 +414,7 @@ struct DocsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext()
-            let documents = try DocsCommand.documents(context)
+            let documents = try DocsCommand.documents(context, existing: true)
             let checks = try documents.verify(id)
             var options = VerificationOptions()
             let anchorPaths = trusted.isEmpty ? ((try? context.profileIfAny())??.trustPaths ?? []) : trusted

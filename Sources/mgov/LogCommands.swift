@@ -181,7 +181,7 @@ struct LogCommand: AsyncParsableCommand {
                 return (String(text[..<eq]), String(text[text.index(after: eq)...]))
             }
             if query.isTimeRange, legalBasis?.isEmpty ?? true { throw LogError.legalBasisRequired }
-            let result = try AuditLog(store: try context.store()).query(query)
+            let result = try AuditLog(store: try context.existingStore()).query(query)
             if query.isTimeRange {
                 try context.record("MGov.Log.Searched", [
                     "legal_basis": legalBasis,
@@ -224,7 +224,7 @@ struct LogCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext()
-            let entry = try AuditLog(store: try context.store()).entry(seq)
+            let entry = try AuditLog(store: try context.existingStore()).entry(seq)
             let console = context.console
             if console.isJSON { try console.json(EntryView(entry)); return }
             console.out("seq:        \(entry.seq)")
@@ -295,7 +295,7 @@ struct LogCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
-            let log = AuditLog(store: try context.store())
+            let log = AuditLog(store: try context.existingStore())
             let console = context.console
             let showProgress = !console.isJSON  // Console.progress shows it on a terminal only, and not with --quiet
             var progress: (@Sendable (UInt64) -> Void)?
@@ -360,7 +360,7 @@ struct LogCommand: AsyncParsableCommand {
             let context = global.makeContext(passwordFile: password.passwordFile)
             let profile = try context.profile()
             let credentials = try ProfileCredentials.load(profile, passwords: PasswordSource(passwordFile: password.passwordFile))
-            let log = AuditLog(store: try context.store())
+            let log = AuditLog(store: try context.existingStore())
             let head = try log.treeHead()
             let checkpoint = try MGovLog.Checkpoint.sign(origin: origin ?? "\(profile.identity)/log", head: head, key: credentials.key)
             try log.saveCheckpoint(checkpoint, publicKey: try credentials.key.publicKey().der, source: "local", at: context.clock.now())
@@ -405,7 +405,7 @@ struct LogCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext()
-            let log = AuditLog(store: try context.store())
+            let log = AuditLog(store: try context.existingStore())
             let checkpoints = try log.checkpoints()
             let data: Data
             if let seq {
@@ -516,7 +516,7 @@ struct LogCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             var exporter = LogExporter(format: try ExportFormat(name: format))
-            let log = AuditLog(store: try context.store())
+            let log = AuditLog(store: try context.existingStore())
             // The log holds personal data (subjects, legal bases): the export is for its owner only.
             let file = try output.flatMap { $0 == "-" ? nil : try AtomicFile(path: $0, mode: 0o600) }
             let write: (String) throws -> Void = { text in
@@ -561,7 +561,7 @@ struct LogCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext()
-            let entries = try AuditLog(store: try context.store()).accessHistory(subject: subject)
+            let entries = try AuditLog(store: try context.existingStore()).accessHistory(subject: subject)
             let console = context.console
             if console.isJSON { try console.json(entries.map(EntryView.init)); return }
             if entries.isEmpty { console.info("no personal-data events about \(subject)"); return }

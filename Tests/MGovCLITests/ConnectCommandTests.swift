@@ -329,6 +329,10 @@ struct ConnectEnvironment {
             service: residents
             legal_basis: ["Legea 133/2011"]
             fields: [idnp, name]
+          - client: \(clientID)
+            service: residents
+            legal_basis: ["Legea 1/2000"]
+            expires: 2020-01-01
         """.write(toFile: c.dir.file("work/provider.yaml"), atomically: true, encoding: .utf8)
         let process = try BackgroundProcess(MGovRunner.executable, ["connect", "serve", "--listen", "127.0.0.1:0", "--config", c.dir.file("work/provider.yaml")],
                                             environment: c.provider.environment)
@@ -339,6 +343,10 @@ struct ConnectEnvironment {
                                          "--legal-basis", "Legea 133/2011", "--provider", c.url])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains(#"[{"idnp":"2001234567890","name":"Ion Popescu"}]"#), "\(result.stdout)")
+        // A grant the file says has run out (a provider restarted from an old file) is left out, said so; the rest applies.
+        #expect(process.stderr.contains("grant residents to \(clientID): expired at 2020-01-01T00:00:00.000Z, left out"), "\(process.stderr)")
+        #expect(try c.consumer.run(["connect", "request", "\(providerID)/residents", "--param", "idnp=2001234567890", "--purpose", "p",
+                                    "--legal-basis", "Legea 1/2000", "--provider", c.url]).status == 1)
         // A configuration that is not one says where; a metaservice's name is no service code.
         let broken = try c.dir.write("work/broken.yaml", "services:\n  people: { dataset: people.csv\n")
         try c.provider("connect", "serve", "--config", broken, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "line 2, column 11")
@@ -348,14 +356,12 @@ struct ConnectEnvironment {
         // mistake changes nothing in the store.
         let typo = try c.dir.write("work/typo.yaml", "services:\n  typo: { dataset: people.csv, key: [idnp] }\ngrants:\n  - client: \(clientID)\n    service: typo\n    legal_basis: [L]\n    field: [name]\n")
         try c.provider("connect", "serve", "--config", typo, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "unknown key 'field' in grants entry 1")
-        let past = try c.dir.write("work/past.yaml", "services:\n  past: { dataset: people.csv, key: [idnp] }\ngrants:\n  - client: \(clientID)\n    service: past\n    legal_basis: [L]\n    expires: 2020-01-01\n")
-        try c.provider("connect", "serve", "--config", past, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "grant 1 (past to \(clientID)): expires 2020-01-01 is not in the future")
         let column = try c.dir.write("work/column.yaml", "services:\n  column: { dataset: people.csv, key: [idnp] }\ngrants:\n  - client: \(clientID)\n    service: column\n    legal_basis: [L]\n    fields: [idnp, nmae]\n")
         try c.provider("connect", "serve", "--config", column, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "'nmae' is not a field of people.csv")
         let twice = try c.dir.write("work/twice.yaml", "services:\n  twice: { dataset: people.csv, key: [idnp] }\n  twice: { proxy: \"http://127.0.0.1:1\" }\n")
         try c.provider("connect", "serve", "--config", twice, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "the key 'twice' is given twice (line 3")
         let services = try c.provider("connect", "services").stdout
-        #expect(!services.contains("typo") && !services.contains("past") && !services.contains("column") && !services.contains("twice"), "\(services)")
+        #expect(!services.contains("typo") && !services.contains("column") && !services.contains("twice"), "\(services)")
         try c.provider("connect", "service", "add", "listMethods", "--proxy", "http://127.0.0.1:1").expectOneLineError(2, containing: "metaservice")
         // A second provider on the same address: a one-line error, exit 2.
         try c.provider("connect", "serve", "--listen", c.url.replacingOccurrences(of: "https://", with: ""))

@@ -94,6 +94,16 @@ extension ServerResponse {
              "Client.AccessDenied"),
             (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/nothing", 404, "Client.UnknownService"),
             (ProviderFixture.exchangeHeaders, "/r1/MD/GOV/1/ELSEWHERE/people", 404, "Client.UnknownService"),
+            // A path under a dataset is no lookup (answering it with the first page would look like one).
+            (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/people/2001234567890", 404, "Client.UnknownService"),
+            // A query part that does not decode is refused, not looked up as it stands (and found nowhere).
+            (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/people?idnp=%ZZ", 400, "Client.BadRequest"),
+            (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/people?idnp=%FF%FE", 400, "Client.BadRequest"),
+            (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/people?idnp=2001234567890%00", 400, "Client.BadRequest"),
+            (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/people?limit=1&limit=2", 400, "Client.BadRequest"),
+            // A header value that was not UTF-8 (decoded to U+FFFD) would not be logged as it was sent.
+            (ProviderFixture.exchangeHeaders.filter { $0.0 != "X-Call-Reason" } + [("X-Call-Reason", "caf\u{FFFD}")], "/r1/\(providerID)/people", 400,
+             "Client.BadRequest"),
             (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/people?name=Ion", 400, "Client.BadRequest"),
             // One value per X-Road/X-Call header: an upstream reading the second would be told another client.
             (ProviderFixture.exchangeHeaders + [("x-road-client", "MD/GOV/EVIL/X")], "/r1/\(providerID)/people", 400, "Client.BadRequest"),
@@ -111,6 +121,22 @@ extension ServerResponse {
             #expect(f.events.all.last?.type == "MConnect.Request.Denied" && f.events.all.last?.fields["event_message"] == .string(c.type))
         }
         #expect(f.events.all.filter { $0.type.hasPrefix("MConnect.Request.") }.count == cases.count)
+        await f.provider.shutdown()
+    }
+
+    /// Citing the basis of a grant that ran out is GrantExpired, even when the client has other live grants for the service.
+    @Test func anExpiredGrantIsNamedWhateverElseIsLive() async throws {
+        let f = try ProviderFixture()
+        let client = try MemberIdentity(parsing: clientID)
+        _ = try f.registry.grant(client: client, service: "people", legalBases: ["Legea 1/2000"], fields: nil, expires: Date().addingTimeInterval(1))
+        try await Task.sleep(for: .milliseconds(1200))
+        let headers = ProviderFixture.exchangeHeaders.filter { $0.0 != "X-Call-Basis" } + [("X-Call-Basis", "Legea 1/2000 art.3")]
+        let response = try await f.send("/r1/\(providerID)/people?idnp=2001234567890", headers: headers)
+        #expect(response.status == 403 && response.header("X-Road-Error") == "Client.GrantExpired", "\(response.status) \(response.text)")
+        // A basis no grant ever named is still LegalBasisNotGranted.
+        let other = try await f.send("/r1/\(providerID)/people?idnp=2001234567890",
+                                     headers: ProviderFixture.exchangeHeaders.filter { $0.0 != "X-Call-Basis" } + [("X-Call-Basis", "Legea 2/2001")])
+        #expect(other.header("X-Road-Error") == "Client.LegalBasisNotGranted")
         await f.provider.shutdown()
     }
 
