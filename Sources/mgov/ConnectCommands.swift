@@ -28,7 +28,7 @@ struct ConnectCommand: AsyncParsableCommand {
             abstract: "Serve the store's services as the profile's identity, over mutual TLS.",
             discussion: """
                 Requests: METHOD /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE[/path][?query] with X-Road-Client \
-                (must equal the identity bound to the client certificate: its SAN URI urn:xroad:…, or one registered \
+                (must equal the identity bound to the client certificate: its SAN URI urn:xroad:..., or one registered \
                 with 'connect clients add'), X-Call-Reason (purpose, at most 512 bytes) and X-Call-Basis (legal \
                 basis, at most 256 bytes), optional X-Road-Id (at most 128 bytes), X-Road-UserId, X-Road-Issue, \
                 X-Road-Represented-Party (at most 256 bytes each); each of these headers at most once (400). \
@@ -67,7 +67,8 @@ struct ConnectCommand: AsyncParsableCommand {
                 Prints the URL it listens on (port 0 picks a free one), then serves until SIGTERM or SIGINT: \
                 the listener closes, requests in flight are answered and logged (for up to 65 seconds, past a \
                 proxy's 60 s wait for its upstream), idle \
-                connections close, and the command exits 0. A connection that sends no complete request head \
+                connections close at once (a peer's TLS close_notify is waited for 0.5 s at most), and the command \
+                exits 0. A connection that sends no complete request head \
                 within --idle-timeout (60 s) of opening, or of its last answer, is closed: a stalled TLS handshake \
                 or half a header holds nothing for long.
                 Exit codes: 0 stopped; 2 cannot listen or no TLS credentials.

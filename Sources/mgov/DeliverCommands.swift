@@ -29,7 +29,7 @@ struct DeliverCommand: AsyncParsableCommand {
         DeliveryStatus.allCases.map { status in
             let next = DeliveryTransitions.table[status] ?? []
             let moves = next.map { "\($0.rawValue) (\($0.setter.rawValue))" }.joined(separator: ", ")
-            return "  \(status.rawValue) → \(moves.isEmpty ? "nothing (final)" : moves)"
+            return "  \(status.rawValue) -> \(moves.isEmpty ? "nothing (final)" : moves)"
         }.joined(separator: "\n")
     }
 
@@ -59,7 +59,7 @@ struct DeliverCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("The recipient: idnp:<13 digits> (a person) or idno:<13 digits> (an organization).", valueName: "id"))
         var recipient: String
         @Option(help: "The recipient's name.") var name: String
-        @Option(help: ArgumentHelp("The recipient's phone (E.164).", valueName: "+373…")) var phone: String?
+        @Option(help: ArgumentHelp("The recipient's phone (E.164).", valueName: "+373...")) var phone: String?
         @Option(help: "The recipient's e-mail.") var email: String?
         @Option(help: "The delivery address.") var address: String?
         @Option(help: ArgumentHelp("A pickup point instead of an address.", valueName: "code")) var pickupPoint: String?

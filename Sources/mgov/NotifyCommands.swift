@@ -209,7 +209,7 @@ struct NotifyCommand: AsyncParsableCommand {
                 discussion: """
                 Addresses:
                   smtp://[USER@]HOST[:PORT]?from=ADDRESS[&from_name=TEXT][&starttls=1|0][&ca=PEM][&helo=NAME]
-                  smtps://[USER@]HOST[:PORT]?from=…        TLS from the first byte (port 465)
+                  smtps://[USER@]HOST[:PORT]?from=...      TLS from the first byte (port 465)
                   webhook+https://HOST/PATH                 POST of a JSON document per message
                   sms+https://GATEWAY/PATH                  an HTTP SMS gateway (--method, --encoding, --field)
                 smtp:// upgrades with STARTTLS when the server offers it; starttls=1 requires it, starttls=0 never \
@@ -326,7 +326,7 @@ struct NotifyCommand: AsyncParsableCommand {
             @Argument(help: ArgumentHelp("idnp:<13 digits> or idno:<13 digits>.", valueName: "id")) var id: String
             @Option(help: "The name (fills {{Name}} when not given).") var name: String?
             @Option(help: "The e-mail address.") var email: String?
-            @Option(help: ArgumentHelp("The phone number (E.164).", valueName: "+373…")) var phone: String?
+            @Option(help: ArgumentHelp("The phone number (E.164).", valueName: "+373...")) var phone: String?
             @Option(help: "The preferred language: ro, ru or en.") var lang: Language?
 
             func run() async throws {

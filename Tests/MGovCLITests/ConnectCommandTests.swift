@@ -402,12 +402,29 @@ struct ConnectEnvironment {
         let inFlight = try BackgroundProcess("/usr/bin/curl", ["-sS", "--cacert", c.ca + "/ca.crt", "--cert", c.ca + "/cases.crt", "--key", c.ca + "/cases.key",
                                                                "-H", "X-Road-Client: \(clientID)", "-H", "X-Call-Reason: r", "-H", "X-Call-Basis: Legea 133/2011",
                                                                "-w", "\n%{http_code}", c.url + "/r1/\(providerID)/slow/x"])
+        // A client that keeps its connection open after an answer, and never answers a TLS close_notify.
+        let address = c.url.dropFirst("https://".count).split(separator: ":")
+        let idle = try BackgroundProcess("/usr/bin/python3", ["-c", """
+            import socket, ssl, sys, time
+            context = ssl.create_default_context(cafile=sys.argv[1]); context.check_hostname = False
+            context.load_cert_chain(sys.argv[2], sys.argv[3])
+            s = context.wrap_socket(socket.create_connection((sys.argv[4], int(sys.argv[5]))))
+            s.sendall(("GET /r1/\(providerID)/people?idnp=2001234567890 HTTP/1.1\\r\\nHost: x\\r\\nX-Road-Client: \(clientID)\\r\\n"
+                       "X-Call-Reason: r\\r\\nX-Call-Basis: Legea 133/2011\\r\\n\\r\\n").encode())
+            print(s.recv(65536).split(b"\\r\\n")[0].decode(), flush=True)
+            time.sleep(30)
+            """, c.ca + "/ca.crt", c.ca + "/cases.crt", c.ca + "/cases.key", String(address[0]), String(address[1])], environment: ["PATH": "/usr/bin:/bin"])
+        defer { idle.stop(SIGKILL) }
+        guard idle.waitForOutput({ $0.contains("HTTP/1.1") }) else { throw TestFailure("the idle client got no answer: \(idle.stderr)") }
         usleep(500_000)
+        let stopped = Date()
         kill(server.process.processIdentifier, SIGTERM)
         inFlight.process.waitUntilExit()
         #expect(inFlight.stdout.hasSuffix("\n200") && inFlight.stdout.contains(#"{"done":true}"#), "\(inFlight.stdout) \(inFlight.stderr)")
         server.process.waitUntilExit()
         #expect(server.process.terminationStatus == 0, "\(server.stderr)")
+        // The idle connection is closed at once, not after NIOSSL's 5 s wait for a close_notify (the in-flight request needs about 1 s).
+        #expect(Date().timeIntervalSince(stopped) < 3.5, "SIGTERM took \(Date().timeIntervalSince(stopped)) s")
         #expect(try c.events("MConnect.Request.Served").contains { $0["object"] as? String == "\(providerID)/slow" })
         #expect(try c.provider("log", "verify").status == 0)
     }

@@ -109,7 +109,7 @@ struct LogEnvironment {
             #expect(try t.mgov.run(["log", "query"] + bad).status == 64, "\(bad)")
         }
         // A negative number is taken as the option's value and judged, not read as another option.
-        try t.mgov("log", "query", "--page", "-1").expectOneLineError(64, containing: "--page starts at 1")
+        try t.mgov("log", "query", "--page", "-1").expectOneLineError(64, containing: "--page is from 1 to 1000000000")
         try t.mgov("log", "tail", "-n", "-3").expectOneLineError(64, containing: "--lines is 0 or more")
         try t.mgov("notify", "dispatch", "--watch", "--interval", "-1").expectOneLineError(64, containing: "at least 0.1 seconds")
         let filtered = try t.mgov("log", "query", "--type", "MConnect.*", "--filter", "user=user2", "--page-size", "4", "--page", "3", "--json")
