@@ -217,27 +217,33 @@ _mgov_profile_create() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '--identity')
         return
         ;;
     '--key')
+        __mgov_add_completions -f
         return
         ;;
     '--cert')
+        __mgov_add_completions -f
         return
         ;;
     '--pkcs12')
+        __mgov_add_completions -f
         return
         ;;
     '--trust')
+        __mgov_add_completions -f
         return
         ;;
     '--endpoint')
@@ -256,6 +262,7 @@ _mgov_profile_list() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -274,6 +281,7 @@ _mgov_profile_show() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -292,6 +300,7 @@ _mgov_profile_use() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -310,12 +319,14 @@ _mgov_profile_set() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     esac
@@ -331,6 +342,7 @@ _mgov_profile_delete() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -372,27 +384,34 @@ _mgov_sign_xml() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '-o'|'--output')
+        __mgov_add_completions -f
         return
         ;;
     '--out-dir')
+        __mgov_add_completions -d
         return
         ;;
     '--key')
+        __mgov_add_completions -f
         return
         ;;
     '--cert')
+        __mgov_add_completions -f
         return
         ;;
     '--pkcs12')
+        __mgov_add_completions -f
         return
         ;;
     '--reference')
@@ -408,6 +427,14 @@ _mgov_sign_xml() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __mgov_add_completions -f
+        return
+        ;;
+    esac
 }
 
 _mgov_sign_cms() {
@@ -420,27 +447,34 @@ _mgov_sign_cms() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '-o'|'--output')
+        __mgov_add_completions -f
         return
         ;;
     '--out-dir')
+        __mgov_add_completions -d
         return
         ;;
     '--key')
+        __mgov_add_completions -f
         return
         ;;
     '--cert')
+        __mgov_add_completions -f
         return
         ;;
     '--pkcs12')
+        __mgov_add_completions -f
         return
         ;;
     '--format')
@@ -448,6 +482,14 @@ _mgov_sign_cms() {
         return
         ;;
     '--digest')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __mgov_add_completions -f
         return
         ;;
     esac
@@ -463,33 +505,47 @@ _mgov_sign_verify() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--trusted')
+        __mgov_add_completions -f
         return
         ;;
     '--cert')
+        __mgov_add_completions -f
         return
         ;;
     '--at')
         return
         ;;
     '--hmac-key')
+        __mgov_add_completions -f
         return
         ;;
     '--id-attr')
         return
         ;;
     '--content-output'|'--signed-output')
+        __mgov_add_completions -f
         return
         ;;
     '--content')
+        __mgov_add_completions -f
         return
         ;;
     '--signature-xpath')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __mgov_add_completions -f
         return
         ;;
     esac
@@ -528,18 +584,21 @@ _mgov_connect_serve() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '--listen')
         return
         ;;
     '--config')
+        __mgov_add_completions -f
         return
         ;;
     '--idle-timeout')
@@ -581,12 +640,14 @@ _mgov_connect_service_add() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--dataset')
+        __mgov_add_completions -f
         return
         ;;
     '--key')
@@ -608,6 +669,7 @@ _mgov_connect_service_rm() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -626,6 +688,7 @@ _mgov_connect_services() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -644,6 +707,7 @@ _mgov_connect_grant() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -674,6 +738,7 @@ _mgov_connect_revoke() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -695,6 +760,7 @@ _mgov_connect_grants() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -736,12 +802,14 @@ _mgov_connect_clients_add() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--cert')
+        __mgov_add_completions -f
         return
         ;;
     esac
@@ -757,6 +825,7 @@ _mgov_connect_clients_list() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -775,6 +844,7 @@ _mgov_connect_clients_rm() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -793,12 +863,14 @@ _mgov_connect_request() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '--purpose')
@@ -829,6 +901,7 @@ _mgov_connect_request() {
         return
         ;;
     '-o'|'--output')
+        __mgov_add_completions -f
         return
         ;;
     '--format')
@@ -851,12 +924,14 @@ _mgov_connect_catalog() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '--provider')
@@ -904,6 +979,7 @@ _mgov_log_append() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -937,6 +1013,7 @@ _mgov_log_append() {
         return
         ;;
     '--input')
+        __mgov_add_completions -f
         return
         ;;
     esac
@@ -952,6 +1029,7 @@ _mgov_log_query() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -991,6 +1069,7 @@ _mgov_log_show() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1009,6 +1088,7 @@ _mgov_log_tail() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1030,18 +1110,22 @@ _mgov_log_verify() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '--from-checkpoint')
+        __mgov_add_completions -f
         return
         ;;
     '--key')
+        __mgov_add_completions -f
         return
         ;;
     esac
@@ -1057,18 +1141,21 @@ _mgov_log_checkpoint() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '--origin')
         return
         ;;
     '-o'|'--output')
+        __mgov_add_completions -f
         return
         ;;
     esac
@@ -1084,6 +1171,7 @@ _mgov_log_prove() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1096,6 +1184,7 @@ _mgov_log_prove() {
         return
         ;;
     '-o'|'--output')
+        __mgov_add_completions -f
         return
         ;;
     esac
@@ -1111,15 +1200,26 @@ _mgov_log_verify-proof() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--checkpoint')
+        __mgov_add_completions -f
         return
         ;;
     '--key')
+        __mgov_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mgov_add_completions -f
         return
         ;;
     esac
@@ -1135,6 +1235,7 @@ _mgov_log_export() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1150,6 +1251,7 @@ _mgov_log_export() {
         return
         ;;
     '-o'|'--output')
+        __mgov_add_completions -f
         return
         ;;
     esac
@@ -1165,6 +1267,7 @@ _mgov_log_access-history() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1183,12 +1286,14 @@ _mgov_log_ship() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '--to')
@@ -1210,12 +1315,14 @@ _mgov_log_serve() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '--listen')
@@ -1283,6 +1390,7 @@ _mgov_docs_type_add() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1304,6 +1412,7 @@ _mgov_docs_type_list() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1322,6 +1431,7 @@ _mgov_docs_add() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1352,6 +1462,14 @@ _mgov_docs_add() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mgov_add_completions -f
+        return
+        ;;
+    esac
 }
 
 _mgov_docs_get() {
@@ -1364,12 +1482,14 @@ _mgov_docs_get() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '-o'|'--output')
+        __mgov_add_completions -f
         return
         ;;
     '--version')
@@ -1391,6 +1511,7 @@ _mgov_docs_show() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1409,6 +1530,7 @@ _mgov_docs_list() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1456,12 +1578,21 @@ _mgov_docs_version_add() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--as')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    2)
+        __mgov_add_completions -f
         return
         ;;
     esac
@@ -1477,6 +1608,7 @@ _mgov_docs_rm() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1498,6 +1630,7 @@ _mgov_docs_restore() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1519,6 +1652,7 @@ _mgov_docs_purge() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1540,6 +1674,7 @@ _mgov_docs_hold() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1564,6 +1699,7 @@ _mgov_docs_release() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1585,6 +1721,7 @@ _mgov_docs_share() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1619,6 +1756,7 @@ _mgov_docs_shares() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1643,6 +1781,7 @@ _mgov_docs_revoke() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1664,12 +1803,14 @@ _mgov_docs_serve() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '--listen')
@@ -1688,12 +1829,14 @@ _mgov_docs_verify() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--trusted')
+        __mgov_add_completions -f
         return
         ;;
     esac
@@ -1732,6 +1875,7 @@ _mgov_deliver_create() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1759,6 +1903,7 @@ _mgov_deliver_create() {
         return
         ;;
     '--file')
+        __mgov_add_completions -f
         return
         ;;
     '--package')
@@ -1792,6 +1937,7 @@ _mgov_deliver_show() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1810,6 +1956,7 @@ _mgov_deliver_list() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1834,6 +1981,7 @@ _mgov_deliver_update() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1868,6 +2016,7 @@ _mgov_deliver_cancel() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1912,12 +2061,14 @@ _mgov_deliver_carrier_add() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--cert')
+        __mgov_add_completions -f
         return
         ;;
     esac
@@ -1933,6 +2084,7 @@ _mgov_deliver_carrier_list() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -1951,12 +2103,14 @@ _mgov_deliver_serve() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '--listen')
@@ -2021,6 +2175,7 @@ _mgov_notify_template_add() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2056,6 +2211,7 @@ _mgov_notify_template_list() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2074,6 +2230,7 @@ _mgov_notify_template_show() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2092,6 +2249,7 @@ _mgov_notify_template_rm() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2110,6 +2268,7 @@ _mgov_notify_template_render() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2158,15 +2317,18 @@ _mgov_notify_channel_add() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '--secret-file')
+        __mgov_add_completions -f
         return
         ;;
     '--method')
@@ -2192,6 +2354,7 @@ _mgov_notify_channel_list() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2210,6 +2373,7 @@ _mgov_notify_channel_rm() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2251,6 +2415,7 @@ _mgov_notify_contacts_add() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2282,6 +2447,7 @@ _mgov_notify_contacts_list() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2300,6 +2466,7 @@ _mgov_notify_contacts_rm() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2318,6 +2485,7 @@ _mgov_notify_send() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2355,6 +2523,7 @@ _mgov_notify_dispatch() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2376,6 +2545,7 @@ _mgov_notify_status() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2397,6 +2567,7 @@ _mgov_notify_list() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2422,6 +2593,7 @@ _mgov_notify_cancel() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2463,6 +2635,7 @@ _mgov_pki_init-ca() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
@@ -2478,6 +2651,14 @@ _mgov_pki_init-ca() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mgov_add_completions -d
+        return
+        ;;
+    esac
 }
 
 _mgov_pki_issue() {
@@ -2490,12 +2671,14 @@ _mgov_pki_issue() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
         return
         ;;
     '--identity')
@@ -2518,6 +2701,14 @@ _mgov_pki_issue() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mgov_add_completions -d
+        return
+        ;;
+    esac
 }
 
 _mgov_pki_show() {
@@ -2530,12 +2721,22 @@ _mgov_pki_show() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        __mgov_add_completions -d
         return
         ;;
     '--profile')
         return
         ;;
     '--password-file')
+        __mgov_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mgov_add_completions -f
         return
         ;;
     esac

@@ -76,7 +76,7 @@ struct ConnectCommand: AsyncParsableCommand {
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
         @Option(help: ArgumentHelp("HOST:PORT to listen on.", valueName: "address")) var listen = "127.0.0.1:8443"
-        @Option(help: ArgumentHelp("Services and grants to put into the store first (YAML; see the README).", valueName: "provider.yaml"))
+        @Option(help: ArgumentHelp("Services and grants to put into the store first (YAML; see the README).", valueName: "provider.yaml"), completion: .file())
         var config: String?
         @Flag(help: "Plain HTTP, loopback only: the X-Road-Client header is then believed as it stands (tests only).")
         var insecureHttp = false
@@ -132,7 +132,7 @@ struct ConnectCommand: AsyncParsableCommand {
             discussion: "A dataset (.csv, .json array, .ndjson, or sqlite:PATH#TABLE) is loaded into the store with an index per key field; add it again to refresh it.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The service code.") var code: String
-        @Option(help: ArgumentHelp("Rows to serve.", valueName: "file")) var dataset: String?
+        @Option(help: ArgumentHelp("Rows to serve.", valueName: "file"), completion: .file()) var dataset: String?
         @Option(help: ArgumentHelp("Key fields lookups may use, comma-separated.", valueName: "field[,field]")) var key: String?
         @Option(help: ArgumentHelp("Forward to this upstream base URL instead.", valueName: "url")) var proxy: String?
 
@@ -258,7 +258,7 @@ struct ConnectCommand: AsyncParsableCommand {
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var client: String
-        @Option(help: ArgumentHelp("Its certificate (and intermediates).", valueName: "file")) var cert: String
+        @Option(help: ArgumentHelp("Its certificate (and intermediates).", valueName: "file"), completion: .file()) var cert: String
 
         func run() async throws {
             let context = global.makeContext()
@@ -333,7 +333,7 @@ struct ConnectCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("The end user (X-Road-UserId), e.g. MD2001234567890.", valueName: "id")) var user: String?
         @Option(help: "A case or document reference (X-Road-Issue).") var issue: String?
         @Option(help: ArgumentHelp("The party acted for (X-Road-Represented-Party).", valueName: "id")) var onBehalfOf: String?
-        @Option(name: [.short, .long], help: ArgumentHelp("Write the body here (readable by its owner only).", valueName: "file")) var output: String?
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the body here (readable by its owner only).", valueName: "file"), completion: .file()) var output: String?
         @Option(help: "json, csv or xml: how dataset rows are asked for.") var format: RowFormat?
         @Flag(help: "Accept a response whose signature is missing or does not verify.") var noVerifyResponse = false
         @Flag(help: "Plain HTTP to a loopback provider (tests only).") var insecureHttp = false

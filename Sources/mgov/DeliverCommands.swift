@@ -64,7 +64,7 @@ struct DeliverCommand: AsyncParsableCommand {
         @Option(help: "The delivery address.") var address: String?
         @Option(help: ArgumentHelp("A pickup point instead of an address.", valueName: "code")) var pickupPoint: String?
         @Option(help: ArgumentHelp("A document from 'mgov docs' (repeatable).", valueName: "id")) var doc: [String] = []
-        @Option(help: ArgumentHelp("A file to deliver: stored with 'mgov docs', owned by the recipient (repeatable).", valueName: "file"))
+        @Option(help: ArgumentHelp("A file to deliver: stored with 'mgov docs', owned by the recipient (repeatable).", valueName: "file"), completion: .file())
         var file: [String] = []
         @Option(help: ArgumentHelp("A package, WEIGHT_KG:LxWxH_CM (repeatable).", valueName: "package")) var package: [String] = []
         @Flag(help: "Payment is still due: the order starts AwaitingPayment.") var awaitingPayment = false
@@ -196,7 +196,7 @@ struct DeliverCommand: AsyncParsableCommand {
             discussion: "A certificate belongs to one carrier; registering a carrier again gives it the new certificate (a renewal).")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The carrier's name.") var name: String
-        @Option(help: ArgumentHelp("The carrier's certificate (PEM or DER).", valueName: "file")) var cert: String
+        @Option(help: ArgumentHelp("The carrier's certificate (PEM or DER).", valueName: "file"), completion: .file()) var cert: String
 
         func run() async throws {
             let context = global.makeContext()

@@ -70,7 +70,7 @@ struct DocsCommand: AsyncParsableCommand {
             abstract: "Store a file as a new document ('-': stdin); prints its id.",
             discussion: "Identical content is stored once. The file is streamed: memory does not grow with its size.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
-        @Argument(help: "The file.") var file: String
+        @Argument(help: "The file.", completion: .file()) var file: String
         @Option(help: "The document's name (at most 250 characters; default: the file's name).") var name: String?
         @Option(help: ArgumentHelp("The owner.", valueName: "urn")) var owner: String
         @Option(help: ArgumentHelp("A document type code.", valueName: "code")) var type: String?
@@ -103,7 +103,7 @@ struct DocsCommand: AsyncParsableCommand {
             discussion: "Exit codes: 0 written; 1 refused (no right) or the content is damaged (-o FILE is then not written); 2 bad input.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The document's id.") var id: String
-        @Option(name: [.short, .long], help: ArgumentHelp("Write here ('-': stdout, the default).", valueName: "file")) var output: String?
+        @Option(name: [.short, .long], help: ArgumentHelp("Write here ('-': stdout, the default).", valueName: "file"), completion: .file()) var output: String?
         @Option(parsing: .unconditional, help: "A version (default: the latest).") var version: Int?
         @Option(name: .customLong("as"), help: ArgumentHelp("Who reads it (default: the owner).", valueName: "urn")) var actor: String?
 
@@ -174,7 +174,7 @@ struct DocsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a new version of a document; the old ones are kept.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The document's id.") var id: String
-        @Argument(help: "The file ('-': stdin).") var file: String
+        @Argument(help: "The file ('-': stdin).", completion: .file()) var file: String
         @Option(name: .customLong("as"), help: ArgumentHelp("Who adds it (default: the owner; others need a write share).", valueName: "urn"))
         var actor: String?
 
@@ -409,7 +409,7 @@ struct DocsCommand: AsyncParsableCommand {
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "A document's id (default: every blob).") var id: String?
-        @Option(help: ArgumentHelp("A trust anchor for signed content (repeatable; default: the profile's).", valueName: "file"))
+        @Option(help: ArgumentHelp("A trust anchor for signed content (repeatable; default: the profile's).", valueName: "file"), completion: .file())
         var trusted: [String] = []
 
         func run() async throws {

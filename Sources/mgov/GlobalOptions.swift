@@ -5,7 +5,7 @@ import MGovCrypto
 
 /// Options every command takes, shared through one `@OptionGroup`.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The mgov home folder (also MGOV_HOME).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The mgov home folder (also MGOV_HOME).", valueName: "dir"), completion: .directory)
     var home: String?
 
     @Option(name: .long, help: ArgumentHelp("The profile to act as (also MGOV_PROFILE; else the store's default).", valueName: "name"))
@@ -46,6 +46,6 @@ struct GlobalOptions: ParsableArguments {
 
 /// Options for commands that may need a password (encrypted keys, PKCS#12).
 struct PasswordOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Read the key password from this file (also MGOV_PASSWORD; a prompt only on a terminal).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Read the key password from this file (also MGOV_PASSWORD; a prompt only on a terminal).", valueName: "file"), completion: .file())
     var passwordFile: String?
 }

@@ -71,7 +71,7 @@ struct LogCommand: AsyncParsableCommand {
         var level: String?
         @Option(help: ArgumentHelp("Any other field, NAME=VALUE (repeatable; a repeated name makes an array).", valueName: "name=value"))
         var field: [String] = []
-        @Option(help: ArgumentHelp("Read NDJSON events from this file instead of stdin.", valueName: "file"))
+        @Option(help: ArgumentHelp("Read NDJSON events from this file instead of stdin.", valueName: "file"), completion: .file())
         var input: String?
 
         func run() async throws {
@@ -288,9 +288,9 @@ struct LogCommand: AsyncParsableCommand {
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
-        @Option(help: ArgumentHelp("A checkpoint saved earlier (signed note).", valueName: "file"))
+        @Option(help: ArgumentHelp("A checkpoint saved earlier (signed note).", valueName: "file"), completion: .file())
         var fromCheckpoint: String?
-        @Option(help: ArgumentHelp("The checkpoint signer's public key or certificate (PEM or DER).", valueName: "file"))
+        @Option(help: ArgumentHelp("The checkpoint signer's public key or certificate (PEM or DER).", valueName: "file"), completion: .file())
         var key: String?
 
         func run() async throws {
@@ -353,7 +353,7 @@ struct LogCommand: AsyncParsableCommand {
         @OptionGroup var password: PasswordOptions
         @Option(help: ArgumentHelp("The checkpoint's origin line and key name (default: the profile's identity + /log).", valueName: "name"))
         var origin: String?
-        @Option(name: [.short, .long], help: ArgumentHelp("Write the checkpoint to this file ('-': stdout).", valueName: "file"))
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the checkpoint to this file ('-': stdout).", valueName: "file"), completion: .file())
         var output: String?
 
         func run() async throws {
@@ -396,7 +396,7 @@ struct LogCommand: AsyncParsableCommand {
         var consistency: UInt64?
         @Option(parsing: .unconditional, help: ArgumentHelp("The tree size to prove against.", valueName: "n"))
         var size: UInt64?
-        @Option(name: [.short, .long], help: ArgumentHelp("Write the proof to this file.", valueName: "file"))
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the proof to this file.", valueName: "file"), completion: .file())
         var output: String?
 
         func validate() throws {
@@ -439,11 +439,11 @@ struct LogCommand: AsyncParsableCommand {
                 """
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
-        @Argument(help: "The proof file (JSON from mgov log prove; '-' for stdin).")
+        @Argument(help: "The proof file (JSON from mgov log prove; '-' for stdin).", completion: .file())
         var proof: String
-        @Option(help: ArgumentHelp("The signed checkpoint (default: the one in the proof).", valueName: "file"))
+        @Option(help: ArgumentHelp("The signed checkpoint (default: the one in the proof).", valueName: "file"), completion: .file())
         var checkpoint: String?
-        @Option(help: ArgumentHelp("The log's public key or certificate (PEM or DER).", valueName: "file"))
+        @Option(help: ArgumentHelp("The log's public key or certificate (PEM or DER).", valueName: "file"), completion: .file())
         var key: String
 
         func run() async throws {
@@ -510,7 +510,7 @@ struct LogCommand: AsyncParsableCommand {
         var fromSeq: UInt64 = 0
         @Option(parsing: .unconditional, help: ArgumentHelp("The last entry to export.", valueName: "seq"))
         var toSeq: UInt64?
-        @Option(name: [.short, .long], help: ArgumentHelp("Write to this file, atomically ('-': stdout).", valueName: "file"))
+        @Option(name: [.short, .long], help: ArgumentHelp("Write to this file, atomically ('-': stdout).", valueName: "file"), completion: .file())
         var output: String?
 
         func run() async throws {

@@ -230,8 +230,8 @@ struct NotifyCommand: AsyncParsableCommand {
             @OptionGroup(title: "Global Options") var global: GlobalOptions
             @Argument(help: "The channel's name.") var name: String
             @Argument(help: "The channel's address.") var url: String
-            @Option(help: ArgumentHelp("The SMTP password or the gateway's token, from this file.", valueName: "file")) var passwordFile: String?
-            @Option(help: ArgumentHelp("A webhook's signing key, from this file (else one is made).", valueName: "file")) var secretFile: String?
+            @Option(help: ArgumentHelp("The SMTP password or the gateway's token, from this file.", valueName: "file"), completion: .file()) var passwordFile: String?
+            @Option(help: ArgumentHelp("A webhook's signing key, from this file (else one is made).", valueName: "file"), completion: .file()) var secretFile: String?
             @Option(help: "SMS gateway: the HTTP method (GET, POST, PUT).") var method: String?
             @Option(help: "SMS gateway: how fields are sent: json, form or query.") var encoding: SMSRequestTemplate.Encoding?
             @Option(help: ArgumentHelp("SMS gateway: a request field, NAME=VALUE (repeatable).", valueName: "name=value")) var field: [String] = []

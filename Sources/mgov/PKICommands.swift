@@ -17,7 +17,7 @@ struct PKICommand: AsyncParsableCommand {
             discussion: "EC P-256 by default. Refuses a DIR that already holds a CA.\n\nExit codes: 0 created; 2 bad input or DIR holds a CA."
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
-        @Argument(help: ArgumentHelp("The CA's folder (created 0700).", valueName: "dir"))
+        @Argument(help: ArgumentHelp("The CA's folder (created 0700).", valueName: "dir"), completion: .directory)
         var dir: String
         @Option(help: ArgumentHelp("The CA's name (its certificate's CN).", valueName: "name"))
         var name: String
@@ -63,7 +63,7 @@ struct PKICommand: AsyncParsableCommand {
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
-        @Argument(help: ArgumentHelp("The CA's folder.", valueName: "dir"))
+        @Argument(help: ArgumentHelp("The CA's folder.", valueName: "dir"), completion: .directory)
         var dir: String
         @Argument(help: ArgumentHelp("The certificate's name (its CN and file names).", valueName: "name"))
         var name: String
@@ -152,7 +152,7 @@ struct PKICommand: AsyncParsableCommand {
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
-        @Argument(help: ArgumentHelp("The certificate or PKCS#12 file.", valueName: "file"))
+        @Argument(help: ArgumentHelp("The certificate or PKCS#12 file.", valueName: "file"), completion: .file())
         var file: String
 
         struct Summary: Encodable {

@@ -31,16 +31,16 @@ struct ProfileCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Institution identity, e.g. MD/GOV/1003600123456/SUBSYS.", valueName: "id"))
         var identity: String
 
-        @Option(help: ArgumentHelp("Private key file (PEM or DER; PKCS#8 may be encrypted).", valueName: "file"))
+        @Option(help: ArgumentHelp("Private key file (PEM or DER; PKCS#8 may be encrypted).", valueName: "file"), completion: .file())
         var key: String?
 
-        @Option(help: ArgumentHelp("Certificate file; may hold the chain after the signer.", valueName: "file"))
+        @Option(help: ArgumentHelp("Certificate file; may hold the chain after the signer.", valueName: "file"), completion: .file())
         var cert: String?
 
-        @Option(help: ArgumentHelp("PKCS#12 file with key and certificate.", valueName: "file"))
+        @Option(help: ArgumentHelp("PKCS#12 file with key and certificate.", valueName: "file"), completion: .file())
         var pkcs12: String?
 
-        @Option(help: ArgumentHelp("Trust anchor certificates (repeatable).", valueName: "file"))
+        @Option(help: ArgumentHelp("Trust anchor certificates (repeatable).", valueName: "file"), completion: .file())
         var trust: [String] = []
 
         @Option(help: ArgumentHelp("A named endpoint, NAME=URL (repeatable).", valueName: "name=url"))

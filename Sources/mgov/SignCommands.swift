@@ -46,11 +46,11 @@ struct SignCommand: AsyncParsableCommand {
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
-        @Argument(help: ArgumentHelp("XML files to sign ('-' for stdin).", valueName: "file"))
+        @Argument(help: ArgumentHelp("XML files to sign ('-' for stdin).", valueName: "file"), completion: .file())
         var files: [String]
-        @Option(name: [.short, .long], help: ArgumentHelp("Write the signed document here ('-': stdout; one input only).", valueName: "file"))
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the signed document here ('-': stdout; one input only).", valueName: "file"), completion: .file())
         var output: String?
-        @Option(help: ArgumentHelp("Write each signed file here, under its own name.", valueName: "dir"))
+        @Option(help: ArgumentHelp("Write each signed file here, under its own name.", valueName: "dir"), completion: .directory)
         var outDir: String?
         @OptionGroup var keys: SigningKeyOptions
         @Flag var mode: Mode = .enveloped
@@ -158,11 +158,11 @@ struct SignCommand: AsyncParsableCommand {
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
-        @Argument(help: ArgumentHelp("Files to sign ('-' for stdin).", valueName: "file"))
+        @Argument(help: ArgumentHelp("Files to sign ('-' for stdin).", valueName: "file"), completion: .file())
         var files: [String]
-        @Option(name: [.short, .long], help: ArgumentHelp("Write the signature here ('-': stdout; one input only).", valueName: "file"))
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the signature here ('-': stdout; one input only).", valueName: "file"), completion: .file())
         var output: String?
-        @Option(help: ArgumentHelp("Write each signature here, under its file's name.", valueName: "dir"))
+        @Option(help: ArgumentHelp("Write each signature here, under its file's name.", valueName: "dir"), completion: .directory)
         var outDir: String?
         @OptionGroup var keys: SigningKeyOptions
         @Flag var packaging: Packaging = .detached
@@ -225,11 +225,11 @@ extension CMSFormat: ExpressibleByArgument {}
 
 /// Where a signing key comes from: the profile (default), --key/--cert, or --pkcs12.
 struct SigningKeyOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Private key file (instead of the profile's).", valueName: "file"))
+    @Option(help: ArgumentHelp("Private key file (instead of the profile's).", valueName: "file"), completion: .file())
     var key: String?
-    @Option(help: ArgumentHelp("Certificate file, signer first, then the chain.", valueName: "file"))
+    @Option(help: ArgumentHelp("Certificate file, signer first, then the chain.", valueName: "file"), completion: .file())
     var cert: String?
-    @Option(help: ArgumentHelp("PKCS#12 file with key and certificates.", valueName: "file"))
+    @Option(help: ArgumentHelp("PKCS#12 file with key and certificates.", valueName: "file"), completion: .file())
     var pkcs12: String?
     @Flag(help: "Sign even with an expired or not yet valid certificate.")
     var allowExpired = false

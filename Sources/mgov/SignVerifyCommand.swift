@@ -36,11 +36,11 @@ extension SignCommand {
                 """
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
-        @Argument(help: ArgumentHelp("Signed XML files or CMS signatures ('-' for stdin).", valueName: "file"))
+        @Argument(help: ArgumentHelp("Signed XML files or CMS signatures ('-' for stdin).", valueName: "file"), completion: .file())
         var files: [String]
-        @Option(help: ArgumentHelp("A trust anchor certificate (repeatable; default: the profile's).", valueName: "file"))
+        @Option(help: ArgumentHelp("A trust anchor certificate (repeatable; default: the profile's).", valueName: "file"), completion: .file())
         var trusted: [String] = []
-        @Option(help: ArgumentHelp("Pin the signer's certificate: its key is used, KeyInfo is ignored.", valueName: "file"))
+        @Option(help: ArgumentHelp("Pin the signer's certificate: its key is used, KeyInfo is ignored.", valueName: "file"), completion: .file())
         var cert: String?
         @Flag(help: "Accept a valid signature from any signer (no trust check).")
         var anySigner = false
@@ -48,14 +48,14 @@ extension SignCommand {
         var at: String?
         @Flag(help: "Accept SHA-1 digests and signatures, with a warning.")
         var allowSha1 = false
-        @Option(help: ArgumentHelp("The shared key for HMAC signatures.", valueName: "file"))
+        @Option(help: ArgumentHelp("The shared key for HMAC signatures.", valueName: "file"), completion: .file())
         var hmacKey: String?
         @Option(help: ArgumentHelp("An ID attribute name (repeatable; default Id, ID, id).", valueName: "name"))
         var idAttr: [String] = []
         @Option(name: [.customLong("content-output"), .customLong("signed-output")],
-                help: ArgumentHelp("When valid and trusted, write the signed content here: a CMS signature's content, or what the XML signatures cover (one input only).", valueName: "file"))
+                help: ArgumentHelp("When valid and trusted, write the signed content here: a CMS signature's content, or what the XML signatures cover (one input only).", valueName: "file"), completion: .file())
         var contentOutput: String?
-        @Option(help: ArgumentHelp("The signed file of a detached CMS signature ('-' for stdin; one input only).", valueName: "file"))
+        @Option(help: ArgumentHelp("The signed file of a detached CMS signature ('-' for stdin; one input only).", valueName: "file"), completion: .file())
         var content: String?
         @Option(help: ArgumentHelp("Check only the signatures this XPath selects (prefix ds is bound).", valueName: "xpath"))
         var signatureXpath: String?

@@ -13,6 +13,18 @@ import Testing
         #expect(generated.stdout == committed, "Completions/\(file) is stale: run scripts/generate-docs")
     }
 
+    /// File options and arguments complete file names (bash, as a user's shell runs the committed script).
+    @Test func bashCompletesFileNames() throws {
+        let dir = try TemporaryDirectory()
+        try "<a/>".write(toFile: dir.file("invoice.xml"), atomically: true, encoding: .utf8)
+        let script = "source \"$0\"; cd \"$1\"; COMP_WORDS=(mgov sign xml inv); COMP_CWORD=3; _mgov; echo \"${COMPREPLY[*]}\"; "
+            + "COMP_WORDS=(mgov sign xml --key inv); COMP_CWORD=4; _mgov; echo \"${COMPREPLY[*]}\""
+        let result = try TestProcess.run("/bin/bash", ["-c", script, "\(Self.packageRoot)/Completions/mgov.bash", dir.path])
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 2 && lines.allSatisfy { $0.split(separator: " ").allSatisfy { $0 == "invoice.xml" } && !$0.isEmpty },
+                "stdout: \(result.stdout) stderr: \(result.stderr)")
+    }
+
     @Test func manPagesAreCurrent() throws {
         let tool = MGovRunner.binDirectory + "/generate-manual"
         #expect(FileManager.default.isExecutableFile(atPath: tool), "build it first: swift build --product generate-manual (scripts/test does)")
