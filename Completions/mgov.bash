@@ -916,7 +916,7 @@ _mgov_connect_request() {
 
 _mgov_connect_catalog() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --allowed --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --allowed --insecure-http --version -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --password-file --provider --purpose --legal-basis)
     __mgov_offer_flags_options 1

@@ -82,7 +82,7 @@ function __mgov_parse_tokens -S
             case 'request'
                 __mgov_parse_subcommand 2 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'purpose=' 'legal-basis=' 'provider=' 'param=+' 'X=' 'data=' 'user=' 'issue=' 'on-behalf-of=' 'o/output=' 'format=' 'no-verify-response' 'insecure-http' 'timeout=' 'version' 'h/help'
             case 'catalog'
-                __mgov_parse_subcommand 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'allowed' 'provider=' 'purpose=' 'legal-basis=' 'version' 'h/help'
+                __mgov_parse_subcommand 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'allowed' 'provider=' 'purpose=' 'legal-basis=' 'insecure-http' 'version' 'h/help'
             end
         case 'log'
             __mgov_parse_subcommand 0 'version' 'h/help'
@@ -570,6 +570,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect catalog" provider' -l 'provider' -d 'The provider\'s base URL.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect catalog" purpose' -l 'purpose' -d 'The purpose sent (default: service discovery).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect catalog" legal-basis' -l 'legal-basis' -d 'The legal basis sent (default: X-Road metaservice).' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect catalog" insecure-http' -l 'insecure-http' -d 'Plain HTTP to a loopback provider (tests only).'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect catalog" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect catalog" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov log" version' -l 'version' -d 'Show the version.'

@@ -44,7 +44,9 @@ public final class PasswordSource: @unchecked Sendable {
             }
             var text = String(decoding: data, as: UTF8.self)
             // A password file ends with one newline, as `echo` writes it; keep inner spaces.
-            if text.hasSuffix("\r\n") { text.removeLast(2) } else if text.hasSuffix("\n") { text.removeLast() }
+            // ("\r\n" is one Character in Swift: removeLast(2) took the password's last letter with it.)
+            if text.unicodeScalars.last == "\n" { text.unicodeScalars.removeLast() }
+            if text.unicodeScalars.last == "\r", data.last == UInt8(ascii: "\n") { text.unicodeScalars.removeLast() }
             value = text
         } else if let env = environment["MGOV_PASSWORD"] {
             value = env

@@ -435,6 +435,7 @@ struct ConnectCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("The provider's base URL.", valueName: "url")) var provider: String?
         @Option(help: "The purpose sent (default: service discovery).") var purpose = "service discovery"
         @Option(help: "The legal basis sent (default: X-Road metaservice).") var legalBasis = "X-Road metaservice"
+        @Flag(help: "Plain HTTP to a loopback provider (tests only).") var insecureHttp = false
 
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
@@ -446,8 +447,9 @@ struct ConnectCommand: AsyncParsableCommand {
             guard let base = provider ?? profile.endpoints[subsystem.description] ?? profile.endpoints["connect"] else {
                 throw CoreError.invalidArgument("no provider address: give --provider URL, or set one with 'mgov profile set \(profile.name) endpoint.connect URL'")
             }
+            if insecureHttp { try requireLoopback(base, flag: "--insecure-http") }
             let passwords = PasswordSource(passwordFile: password.passwordFile)
-            let consumer = Consumer(client: profile.identity, tls: try TLSIdentity.load(profile, passwords: passwords),
+            let consumer = Consumer(client: profile.identity, tls: insecureHttp ? nil : try TLSIdentity.load(profile, passwords: passwords),
                                     anchors: try profile.trustPaths.flatMap { try Certificate.loadAll(path: $0) }, clock: context.clock,
                                     audit: try context.audit())
             let call = Consumer.Call(service: try ServiceID(provider: subsystem, code: allowed ? "allowedMethods" : "listMethods"),

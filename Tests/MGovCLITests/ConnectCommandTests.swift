@@ -219,6 +219,21 @@ struct ConnectEnvironment {
         #expect(try c.events("MConnect.Request.Denied").count == denied + 1)
     }
 
+    /// A plain-HTTP provider for tests: request and catalog reach it with --insecure-http (and only then), answers still signed.
+    @Test func anInsecureHTTPProviderIsReachedWithTheFlagOnly() throws {
+        var c = try ConnectEnvironment()
+        #expect(try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "Legea 133/2011").status == 0)
+        try c.start(["--insecure-http"])
+        defer { c.server?.stop() }
+        #expect(c.url.hasPrefix("http://127.0.0.1:"))
+        let answer = try c.request(["--param", "idnp=2001234567890", "--insecure-http"])
+        #expect(answer.status == 0 && answer.stdout.contains("Ion Popescu"), "\(answer.stderr)")
+        try c.request(["--param", "idnp=2001234567890"]).expectOneLineError(2, containing: "is plain HTTP")
+        let catalog = try c.consumer("connect", "catalog", providerID, "--provider", c.url, "--insecure-http")
+        #expect(catalog.status == 0 && catalog.stdout.contains("people\tDATASET"), "\(catalog.stdout) \(catalog.stderr)")
+        try c.consumer("connect", "catalog", providerID, "--provider", c.url).expectOneLineError(2, containing: "is plain HTTP")
+    }
+
     @Test func theProxyForwardsMethodPathQueryAndBody() throws {
         var c = try ConnectEnvironment()
         let echo = c.dir.file("work/echo.py")

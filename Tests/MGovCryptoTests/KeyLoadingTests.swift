@@ -66,6 +66,11 @@ import Testing
     @Test func passwordFileDropsOneTrailingNewline() throws {
         let file = try dir.write("pw", "two words \n")
         #expect(try PasswordSource(passwordFile: file, environment: [:], interactive: false).password(for: "x") == "two words ")
+        // One written on Windows ends with CRLF: both go, and nothing of the password with them.
+        let crlf = try dir.write("pw-crlf", "s3cret\r\n")
+        #expect(try PasswordSource(passwordFile: crlf, environment: [:], interactive: false).password(for: "x") == "s3cret")
+        let bare = try dir.write("pw-bare", "s3cret")
+        #expect(try PasswordSource(passwordFile: bare, environment: [:], interactive: false).password(for: "x") == "s3cret")
         #expect(try PasswordSource(passwordFile: nil, environment: ["MGOV_PASSWORD": "env"], interactive: false).password(for: "x") == "env")
     }
 }
