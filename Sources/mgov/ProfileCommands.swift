@@ -51,9 +51,14 @@ struct ProfileCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
+            // A key or certificate beside a PKCS#12 would be stored and then ignored (the bundle's are used).
+            if pkcs12 != nil, key != nil || cert != nil {
+                throw ValidationError("--pkcs12 holds the key and the certificate: give it alone, or --key and --cert")
+            }
             var endpoints: [String: String] = [:]
             for text in endpoint {
                 let (n, url) = try ProfileManager.parseEndpoint(text)
+                guard endpoints[n] == nil else { throw ValidationError("the endpoint \(n) is given twice") }
                 endpoints[n] = url
             }
             let draft = Profile(name: name, identity: try MemberIdentity(parsing: identity), keyPath: key,

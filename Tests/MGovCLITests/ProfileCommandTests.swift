@@ -70,6 +70,15 @@ import Testing
         try env.mgov("profile", "create", "x", "--identity", "MD/GOV/12 3/S").expectOneLineError(2, containing: "contains ' '")
     }
 
+    @Test func contradictoryOptionsAreRefused() throws {
+        let env = try CLIEnvironment()
+        try env.mgov("profile", "create", "x", "--identity", "MD/GOV/1/S", "--pkcs12", "a.p12", "--key", "k.pem")
+            .expectOneLineError(64, containing: "--pkcs12 holds the key and the certificate")
+        try env.mgov("profile", "create", "x", "--identity", "MD/GOV/1/S", "--endpoint", "a=https://a", "--endpoint", "a=https://b")
+            .expectOneLineError(64, containing: "the endpoint a is given twice")
+        #expect(!env.homeExists)
+    }
+
     @Test func unreadableOrWrongTypeKeyFile() throws {
         let env = try CLIEnvironment()
         let ca = try TestPKI.makeCA(in: env.dir)
