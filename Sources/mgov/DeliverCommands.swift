@@ -203,6 +203,8 @@ struct DeliverCommand: AsyncParsableCommand {
             let certificate = try Certificate.loadAll(path: cert)[0]
             guard !certificate.isCA else { throw ValidationError("\(certificate.subject) is a CA certificate: register the carrier's own") }
             try DeliverCommand.orders(context).addCarrier(name: name, fingerprint: certificate.sha256Fingerprint)
+            // As `carrier list --json` shows a carrier.
+            if context.console.isJSON { try context.console.json(["name": name, "sha256_fingerprint": certificate.sha256Fingerprint]); return }
             context.console.info("carrier \(name): \(certificate.subject)")
         }
     }

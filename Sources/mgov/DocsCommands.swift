@@ -115,6 +115,7 @@ struct DocsCommand: AsyncParsableCommand {
                 let file = try AtomicFile(path: output, mode: 0o600)
                 try file.withDescriptor { try documents.read(id, version: version, actor: reader, to: $0, discardedOnError: true) }
                 try file.commit()
+                if context.console.isJSON { try context.console.json(["id": id, "output": output]) }
             } else {
                 try documents.read(id, version: version, actor: reader, to: STDOUT_FILENO)
             }
@@ -199,6 +200,7 @@ struct DocsCommand: AsyncParsableCommand {
             let context = global.makeContext()
             let documents = try DocsCommand.documents(context)
             try documents.remove(id, actor: try actingPrincipal(actor, documentID: id, documents))
+            if context.console.isJSON { try context.console.json(DocumentChange(id: id, change: "removed")); return }
             context.console.info("moved \(id) to the recycle bin")
         }
     }
@@ -213,6 +215,7 @@ struct DocsCommand: AsyncParsableCommand {
             let context = global.makeContext()
             let documents = try DocsCommand.documents(context)
             try documents.restore(id, actor: try actingPrincipal(actor, documentID: id, documents))
+            if context.console.isJSON { try context.console.json(DocumentChange(id: id, change: "restored")); return }
             context.console.info("restored \(id)")
         }
     }
@@ -254,6 +257,7 @@ struct DocsCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             try DocsCommand.documents(context).hold(id, reason: reason, actor: try Principal(actor))
+            if context.console.isJSON { try context.console.json(DocumentChange(id: id, change: "held", reason: reason)); return }
             context.console.info("\(id) is under legal hold")
         }
     }
@@ -267,6 +271,7 @@ struct DocsCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             try DocsCommand.documents(context).hold(id, reason: nil, actor: try Principal(actor))
+            if context.console.isJSON { try context.console.json(DocumentChange(id: id, change: "released")); return }
             context.console.info("released the hold on \(id)")
         }
     }
@@ -478,4 +483,21 @@ extension Permission: ExpressibleByArgument {}
 private func actingPrincipal(_ given: String?, documentID: String, _ documents: DocumentStore) throws -> Principal {
     if let given { return try Principal(given) }
     return try Principal(try documents.document(documentID).owner)
+}
+
+/// `--json` of the commands that change one document's state: which, and how.
+struct DocumentChange: Encodable {
+    let id: String
+    /// removed (to the recycle bin), restored, held (legal hold) or released.
+    let change: String
+    var reason: String?
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(change, forKey: .change)
+        try container.encode(reason, forKey: .reason)  // null when none: every key, always
+    }
+
+    enum CodingKeys: String, CodingKey { case id, change, reason }
 }

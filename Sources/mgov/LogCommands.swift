@@ -365,12 +365,14 @@ struct LogCommand: AsyncParsableCommand {
             let checkpoint = try MGovLog.Checkpoint.sign(origin: origin ?? "\(profile.identity)/log", head: head, key: credentials.key)
             try log.saveCheckpoint(checkpoint, publicKey: try credentials.key.publicKey().der, source: "local", at: context.clock.now())
             let console = context.console
-            if let output, output != "-" {
-                try FileSystem.writeAtomically(Data(checkpoint.text.utf8), to: output)
-                console.info("checkpoint of \(head.size) entries written to \(output)")
-            } else if console.isJSON {
+            let toFile = output.map { $0 != "-" } ?? false
+            if let output, toFile { try FileSystem.writeAtomically(Data(checkpoint.text.utf8), to: output) }
+            if console.isJSON {
+                // With -o too: a script learns the size and root it signed.
                 struct Signed: Encodable { let origin: String; let size: UInt64; let root: String; let note: String }
                 try console.json(Signed(origin: checkpoint.origin, size: checkpoint.size, root: Hex.encode(checkpoint.root), note: checkpoint.text))
+            } else if let output, toFile {
+                console.info("checkpoint of \(head.size) entries written to \(output)")
             } else {
                 console.outData(Data(checkpoint.text.utf8))
             }
@@ -421,6 +423,7 @@ struct LogCommand: AsyncParsableCommand {
             }
             if let output, output != "-" {
                 try FileSystem.writeAtomically(data + Data("\n".utf8), to: output, mode: 0o600)  // the entry, subjects and all
+                if context.console.isJSON { try context.console.json(["output": output]) }
             } else {
                 context.console.outData(data + Data("\n".utf8))
             }
@@ -448,6 +451,20 @@ struct LogCommand: AsyncParsableCommand {
 
         func run() async throws {
             let console = global.storelessConsole()
+            struct Valid: Encodable { let valid: Bool; let summary: String }
+            let summary: String
+            do {
+                summary = try check()
+            } catch let error as UserFacingError where error.exitStatus == .refused && console.isJSON {
+                // A "no" is an answer too: on stdout as one, as log verify gives {"ok": false}.
+                try console.json(Valid(valid: false, summary: error.description))
+                throw error
+            }
+            if console.isJSON { try console.json(Valid(valid: true, summary: summary)) } else { console.out("proof valid: \(summary)") }
+        }
+
+        /// What the proof proves, or the error that says it does not.
+        func check() throws -> String {
             let parsed = try LogProof.decode(try FileSystem.read(proof))
             let publicKey = try PublicKey.load(path: key)
             let noteText: String
@@ -463,7 +480,6 @@ struct LogCommand: AsyncParsableCommand {
             }
             let note = try MGovLog.Checkpoint.parse(noteText)
             try note.verify(key: publicKey)
-            let summary: String
             switch parsed {
             case .inclusion(let p):
                 guard p.treeSize == note.size else {
@@ -474,7 +490,7 @@ struct LogCommand: AsyncParsableCommand {
                     throw LogError.proofRejected("the proof's root hash is not the one the checkpoint signs for \(note.size) entries: the proof or the log was changed")
                 }
                 if case .failed(let why) = p.verify() { throw LogError.proofRejected(why) }
-                summary = "entry \(p.seq) is in the log \(note.origin) of \(note.size) entries"
+                return "entry \(p.seq) is in the log \(note.origin) of \(note.size) entries"
             case .consistency(let p):
                 let matchesNew = p.newSize == note.size && p.newRoot == note.root
                 let matchesOld = p.oldSize == note.size && p.oldRoot == note.root
@@ -482,10 +498,8 @@ struct LogCommand: AsyncParsableCommand {
                     throw LogError.proofRejected("neither tree head of the proof (\(p.oldSize), \(p.newSize)) is the checkpoint's (\(note.size))")
                 }
                 if case .failed(let why) = p.verify() { throw LogError.proofRejected(why) }
-                summary = "the log \(note.origin) of \(p.newSize) entries extends its tree of \(p.oldSize) entries"
+                return "the log \(note.origin) of \(p.newSize) entries extends its tree of \(p.oldSize) entries"
             }
-            struct Valid: Encodable { let valid: Bool; let summary: String }
-            if console.isJSON { try console.json(Valid(valid: true, summary: summary)) } else { console.out("proof valid: \(summary)") }
         }
     }
 
@@ -538,7 +552,12 @@ struct LogCommand: AsyncParsableCommand {
             }
             try write(exporter.flush().map { $0 + "\n" }.joined())
             try file?.commit()
-            if let output, output != "-" { context.console.info("exported \(count) entries to \(output)") }
+            if let output, output != "-" {
+                struct Exported: Encodable { let entries: Int; let output: String }
+                if context.console.isJSON { try context.console.json(Exported(entries: count, output: output)) } else {
+                    context.console.info("exported \(count) entries to \(output)")
+                }
+            }
         }
     }
 

@@ -151,7 +151,7 @@ struct DeliverEnvironment {
         #expect(try d.mgov("deliver", "update", fresh, "Ready", "--as", "sender").status == 0)
         #expect((try d.mgov("deliver", "list", "--stale", "1s", "--json").json() as? [[String: Any]])?.isEmpty == true)
         #expect(try d.mgov("deliver", "list", "--status", "Ready").stdout.contains(fresh))
-        #expect(try d.mgov("deliver", "--help").stdout.contains("Delivering → Delivering (carrier)"))
+        #expect(try d.mgov("deliver", "--help").stdout.contains("Delivering -> Delivering (carrier)"))
     }
 
     @Test func filesToDeliverGoToTheDocumentStore() throws {

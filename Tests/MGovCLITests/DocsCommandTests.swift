@@ -77,12 +77,15 @@ private let bob = "urn:md:idnp:2009876543210"
         let file = try env.dir.write("a.txt", "a")
         let id = try env.mgov("docs", "add", file, "--owner", alice).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try env.mgov("docs", "rm", id).status == 0)
-        #expect(try env.mgov("docs", "hold", id, "--reason", "dosar 1-123/2026").status == 0)
+        // --json: the change as a document (every key, null when absent).
+        let held = try env.mgov("docs", "hold", id, "--reason", "dosar 1-123/2026", "--json").json() as? [String: Any]
+        #expect(held?["id"] as? String == id && held?["change"] as? String == "held" && held?["reason"] as? String == "dosar 1-123/2026")
         let purge = try env.mgov("docs", "purge")
         #expect(purge.status == 0)
         #expect(purge.stdout.contains("kept \(id): under legal hold (dosar 1-123/2026)"))
         #expect(try env.mgov("docs", "list", "--deleted").stdout.contains(id))
-        #expect(try env.mgov("docs", "release", id).status == 0)
+        let released = try env.mgov("docs", "release", id, "--json").json() as? [String: Any]
+        #expect(released?["change"] as? String == "released" && released?["reason"] is NSNull)
         #expect(try env.mgov("docs", "purge").stdout.contains("purged \(id)"))
         try env.mgov("docs", "show", id).expectOneLineError(2, containing: "no document")
         #expect(try env.mgov("docs", "verify").status == 0)

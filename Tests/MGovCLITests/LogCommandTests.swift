@@ -214,6 +214,17 @@ struct LogEnvironment {
         let bent = try String(contentsOfFile: proofFile, encoding: .utf8).replacingOccurrences(of: "MConnect.Request.Served", with: "MConnect.Request.Faked")
         let bentFile = try t.dir.write("bent.json", bent)
         try offline.run(["log", "verify-proof", bentFile, "--key", t.certPath]).expectOneLineError(1, containing: "does not hash to the proof's leaf hash")
+        // With --json a "no" is a document on stdout too, as log verify gives one.
+        let bentJSON = try offline.run(["log", "verify-proof", bentFile, "--key", t.certPath, "--json"])
+        let bentAnswer = try bentJSON.json() as? [String: Any]
+        #expect(bentJSON.status == 1 && bentAnswer?["valid"] as? Bool == false, "\(bentJSON.stdout)")
+        // -o with --json says what it wrote.
+        let provedJSON = try t.mgov("log", "prove", "7", "-o", t.dir.file("again.json"), "--json").json() as? [String: Any]
+        #expect(provedJSON?["output"] as? String == t.dir.file("again.json"))
+        let signedJSON = try t.mgov("log", "checkpoint", "-o", t.dir.file("cp2.txt"), "--json").json() as? [String: Any]
+        #expect(signedJSON?["size"] as? Int == 18 && FileManager.default.fileExists(atPath: t.dir.file("cp2.txt")))
+        let exportedJSON = try t.mgov("log", "export", "-o", t.dir.file("all.ndjson"), "--json").json() as? [String: Any]
+        #expect(exportedJSON?["entries"] as? Int == 18, "\(String(describing: exportedJSON))")
         try offline.run(["log", "verify-proof", t.certPath, "--key", t.certPath]).expectOneLineError(2, containing: "not a proof")
     }
 
