@@ -192,6 +192,61 @@ public enum Protocol {
     }
 }
 
+/// How a dataset's rows are written, chosen from the request's `Accept` (RFC 9110 §12.5.1).
+public enum RowFormat: String, Sendable, CaseIterable {
+    case json, csv, xml
+
+    /// The Content-Type of rows in this format (and the Accept that asks for it).
+    public var mediaType: String { mediaTypes[0] }
+
+    /// The media types each answers to, the first its Content-Type.
+    var mediaTypes: [String] {
+        switch self {
+        case .json: return ["application/json"]
+        case .csv: return ["text/csv"]
+        case .xml: return ["application/xml", "text/xml"]
+        }
+    }
+
+    /// The format `accept` prefers: for each format, the q of the most specific range that matches
+    /// it (type/subtype over type/* over */*), the highest q > 0 winning, ties in the order json, csv,
+    /// xml. No header (or an empty one) is JSON; nil when nothing offered is acceptable (406).
+    public static func negotiate(_ accept: String?) -> RowFormat? {
+        guard let accept, !accept.trimmingCharacters(in: .whitespaces).isEmpty else { return .json }
+        var ranges: [(type: String, subtype: String, q: Double)] = []
+        for item in accept.lowercased().split(separator: ",") {
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            let range = parts[0].split(separator: "/", maxSplits: 1).map(String.init)
+            guard range.count == 2 else { continue }
+            var q = 1.0
+            for parameter in parts.dropFirst() where parameter.hasPrefix("q=") {
+                q = Double(parameter.dropFirst(2)).map { min(max($0, 0), 1) } ?? 0
+            }
+            ranges.append((range[0], range[1], q))
+        }
+        func quality(_ format: RowFormat) -> Double {
+            var best: (specificity: Int, q: Double) = (-1, 0)
+            for mediaType in format.mediaTypes {
+                let wanted = mediaType.split(separator: "/").map(String.init)
+                for range in ranges {
+                    let specificity = range.type == wanted[0] && range.subtype == wanted[1] ? 2
+                        : range.type == wanted[0] && range.subtype == "*" ? 1 : range.type == "*" && range.subtype == "*" ? 0 : -1
+                    if specificity > best.specificity || (specificity == best.specificity && specificity >= 0 && range.q > best.q) {
+                        best = (specificity, range.q)
+                    }
+                }
+            }
+            return best.specificity < 0 ? 0 : best.q
+        }
+        var chosen: (format: RowFormat, q: Double)?
+        for format in allCases {
+            let q = quality(format)
+            if q > 0, q > (chosen?.q ?? 0) { chosen = (format, q) }
+        }
+        return chosen?.format
+    }
+}
+
 /// The error types of the protocol, as the `X-Road-Error` header names them.
 public enum XRoadErrorType: String, Sendable {
     case badRequest = "Client.BadRequest"

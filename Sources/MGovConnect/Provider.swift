@@ -76,6 +76,8 @@ public final class Provider: Sendable {
     struct Refusal: Error {
         let type: XRoadErrorType
         let message: String
+        /// When not the type's own (406 for an Accept nothing matches).
+        var status: Int?
     }
 
     /// An answer before it is signed and logged.
@@ -194,7 +196,7 @@ public final class Provider: Sendable {
     }
 
     func answer(for error: any Error, _ exchange: Exchange) -> Answer {
-        if let refusal = error as? Refusal { return self.refusal(refusal.type, refusal.message, exchange) }
+        if let refusal = error as? Refusal { return self.refusal(refusal.type, refusal.message, status: refusal.status, exchange) }
         return self.refusal(.internalError, (error as? UserFacingError)?.description ?? String(describing: error), exchange)
     }
 
@@ -315,6 +317,11 @@ public final class Provider: Sendable {
     }
 
     func lookup(_ service: ConnectService, request: ServerRequest, grant: Grant?, exchange: inout Exchange, _ snapshot: RegistrySnapshot) throws -> Answer {
+        // Decided first: a request for a format no dataset is written in discloses nothing.
+        guard let format = RowFormat.negotiate(request.header("Accept")) else {
+            throw Refusal(type: .badRequest, message: "a dataset is answered as application/json, text/csv or application/xml; Accept allows none of them",
+                          status: 406)
+        }
         var filter: [(String, String)] = []
         var limit = 100, offset = 0
         // A value that does not decode would be looked up as it stands and match nothing: an empty
@@ -357,10 +364,8 @@ public final class Provider: Sendable {
                 ((try? JSONSerialization.jsonObject(with: Data(row.utf8))) as? [String: Any])?["idnp"].map { "\($0)" }
             }
         }
-        let accept = request.header("Accept")?.lowercased() ?? ""
         let headers: [(String, String)] = [("X-Total-Count", "\(total)")]
-        let wantsCSV = !accept.isEmpty && accept.contains("text/csv"), wantsXML = !accept.isEmpty && accept.contains("xml")
-        let wantsJSON = !wantsCSV && !wantsXML
+        let wantsCSV = format == .csv, wantsXML = format == .xml, wantsJSON = format == .json
         if wantsJSON && grant?.fields == nil {
             // Rows are stored as sorted-key JSON: spliced as they are, the document is what
             // JSONSerialization would write, without parsing and writing every row again.

@@ -35,7 +35,8 @@ struct ConnectCommand: AsyncParsableCommand {
                 A live grant must cover the client, the service and the cited basis (exactly, or as its start followed by a character that is not a letter or digit: 'Legea 133/2011' covers 'Legea 133/2011 art.5', not 'Legea 133/20119').
 
                 Datasets answer GET with key-field equality filters, limit (at most 1000) and offset: JSON \
-                {"rows", "total", "limit", "offset"}, CSV (Accept: text/csv) or XML (Accept: application/xml); only \
+                {"rows", "total", "limit", "offset"}, CSV (Accept: text/csv) or XML (Accept: application/xml), by \
+                q-value and specificity (none of them acceptable: 406); only \
                 granted fields, and a grant with fields allows filters on those fields only (403). Query values are \
                 decoded as forms send them (+ is a space) and key values are at most 256 bytes; a part that does not \
                 decode (a bad %, bytes that are not UTF-8, a control character) and limit or offset given twice are \
@@ -414,17 +415,6 @@ struct ConnectCommand: AsyncParsableCommand {
         }
     }
 
-    /// How dataset rows are asked for (`Accept`).
-    enum RowFormat: String, ExpressibleByArgument, CaseIterable {
-        case json, csv, xml
-        var mediaType: String {
-            switch self {
-            case .json: return "application/json"
-            case .csv: return "text/csv"
-            case .xml: return "application/xml"
-            }
-        }
-    }
 
     struct Catalog: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a provider's services (listMethods, or --allowed: allowedMethods).")
@@ -465,3 +455,6 @@ struct ConnectCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `connect request --format`: how dataset rows are asked for (`Accept`), as the provider names them.
+extension RowFormat: ExpressibleByArgument {}

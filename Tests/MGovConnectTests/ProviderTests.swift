@@ -101,6 +101,7 @@ extension ServerResponse {
             (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/people?idnp=%FF%FE", 400, "Client.BadRequest"),
             (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/people?idnp=2001234567890%00", 400, "Client.BadRequest"),
             (ProviderFixture.exchangeHeaders, "/r1/\(providerID)/people?limit=1&limit=2", 400, "Client.BadRequest"),
+            (ProviderFixture.exchangeHeaders + [("Accept", "application/yaml")], "/r1/\(providerID)/people?idnp=2001234567890", 406, "Client.BadRequest"),
             // A header value that was not UTF-8 (decoded to U+FFFD) would not be logged as it was sent.
             (ProviderFixture.exchangeHeaders.filter { $0.0 != "X-Call-Reason" } + [("X-Call-Reason", "caf\u{FFFD}")], "/r1/\(providerID)/people", 400,
              "Client.BadRequest"),
@@ -275,6 +276,19 @@ extension ServerResponse {
 }
 
 @Suite struct ProtocolTests {
+    @Test func acceptIsNegotiatedByQualityAndSpecificity() {
+        let cases: [(String?, RowFormat?)] = [
+            (nil, .json), ("", .json), ("*/*", .json), ("application/json", .json), ("text/csv", .csv), ("application/xml", .xml),
+            ("text/xml", .xml), ("text/csv;q=0.1, application/json", .json), ("application/json, text/csv", .json),
+            ("text/csv, application/json;q=0.5", .csv), ("text/*", .csv), ("application/*;q=0.2, text/csv;q=0.1", .json),
+            ("*/*;q=0.1, application/xml", .xml), ("application/json;q=0, text/csv;q=0", nil), ("application/yaml", nil),
+            ("TEXT/CSV", .csv), ("application/json;q=0, */*", .csv),
+        ]
+        for (accept, expected) in cases {
+            #expect(RowFormat.negotiate(accept) == expected, "\(accept ?? "none")")
+        }
+    }
+
     @Test func theStatementIsTheJSONEncodersSortedForm() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
