@@ -454,7 +454,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" listen' -l 'listen' -d 'HOST:PORT to listen on.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" config' -l 'config' -d 'Services and grants to put into the store first (YAML; see the README).' -rF
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" insecure-http' -l 'insecure-http' -d 'Plain HTTP, loopback only: the X-Road-Client header is then believed as it stands (tests only).'
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" idle-timeout' -l 'idle-timeout' -d 'Close a connection that sends no request head for this long: after connecting (TLS handshake included) or between requests.' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" idle-timeout' -l 'idle-timeout' -d 'Close a connection that sends nothing for this long: after connecting (TLS handshake included), between requests, or in a body.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect service" version' -l 'version' -d 'Show the version.'

@@ -229,7 +229,8 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
     let maximumBodySize: Int
     let secure: Bool
     let idleTimeout: TimeAmount
-    /// Since when the connection has waited for a request head (nil while one is read or answered).
+    /// Since when the connection has waited for the client: for a request head, or for more of a
+    /// body (nil while a request is answered).
     private var idleSince: NIODeadline? = .now()
     /// Checks `idleSince` now and then: one timer per connection, not one per request.
     private var sweeper: RepeatedTask?
@@ -266,12 +267,21 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            idleSince = nil
+            // Waiting for the body now: a client that stops sending it is closed like an idle one.
+            idleSince = .now()
             self.head = head
             body = nil
             tooLarge = false
+            if let declared = head.headers.first(name: "content-length").flatMap(Int.init), declared > maximumBodySize {
+                // Answered (413) without waiting for a body that would only be thrown away; the
+                // connection then closes, since the rest of the body may still come.
+                tooLarge = true
+                self.head = nil
+                dispatch(head, keepAlive: false, context: context)
+            }
         case .body(var part):
             guard !tooLarge else { return }
+            idleSince = .now()
             if (body?.readableBytes ?? 0) + part.readableBytes > maximumBodySize {
                 tooLarge = true
                 body = nil
@@ -283,19 +293,24 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
         case .end:
             guard let head else { return }
             self.head = nil
-            let request = ServerRequest(method: head.method, target: head.uri, headers: head.headers, body: body ?? ByteBuffer(),
-                                        peerCertificateDER: peerCertificate(context), bodyTooLarge: tooLarge)
-            body = nil
-            inFlight += 1
-            let keepAlive = head.isKeepAlive
-            let version = head.version
-            let loop = context.eventLoop
-            let bound = NIOLoopBound((self, context), eventLoop: loop)
-            responder(request, loop).hop(to: loop).whenComplete { result in
-                let (handler, context) = bound.value
-                let response = (try? result.get()) ?? ExchangeHandler.internalError
-                handler.write(response, keepAlive: keepAlive, version: version, context: context)
-            }
+            dispatch(head, keepAlive: head.isKeepAlive, context: context)
+        }
+    }
+
+    /// Hands a whole request (or one refused for its declared size) to the responder.
+    private func dispatch(_ head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
+        idleSince = nil  // answering: the responder's time is its own (a proxy waits up to 60 s)
+        let request = ServerRequest(method: head.method, target: head.uri, headers: head.headers, body: body ?? ByteBuffer(),
+                                    peerCertificateDER: peerCertificate(context), bodyTooLarge: tooLarge)
+        body = nil
+        inFlight += 1
+        let version = head.version
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        responder(request, loop).hop(to: loop).whenComplete { result in
+            let (handler, context) = bound.value
+            let response = (try? result.get()) ?? ExchangeHandler.internalError
+            handler.write(response, keepAlive: keepAlive, version: version, context: context)
         }
     }
 

@@ -70,8 +70,9 @@ struct ConnectCommand: AsyncParsableCommand {
                 proxy's 60 s wait for its upstream), idle \
                 connections close at once (a peer's TLS close_notify is waited for 0.5 s at most), and the command \
                 exits 0. A connection that sends no complete request head \
-                within --idle-timeout (60 s) of opening, or of its last answer, is closed: a stalled TLS handshake \
-                or half a header holds nothing for long.
+                within --idle-timeout (60 s) of opening, or of its last answer, is closed, and so is one whose body \
+                stops coming for as long: a stalled TLS handshake, half a header or half a body holds nothing for \
+                long. A body declared (Content-Length) over 16 MB is answered 413 at once, and the connection closed.
                 Exit codes: 0 stopped; 2 cannot listen or no TLS credentials.
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
@@ -82,7 +83,7 @@ struct ConnectCommand: AsyncParsableCommand {
         @Flag(help: "Plain HTTP, loopback only: the X-Road-Client header is then believed as it stands (tests only).")
         var insecureHttp = false
         @Option(parsing: .unconditional,
-                help: ArgumentHelp("Close a connection that sends no request head for this long: after connecting (TLS handshake included) or between requests.",
+                help: ArgumentHelp("Close a connection that sends nothing for this long: after connecting (TLS handshake included), between requests, or in a body.",
                                    valueName: "seconds"))
         var idleTimeout: Double = 60
 
