@@ -857,7 +857,7 @@ _mgov_connect_request() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --no-color --no-verify-response --insecure-http --version -h --help)
     repeating_options=(--param)
-    non_repeating_options=(--home --profile --password-file --purpose --legal-basis --provider -X --data --user --issue --on-behalf-of -o --output --format --timeout)
+    non_repeating_options=(--home --profile --password-file --purpose --legal-basis --provider -X --data --content-type --user --issue --on-behalf-of -o --output --format --timeout)
     __mgov_offer_flags_options 2
 
     # Offer option value completions
@@ -889,6 +889,9 @@ _mgov_connect_request() {
         return
         ;;
     '--data')
+        return
+        ;;
+    '--content-type')
         return
         ;;
     '--user')

@@ -80,7 +80,7 @@ function __mgov_parse_tokens -S
                     __mgov_parse_subcommand 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'version' 'h/help'
                 end
             case 'request'
-                __mgov_parse_subcommand 2 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'purpose=' 'legal-basis=' 'provider=' 'param=+' 'X=' 'data=' 'user=' 'issue=' 'on-behalf-of=' 'o/output=' 'format=' 'no-verify-response' 'insecure-http' 'timeout=' 'version' 'h/help'
+                __mgov_parse_subcommand 2 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'purpose=' 'legal-basis=' 'provider=' 'param=+' 'X=' 'data=' 'content-type=' 'user=' 'issue=' 'on-behalf-of=' 'o/output=' 'format=' 'no-verify-response' 'insecure-http' 'timeout=' 'version' 'h/help'
             case 'catalog'
                 __mgov_parse_subcommand 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'allowed' 'provider=' 'purpose=' 'legal-basis=' 'insecure-http' 'version' 'h/help'
             end
@@ -550,6 +550,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request"' -l 'param' -d 'A query parameter (repeatable).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" X' -s 'X' -d 'The method (default GET, or POST with --data, as curl).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" data' -l 'data' -d 'A request body, or @FILE.' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" content-type' -l 'content-type' -d 'The body\'s Content-Type (with --data).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" user' -l 'user' -d 'The end user (X-Road-UserId), e.g. MD2001234567890.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" issue' -l 'issue' -d 'A case or document reference (X-Road-Issue).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect request" on-behalf-of' -l 'on-behalf-of' -d 'The party acted for (X-Road-Represented-Party).' -rfka ''

@@ -35,6 +35,8 @@ public struct Consumer: Sendable {
         public var issue: String?
         public var onBehalfOf: String?
         public var accept: String?
+        /// The body's Content-Type (with a body only).
+        public var contentType = "application/json"
 
         public init(service: ServiceID, purpose: String, legalBasis: String) {
             self.service = service
@@ -78,7 +80,7 @@ public struct Consumer: Sendable {
         if let issue = call.issue { headers.append(("X-Road-Issue", issue)) }
         if let party = call.onBehalfOf { headers.append(("X-Road-Represented-Party", party)) }
         if let accept = call.accept { headers.append(("Accept", accept)) }
-        if call.body != nil { headers.append(("Content-Type", "application/json")) }
+        if call.body != nil { headers.append(("Content-Type", call.contentType)) }
         let body = call.body ?? Data()
         guard body.count <= Protocol.maximumBodyBytes else {
             throw ConnectError.invalidArgument("the body is \(body.count) bytes; a provider takes at most 16 MB")

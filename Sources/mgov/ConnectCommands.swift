@@ -196,7 +196,10 @@ struct ConnectCommand: AsyncParsableCommand {
             let grant = try ConnectCommand.registry(context).grant(client: try MemberIdentity(parsing: client), service: service, legalBases: legalBasis,
                                                                   fields: fields.map { $0.split(separator: ",").map(String.init) },
                                                                   expires: try expires.map(Timestamp.require))
-            if context.console.isJSON { try context.console.json(grant) } else { context.console.info("granted \(service) to \(client)") }
+            // As `connect grants --json` lists it (a new grant has not expired: its expiry must be ahead).
+            if context.console.isJSON { try context.console.json(Grants.Listed(grant: grant, expired: false)) } else {
+                context.console.info("granted \(service) to \(client)")
+            }
         }
     }
 
@@ -332,6 +335,7 @@ struct ConnectCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("A query parameter (repeatable).", valueName: "k=v")) var param: [String] = []
         @Option(name: .customShort("X"), help: "The method (default GET, or POST with --data, as curl).") var method: String?
         @Option(help: ArgumentHelp("A request body, or @FILE.", valueName: "data")) var data: String?
+        @Option(help: ArgumentHelp("The body's Content-Type (with --data).", valueName: "type")) var contentType = "application/json"
         @Option(help: ArgumentHelp("The end user (X-Road-UserId), e.g. MD2001234567890.", valueName: "id")) var user: String?
         @Option(help: "A case or document reference (X-Road-Issue).") var issue: String?
         @Option(help: ArgumentHelp("The party acted for (X-Road-Represented-Party).", valueName: "id")) var onBehalfOf: String?
@@ -357,6 +361,10 @@ struct ConnectCommand: AsyncParsableCommand {
             call.issue = issue
             call.onBehalfOf = onBehalfOf
             call.accept = format?.mediaType
+            guard contentType.utf8.count <= 256, !contentType.isEmpty, !contentType.contains(where: { $0.isNewline || $0 == "\0" }) else {
+                throw ValidationError("--content-type is one line of 1 to 256 bytes")
+            }
+            call.contentType = contentType
             for item in param {
                 guard let eq = item.firstIndex(of: "=") else { throw ValidationError("--param takes k=v") }
                 call.parameters.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
@@ -405,7 +413,7 @@ struct ConnectCommand: AsyncParsableCommand {
             let wrapped: [String: Any] = ["status": answer.status, "id": answer.id, "verified": answer.verified,
                                           "headers": Dictionary(answer.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a }),
                                           "body": body]
-            console.outData(try JSONSerialization.data(withJSONObject: wrapped, options: [.sortedKeys, .prettyPrinted]) + Data("\n".utf8))
+            console.outData(try JSONSerialization.data(withJSONObject: wrapped, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) + Data("\n".utf8))
         }
 
         func validate() throws {
@@ -449,7 +457,7 @@ struct ConnectCommand: AsyncParsableCommand {
             let list = (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["service"] as? [[String: Any]] ?? []
             if context.console.isJSON {
                 // The list as every other --json command prints it: pretty, sorted keys.
-                context.console.outData(try JSONSerialization.data(withJSONObject: ["service": list], options: [.sortedKeys, .prettyPrinted]) + Data("\n".utf8))
+                context.console.outData(try JSONSerialization.data(withJSONObject: ["service": list], options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) + Data("\n".utf8))
                 return
             }
             for s in list { context.console.out("\(s["service_code"] as? String ?? "")\t\(s["service_type"] as? String ?? "")") }

@@ -45,8 +45,10 @@ struct LogCommand: AsyncParsableCommand {
                 With --type, one event is made from the flags; event_time defaults to now and event_source to \
                 the profile's identity. Without --type, each non-blank line of stdin (or --input FILE) is one \
                 JSON event; the batch is checked whole before anything is written, and the first bad line is named. \
-                Strings are kept as they are; numbers and booleans as their JSON text, objects as compact JSON \
-                (keys sorted), arrays of them as arrays; a member that is null is left out, as if absent.
+                Strings are kept as they are; booleans as true or false; numbers as the text of the value read \
+                (an integer's digits, 42; any other number as a double prints, 1E2 as 100.0 and 1.5e300 as 1.5e+300, \
+                so send a number whose spelling matters as a string); objects as compact JSON (keys sorted), \
+                arrays of them as arrays; a member that is null is left out, as if absent.
 
                 Exit codes: 0 logged; 2 an invalid event (nothing is logged).
                 """
@@ -106,6 +108,14 @@ struct LogCommand: AsyncParsableCommand {
                 "event_type": .string(type),
                 "event_time": .string(time ?? Timestamp.format(now)),
             ]
+            // One of MLog's levels, named as MLog names them (a typo would not be found by a query on the level).
+            let levels = ["Trace", "Debug", "Info", "Warning", "Error", "Critical"]
+            let level = try self.level.map { given in
+                guard let known = levels.first(where: { $0.lowercased() == given.lowercased() }) else {
+                    throw ValidationError("--level is one of \(levels.joined(separator: ", ")), not '\(given)'")
+                }
+                return known
+            }
             let named: [(String, String?)] = [("user", user), ("subject", subject), ("legal_basis", legalBasis),
                                               ("legal_reason", legalReason), ("event_message", message),
                                               ("event_level", level), ("event_source", source)]

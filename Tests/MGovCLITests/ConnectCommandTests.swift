@@ -86,7 +86,9 @@ struct ConnectEnvironment {
 
     @Test func grantsFieldsAndDenialsAreEnforcedAndLogged() throws {
         var c = try ConnectEnvironment()
-        #expect(try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "Legea 133/2011", "--fields", "idnp,name").status == 0)
+        let granted = try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "Legea 133/2011", "--fields", "idnp,name", "--json")
+        // As `connect grants --json` lists it, "expired" included.
+        #expect((try granted.json() as? [String: Any])?["expired"] as? Bool == false, "\(granted.stdout) \(granted.stderr)")
         // Fields must be the dataset's: a misspelt one would return nothing of it.
         try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "L 1", "--fields", "idnp,nmae")
             .expectOneLineError(2, containing: "people has no field nmae")
@@ -243,7 +245,8 @@ struct ConnectEnvironment {
             def reply(self):
                 length = int(self.headers.get('Content-Length') or 0)
                 body = self.rfile.read(length).decode()
-                out = json.dumps({"method": self.command, "path": self.path, "body": body, "reason": self.headers.get('X-Call-Reason')}).encode()
+                out = json.dumps({"method": self.command, "path": self.path, "body": body, "reason": self.headers.get('X-Call-Reason'),
+                                  "type": self.headers.get('Content-Type')}).encode()
                 self.send_response(503 if 'fail' in self.path else 201 if self.command == 'POST' else 200)
                 self.send_header('Content-Type', 'application/json')
                 self.send_header('Content-Length', str(len(out)))
@@ -286,6 +289,12 @@ struct ConnectEnvironment {
         let posted = try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "v1/cases", "--data", "@" + body,
                                          "--purpose", "register", "--legal-basis", "Legea 133/2011", "--provider", c.url])
         #expect((try? JSONSerialization.jsonObject(with: posted.stdoutData) as? [String: Any])?["method"] as? String == "POST", "\(posted.stderr)")
+        // JSON unless said otherwise.
+        #expect((try? JSONSerialization.jsonObject(with: posted.stdoutData) as? [String: Any])?["type"] as? String == "application/json")
+        let typed = try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "v1/cases", "--data", "case=12", "--content-type",
+                                        "application/x-www-form-urlencoded", "--purpose", "register", "--legal-basis", "Legea 133/2011", "--provider", c.url])
+        #expect((try? JSONSerialization.jsonObject(with: typed.stdoutData) as? [String: Any])?["type"] as? String == "application/x-www-form-urlencoded",
+                "\(typed.stdout) \(typed.stderr)")
         // A body over the provider's limit is refused before it is read or sent, not reported as a bad signature.
         let big = c.dir.file("work/big.bin")
         FileManager.default.createFile(atPath: big, contents: nil)

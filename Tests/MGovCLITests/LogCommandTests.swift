@@ -45,6 +45,11 @@ struct LogEnvironment {
         #expect(event["user"] as? String == "alice")
         #expect(event["tag"] as? [String] == ["a", "b"])
         #expect(event["event_source"] as? String == "MD/GOV/1003600123456/REGISTRY")
+        // A level is one of MLog's, named as MLog names it.
+        try t.mgov("log", "append", "--type", "A.B.C", "--level", "Bogus").expectOneLineError(64, containing: "--level is one of Trace, Debug, Info")
+        let warned = try t.mgov("log", "append", "--type", "A.B.C", "--level", "warning", "--json").json() as? [String: Any]
+        let level = try t.mgov("log", "show", "\((warned?["first_seq"] as? Int) ?? 0)", "--json").json() as? [String: Any]
+        #expect((level?["event"] as? [String: Any])?["event_level"] as? String == "Warning")
     }
 
     @Test func stateChangingCommandsWriteToTheLog() throws {
