@@ -1003,7 +1003,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver serve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_positional "mgov notify" -eq 1' -fa 'template' -d 'NotificationRecord templates with texts per language.'
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_positional "mgov notify" -eq 1' -fa 'template' -d 'Notification templates with texts per language.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_positional "mgov notify" -eq 1' -fa 'channel' -d 'Where messages go: SMTP servers, webhooks, SMS gateways.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_positional "mgov notify" -eq 1' -fa 'contacts' -d 'People\'s and organisations\' channels and preferred language, for idnp:/idno: recipients.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_positional "mgov notify" -eq 1' -fa 'send' -d 'Send a template to recipients over a channel.'

@@ -89,7 +89,7 @@ struct NotifyCommand: AsyncParsableCommand {
 
     struct TemplateGroup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "template", abstract: "NotificationRecord templates with texts per language.",
+            commandName: "template", abstract: "Notification templates with texts per language.",
             discussion: """
                 Texts use {{Name}} variables; a variable without a value is an error at send time, never an empty \
                 hole. E-mail bodies with HTML markup go out as text/html and their variables are HTML-escaped. SMS \

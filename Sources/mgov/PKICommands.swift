@@ -30,6 +30,9 @@ struct PKICommand: AsyncParsableCommand {
             let console = global.storelessConsole()
             try checkValidity(days: days)
             try checkRSA(rsa)
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.utf8.count <= 64, !name.contains(where: { $0.isNewline }) else {
+                throw CoreError.invalidArgument("--name is the CA's common name: 1 to 64 bytes on one line")
+            }
             try FileSystem.makeOwnerOnlyDirectory(dir, existing: .leave)
             let keyPath = dir + "/ca.key", certPath = dir + "/ca.crt"
             if FileManager.default.fileExists(atPath: keyPath) { throw CoreError.invalidArgument("\(dir) already holds a CA (ca.key); pick another folder") }
@@ -100,6 +103,14 @@ struct PKICommand: AsyncParsableCommand {
             let passwords = PasswordSource(passwordFile: password.passwordFile)
             let caKey = try PrivateKey.load(path: caKeyPath) { try passwords.password(for: caKeyPath) }
             guard let caCertificate = try Certificate.loadAll(path: caCertPath).first else { throw CoreError.invalidArgument("\(caCertPath) holds no certificate") }
+            // A certificate from a CA past its time would never verify; one that outlives its CA stops verifying with it.
+            let now = Date()
+            guard caCertificate.notAfter > now else {
+                throw CoreError.invalidArgument("the CA in \(dir) expired at \(Timestamp.format(caCertificate.notAfter)): what it issues would not verify (make a new one with mgov pki init-ca)")
+            }
+            if now.addingTimeInterval(Double(days) * 86_400) > caCertificate.notAfter {
+                console.warn("\(name) is valid for \(days) days, past its CA's expiry (\(Timestamp.format(caCertificate.notAfter))): it stops verifying then")
+            }
             // Asked before anything is written: without it, a retry found the half-issued files.
             let pkcs12Password = pkcs12 ? try passwords.password(for: base + ".p12") : nil
             let key = try KeyGeneration.generate(rsa.map { .rsa(bits: $0) } ?? .ecP256)

@@ -77,6 +77,13 @@ import Testing
         try env.mgov("pki", "issue", ca, "x", "--identity", "MD/GOV/1/X").expectOneLineError(2, containing: "already issued")
         try env.mgov("pki", "issue", ca, "y", "--identity", "not an identity").expectOneLineError(2, containing: "not an identity")
         try env.mgov("pki", "issue", ca, "y", "--identity", "MD/GOV/1/Y", "--dns", "bad dns!").expectOneLineError(2, containing: "not a DNS name")
+        try env.mgov("pki", "init-ca", env.dir.file("nameless"), "--name", "").expectOneLineError(2, containing: "--name is the CA's common name")
+        #expect(!FileManager.default.fileExists(atPath: env.dir.file("nameless")))
+        // A certificate that outlives its CA is issued, with a warning that it stops verifying with the CA.
+        let short = env.dir.file("short")
+        try env.mgov("pki", "init-ca", short, "--name", "Short Root", "--days", "2")
+        let outliving = try env.mgov("pki", "issue", short, "z", "--identity", "MD/GOV/1/Z")
+        #expect(outliving.status == 0 && outliving.stderr.contains("past its CA's expiry"), "\(outliving.stderr)")
         // Every kind of name it wrote, pki show reads back.
         try env.mgov("pki", "issue", ca, "h", "--identity", "MD/GOV/1/H", "--dns", "*.gov.md", "--ip", "127.0.0.1", "--ip", "::1")
         let shown = try env.mgov("pki", "show", ca + "/h.crt")

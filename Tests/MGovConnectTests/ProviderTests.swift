@@ -125,6 +125,16 @@ extension ServerResponse {
         await f.provider.shutdown()
     }
 
+    /// A dataset with no rows yet (a fixture) is served: it answers no rows.
+    @Test func anEmptyDatasetAnswersNoRows() async throws {
+        let f = try ProviderFixture()
+        _ = try f.registry.addDataset(code: "empty", source: try f.dir.write("empty.csv", "idnp,name\n"), keys: ["idnp"])
+        _ = try f.registry.grant(client: try MemberIdentity(parsing: clientID), service: "empty", legalBases: ["Legea 133/2011"], fields: nil, expires: nil)
+        let response = try await f.send("/r1/\(providerID)/empty?idnp=2001234567890", headers: ProviderFixture.exchangeHeaders)
+        #expect(response.status == 200 && response.text == #"{"limit":100,"offset":0,"rows":[],"total":0}"#, "\(response.status) \(response.text)")
+        await f.provider.shutdown()
+    }
+
     /// Citing the basis of a grant that ran out is GrantExpired, even when the client has other live grants for the service.
     @Test func anExpiredGrantIsNamedWhateverElseIsLive() async throws {
         let f = try ProviderFixture()
