@@ -27,6 +27,8 @@ extension UserFacingError {
 /// Errors of the shared core: home, store, profiles, secrets, files.
 public enum CoreError: UserFacingError, Equatable {
     case homeUnusable(path: String, reason: String)
+    /// A folder to write into (a CA's, --out-dir) that cannot be made or used.
+    case folderUnusable(String, reason: String)
     case storeUnreadable(path: String, reason: String)
     /// A command that only reads found no store (it would have made an empty one and reported on it).
     case noStore(home: String)
@@ -53,6 +55,8 @@ public enum CoreError: UserFacingError, Equatable {
         switch self {
         case let .homeUnusable(path, reason):
             return "cannot use \(path) as the mgov home: \(reason)"
+        case let .folderUnusable(path, reason):
+            return "cannot use the folder \(path): \(reason)"
         case let .storeUnreadable(path, reason):
             let lowered = reason.lowercased()
             let advice = lowered.contains("not a valid") || lowered.contains("damaged") ? " (is it an mgov store? move it aside or pick another --home)"

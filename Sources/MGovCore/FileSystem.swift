@@ -44,7 +44,7 @@ public enum FileSystem {
     public static func makeOwnerOnlyDirectory(_ path: String, existing: ExistingFolder) throws {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-            guard isDir.boolValue else { throw CoreError.homeUnusable(path: path, reason: "it exists and is not a folder") }
+            guard isDir.boolValue else { throw CoreError.folderUnusable(path, reason: "it exists and is not a folder") }
             var st = stat()
             guard stat(path, &st) == 0, st.st_mode & 0o077 != 0, st.st_uid == geteuid() else { return }
             switch existing {
@@ -62,11 +62,11 @@ public enum FileSystem {
             do {
                 try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
             } catch {
-                throw CoreError.homeUnusable(path: path, reason: "cannot create \(parent): \(posixMessage(error))")
+                throw CoreError.folderUnusable(path, reason: "cannot create \(parent): \(posixMessage(error))")
             }
         }
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
-            throw CoreError.homeUnusable(path: path, reason: String(cString: strerror(errno)))
+            throw CoreError.folderUnusable(path, reason: String(cString: strerror(errno)))
         }
         // mkdir's mode is filtered by the umask; set it exactly.
         chmod(path, 0o700)

@@ -27,7 +27,11 @@ public struct MGovHome: Sendable, Equatable {
     /// existing one that is open to others when it is empty or an mgov home already (`--home
     /// /tmp` or a shared folder keeps its mode; the store's files are 0600 in any case).
     public func ensureExists() throws {
-        try FileSystem.makeOwnerOnlyDirectory(path, existing: .tightenIfEmptyOrHolding("mgov.sqlite"))
+        do {
+            try FileSystem.makeOwnerOnlyDirectory(path, existing: .tightenIfEmptyOrHolding("mgov.sqlite"))
+        } catch CoreError.folderUnusable(_, let reason) {
+            throw CoreError.homeUnusable(path: path, reason: reason)
+        }
     }
 }
 

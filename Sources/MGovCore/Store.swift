@@ -39,6 +39,7 @@ public final class Store: Sendable {
         if !FileManager.default.fileExists(atPath: path) {
             try FileSystem.touchOwnerOnly(path)
         }
+        Self.alignSideFiles(of: path)
         var config = Configuration()
         // Waits for another writer by polling every millisecond. SQLite's own timeout backs off to
         // 100 ms sleeps, so among several processes writing at once one that had waited long polled
@@ -61,6 +62,20 @@ public final class Store: Sendable {
             throw Store.translate(error, path: path)
         }
         try migrate(migrations)
+    }
+
+    /// SQLite makes -wal and -shm with the database's mode, and never changes it after: opened while
+    /// the database was 0400, the store stayed unwritable once it was 0600 again. The side files
+    /// are given the database's owner-write bit back when the database has it (and they are ours).
+    static func alignSideFiles(of path: String) {
+        var database = stat()
+        guard stat(path, &database) == 0, database.st_uid == geteuid(), database.st_mode & S_IWUSR != 0 else { return }
+        for suffix in ["-wal", "-shm"] {
+            var side = stat()
+            if stat(path + suffix, &side) == 0, side.st_uid == geteuid(), side.st_mode & S_IWUSR == 0 {
+                chmod(path + suffix, 0o600)
+            }
+        }
     }
 
     private func migrate(_ migrations: [StoreMigration]) throws {

@@ -20,6 +20,7 @@ struct MGov: AsyncParsableCommand {
 
     /// Runs the command and maps every error to an exit code, in one place.
     static func main() async {
+        refuseHelpForUnknownCommands()
         let command: ParsableCommand
         do {
             command = try parseAsRoot()
@@ -40,6 +41,23 @@ struct MGov: AsyncParsableCommand {
                 exit(withError: error)
             }
             Foundation.exit(status.rawValue)
+        }
+    }
+
+    /// `mgov help WORD...` for a command that does not exist: a usage error (argument-parser printed
+    /// the root's help and exited 0, so a script could not tell).
+    static func refuseHelpForUnknownCommands() {
+        let words = CommandLine.arguments.dropFirst()
+        guard words.first == "help" else { return }
+        var type: ParsableCommand.Type = MGov.self
+        var path = ["mgov"]
+        for word in words.dropFirst() where !word.hasPrefix("-") {
+            guard let sub = type.configuration.subcommands.first(where: { $0._commandName == word }) else {
+                Console(format: .human, quiet: false, noColor: false).error("'\(path.joined(separator: " "))' has no command '\(word)' (see '\(path.joined(separator: " ")) --help')")
+                Foundation.exit(ExitStatus.usage.rawValue)
+            }
+            path.append(word)
+            type = sub
         }
     }
 

@@ -180,6 +180,10 @@ struct PKICommand: AsyncParsableCommand {
             do {
                 summary = Summary(file: file, kind: "certificates", key: nil, certificates: try Certificate.loadAll(data, path: file).map(\.summary))
             } catch CryptoError.notACertificate {
+                // A PEM key is the usual mistake: say what it is rather than "not a PKCS#12 file".
+                if String(decoding: data.prefix(4096), as: UTF8.self).contains("PRIVATE KEY-----") {
+                    throw CoreError.invalidArgument("\(file) holds a private key, not a certificate or PKCS#12 file (pki show reads those)")
+                }
                 try PKCS12Bundle.validateStructure(data, path: file)
                 let passwords = PasswordSource(passwordFile: password.passwordFile)
                 let bundle = try PKCS12Bundle.load(data, path: file) { try passwords.password(for: file) }

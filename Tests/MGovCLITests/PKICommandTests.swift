@@ -19,6 +19,7 @@ import Testing
         #expect(!env.homeExists, "pki show opens no store")
         let human = try env.mgov("pki", "show", leaf.cert)
         #expect(human.stdout.contains("dns:         agency.example.md"))
+        try env.mgov("pki", "show", leaf.key).expectOneLineError(2, containing: "holds a private key, not a certificate or PKCS#12 file")
     }
 
     @Test func showsAPKCS12WithItsPassword() throws {

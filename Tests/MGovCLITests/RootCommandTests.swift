@@ -55,6 +55,8 @@ import Testing
     @Test func usageErrorsExit64() throws {
         let env = try CLIEnvironment()
         #expect(try env.mgov("no-such-command").status == 64)
+        try env.mgov("help", "no-such-command").expectOneLineError(64, containing: "'mgov' has no command 'no-such-command'")
+        try env.mgov("help", "log", "nosuch").expectOneLineError(64, containing: "'mgov log' has no command 'nosuch'")
         // --identity missing: one line, like every error, naming the command's help.
         try env.mgov("profile", "create", "x").expectOneLineError(64, containing: "(see 'mgov profile create --help')")
         // A check made while running says which command it was, not the root's usage.

@@ -28,6 +28,18 @@ import Testing
         #expect(try mode(path) == 0o700)
     }
 
+    @Test func sideFilesLeftReadOnlyAreMadeWritableAgain() throws {
+        // Opened while the database was 0400, SQLite made -shm 0400 and kept it so: the store stayed unwritable.
+        let dir = try TemporaryDirectory()
+        let home = MGovHome(path: dir.file("home"))
+        let first = try Store(home: home, migrations: testMigrations)  // open: its -wal and -shm stay
+        #expect(FileManager.default.fileExists(atPath: home.databasePath + "-shm"))
+        for suffix in ["-wal", "-shm"] { chmod(home.databasePath + suffix, 0o400) }
+        let second = try Store(home: home, migrations: testMigrations)
+        for suffix in ["-wal", "-shm"] { #expect(try mode(home.databasePath + suffix) == 0o600, "\(suffix)") }
+        _ = (first, second)
+    }
+
     @Test func leavesASharedFolderItsMode() throws {
         // `--home /tmp` (or a shared folder): other people's files, so the mode stays; the store's own files are 0600.
         let dir = try TemporaryDirectory()
