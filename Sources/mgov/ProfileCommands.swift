@@ -66,9 +66,7 @@ struct ProfileCommand: AsyncParsableCommand {
             let created = try context.profiles().create(draft, makeDefault: `default`)
             try context.record("MGov.Profile.Created", ["object": created.name, "object_type": "profile", "subject": created.identity.description])
             let console = context.console
-            if let cert, let certificate = try? Certificate.loadAll(path: cert).first {
-                for warning in ProfileCommand.certificateWarnings(certificate, identity: created.identity.description, now: context.clock.now()) { console.warn(warning) }
-            }
+            for warning in ProfileCommand.warnings(created, now: context.clock.now()) { console.warn(warning) }
             if console.isJSON { try console.json(created) } else {
                 console.out("created profile \(created.name) (\(created.identity))\(created.isDefault ? ", the default" : "")")
             }
@@ -78,6 +76,21 @@ struct ProfileCommand: AsyncParsableCommand {
     /// What is odd about a profile's certificate without making it unusable: another identity in
     /// its urn:xroad: SAN URI (a provider refuses the profile's X-Road-Client), or a validity period
     /// that does not hold now.
+    /// What is odd about a profile as created or changed: its certificate (see below) and trust
+    /// anchors that have expired (nothing chaining to them verifies).
+    static func warnings(_ profile: Profile, now: Date) -> [String] {
+        var warnings: [String] = []
+        if let path = profile.certificatePath, let certificate = try? Certificate.loadAll(path: path).first {
+            warnings += certificateWarnings(certificate, identity: profile.identity.description, now: now)
+        }
+        for path in profile.trustPaths {
+            for anchor in (try? Certificate.loadAll(path: path)) ?? [] where anchor.notAfter < now {
+                warnings.append("the trust anchor \(anchor.subject) in \(path) expired on \(Timestamp.formatSeconds(anchor.notAfter)): nothing that chains to it verifies")
+            }
+        }
+        return warnings
+    }
+
     static func certificateWarnings(_ certificate: Certificate, identity: String, now: Date) -> [String] {
         var warnings: [String] = []
         let named = certificate.xroadIdentities
@@ -185,6 +198,9 @@ struct ProfileCommand: AsyncParsableCommand {
             let profile = try context.profiles().set(name, key: key, value: value)
             try context.record("MGov.Profile.Changed", ["object": name, "object_type": "profile", "event_message": "\(key) changed"])
             let console = context.console
+            if ["identity", "cert", "trust"].contains(key) {
+                for warning in ProfileCommand.warnings(profile, now: context.clock.now()) { console.warn(warning) }
+            }
             if console.isJSON { try console.json(profile) } else { console.out("\(name): \(key) = \(value.isEmpty ? "(cleared)" : value)") }
         }
     }

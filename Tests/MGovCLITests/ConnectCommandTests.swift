@@ -564,5 +564,8 @@ extension ConnectTests {
         let mismatched = try c.consumer("profile", "create", "wrong", "--identity", "MD/GOV/1009999999999/OTHER",
                                         "--key", c.ca + "/cases.key", "--cert", c.ca + "/cases.crt")
         #expect(mismatched.status == 0 && mismatched.stderr.contains("names \(clientID), not MD/GOV/1009999999999/OTHER"), "\(mismatched.stderr)")
+        // So is a change that makes them disagree.
+        let changed = try c.consumer("profile", "set", "cases", "identity", "MD/GOV/1009999999999/OTHER")
+        #expect(changed.status == 0 && changed.stderr.contains("names \(clientID), not MD/GOV/1009999999999/OTHER"), "\(changed.stderr)")
     }
 }
