@@ -112,6 +112,26 @@ public enum FileSystem {
         throw CoreError.fileUnwritable(path, reason: "too many levels of symbolic links")
     }
 
+    /// write(2) until all of `data` is written (a short write continues, EINTR retries); the errno
+    /// that stopped it, or nil.
+    public static func writeAll(_ data: Data, to fd: Int32) -> Int32? {
+        data.withUnsafeBytes { writeAll($0, to: fd) }
+    }
+
+    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> Int32? {
+        guard let base = bytes.baseAddress else { return nil }
+        var offset = 0
+        while offset < bytes.count {
+            let n = Foundation.write(fd, base + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += n
+        }
+        return nil
+    }
+
     /// Writes `data` to `path` atomically: a temporary file beside it, fsynced, renamed.
     /// Readers see the old file or the whole new one, never half a file. (A device or FIFO is
     /// written through; see `writeTarget`.)
@@ -240,20 +260,7 @@ public final class AtomicFile {
 
     public func write(_ data: Data) throws {
         guard fd >= 0 else { throw CoreError.fileUnwritable(path, reason: "already committed") }
-        let failure = data.withUnsafeBytes { raw -> Int32? in
-            guard let base = raw.baseAddress else { return nil }
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            return nil
-        }
-        if let failure { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(failure))) }
+        if let failure = FileSystem.writeAll(data, to: fd) { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(failure))) }
     }
 
     public func write(_ text: String) throws { try write(Data(text.utf8)) }

@@ -134,19 +134,7 @@ public final class Console: @unchecked Sendable {
     /// than FileHandle's trap or a script reading half an answer as a whole one. A message that
     /// cannot reach stderr has nowhere else to go and is dropped.
     static func write(_ data: Data, to fd: Int32) {
-        let failure = data.withUnsafeBytes { raw -> Int32? in
-            guard let base = raw.baseAddress else { return nil }
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            return nil
-        }
+        let failure = FileSystem.writeAll(data, to: fd)
         guard let failure, fd == STDOUT_FILENO else { return }
         let line = "mgov: cannot write to stdout: \(String(cString: strerror(failure)).lowercased())\n"
         _ = line.withCString { Foundation.write(STDERR_FILENO, $0, strlen($0)) }

@@ -91,14 +91,8 @@ public struct BlobStore: Sendable {
     }
 
     static func writeAll(_ fd: Int32, _ chunk: UnsafeRawBufferPointer, path: String) throws {
-        var offset = 0
-        while offset < chunk.count {
-            let n = write(fd, chunk.baseAddress! + offset, chunk.count - offset)  // safe: non-empty chunk
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno)))
-            }
-            offset += n
+        if let failure = FileSystem.writeAll(chunk, to: fd) {
+            throw CoreError.fileUnwritable(path, reason: String(cString: strerror(failure)))
         }
     }
 }
