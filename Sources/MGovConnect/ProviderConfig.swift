@@ -154,6 +154,9 @@ public struct ProviderConfig: Decodable, Sendable {
             guard !entry.legalBasis.isEmpty, entry.legalBasis.allSatisfy({ !$0.isEmpty && $0.utf8.count <= Protocol.maximumBasisBytes }) else {
                 throw ConnectError.invalidArgument("\(name): legal_basis needs at least one text (at most 256 bytes each)")
             }
+            if let fields = entry.fields, fields.isEmpty || fields.contains(where: \.isEmpty) {
+                throw ConnectError.invalidArgument("\(name): fields needs at least one field name (leave fields out to grant every field)")
+            }
             // One already past is not an error: it is left out when applied (a file outlives its grants).
             if let expires = entry.expires, Timestamp.parse(expires) == nil {
                 throw ConnectError.invalidArgument("\(name): expires '\(expires)' is not a time")

@@ -382,10 +382,12 @@ struct ConnectEnvironment {
         try c.provider("connect", "serve", "--config", typo, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "unknown key 'field' in grants entry 1")
         let column = try c.dir.write("work/column.yaml", "services:\n  column: { dataset: people.csv, key: [idnp] }\ngrants:\n  - client: \(clientID)\n    service: column\n    legal_basis: [L]\n    fields: [idnp, nmae]\n")
         try c.provider("connect", "serve", "--config", column, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "'nmae' is not a field of people.csv")
+        let noFields = try c.dir.write("work/nofields.yaml", "services:\n  nofields: { dataset: people.csv, key: [idnp] }\ngrants:\n  - client: \(clientID)\n    service: nofields\n    legal_basis: [L]\n    fields: []\n")
+        try c.provider("connect", "serve", "--config", noFields, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "grant 1 (nofields to \(clientID)): fields needs at least one field name")
         let twice = try c.dir.write("work/twice.yaml", "services:\n  twice: { dataset: people.csv, key: [idnp] }\n  twice: { proxy: \"http://127.0.0.1:1\" }\n")
         try c.provider("connect", "serve", "--config", twice, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "the key 'twice' is given twice (line 3")
         let services = try c.provider("connect", "services").stdout
-        #expect(!services.contains("typo") && !services.contains("column") && !services.contains("twice"), "\(services)")
+        #expect(!services.contains("typo") && !services.contains("column") && !services.contains("twice") && !services.contains("nofields"), "\(services)")
         try c.provider("connect", "service", "add", "listMethods", "--proxy", "http://127.0.0.1:1").expectOneLineError(2, containing: "metaservice")
         // A second provider on the same address: a one-line error, exit 2.
         try c.provider("connect", "serve", "--listen", c.url.replacingOccurrences(of: "https://", with: ""))
