@@ -21,6 +21,7 @@ struct MGov: AsyncParsableCommand {
     /// Runs the command and maps every error to an exit code, in one place.
     static func main() async {
         refuseHelpForUnknownCommands()
+        refuseClustersWithHelp()
         let command: ParsableCommand
         do {
             command = try parseAsRoot()
@@ -41,6 +42,20 @@ struct MGov: AsyncParsableCommand {
                 exit(withError: error)
             }
             Foundation.exit(status.rawValue)
+        }
+    }
+
+    /// `-dash` (a long option typed with one dash): argument-parser reads it as -d -a -s -h, prints
+    /// the help and exits 0, so a script went on as if the command had run. mgov has no one-letter
+    /// flags that combine with -h, so such a cluster is a usage error.
+    static func refuseClustersWithHelp() {
+        for word in CommandLine.arguments.dropFirst() {
+            if word == "--" { return }
+            guard word.count > 2, word.hasPrefix("-"), !word.hasPrefix("--"),
+                  word.dropFirst().allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), word.contains("h") else { continue }
+            Console(format: .human, quiet: false, noColor: false)
+                .error("unknown option '\(word)' (one dash takes one letter, as -h or -o FILE; long options take two dashes)")
+            Foundation.exit(ExitStatus.usage.rawValue)
         }
     }
 

@@ -57,6 +57,10 @@ import Testing
         #expect(try env.mgov("no-such-command").status == 64)
         try env.mgov("help", "no-such-command").expectOneLineError(64, containing: "'mgov' has no command 'no-such-command'")
         try env.mgov("help", "log", "nosuch").expectOneLineError(64, containing: "'mgov log' has no command 'nosuch'")
+        // A long option typed with one dash reads as a cluster with -h: help and exit 0, unless refused.
+        try env.mgov("profile", "create", "x", "-dash", "--identity", "MD/GOV/1/X").expectOneLineError(64, containing: "unknown option '-dash'")
+        try env.mgov("log", "show", "-h5").expectOneLineError(64, containing: "unknown option '-h5'")
+        #expect(!env.homeExists)
         // --identity missing: one line, like every error, naming the command's help.
         try env.mgov("profile", "create", "x").expectOneLineError(64, containing: "(see 'mgov profile create --help')")
         // A check made while running says which command it was, not the root's usage.
