@@ -36,37 +36,33 @@ public struct ServerRequest: Sendable {
 
     /// The query's `name=value` pairs in order, each side decoded as a form's are (`+` is a space,
     /// then percent-decoding; a part that does not decode is taken as it stands).
-    public var queryParameters: [(name: String, value: String)] {
-        guard let query, !query.isEmpty else { return [] }
-        return query.utf8.split(separator: UInt8(ascii: "&")).map { pair in
-            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { return (Self.formDecoded(Substring(pair)), "") }
-            return (Self.formDecoded(Substring(pair[..<equals])), Self.formDecoded(Substring(pair[pair.index(after: equals)...])))
-        }
-    }
-
-    /// A query part as HTML forms, curl --data-urlencode and most HTTP libraries encode it: `+` for a space.
-    public static func formDecoded(_ part: Substring) -> String {
-        part.utf8.contains(UInt8(ascii: "+")) ? percentDecoded(Substring(part.replacingOccurrences(of: "+", with: " "))) : percentDecoded(part)
-    }
+    public var queryParameters: [(name: String, value: String)] { queryPairs(strictly: false) ?? [] }
 
     /// The query's pairs like `queryParameters`, or nil when a part does not decode: a `%` not
     /// followed by two hex digits, bytes that are not UTF-8, or a control character (`%00`).
-    public var strictQueryParameters: [(name: String, value: String)]? {
+    public var strictQueryParameters: [(name: String, value: String)]? { queryPairs(strictly: true) }
+
+    private func queryPairs(strictly: Bool) -> [(name: String, value: String)]? {
         guard let query, !query.isEmpty else { return [] }
         var pairs: [(name: String, value: String)] = []
         for pair in query.utf8.split(separator: UInt8(ascii: "&")) {
             let equals = pair.firstIndex(of: UInt8(ascii: "="))
-            let sides = [Substring(pair[..<(equals ?? pair.endIndex)]), equals.map { Substring(pair[pair.index(after: $0)...]) } ?? ""]
-            var decoded: [String] = []
-            for side in sides {
-                let spaced = side.replacingOccurrences(of: "+", with: " ")
-                guard let text = spaced.contains("%") ? spaced.removingPercentEncoding : spaced,
-                      !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
-                decoded.append(text)
-            }
-            pairs.append((decoded[0], decoded[1]))
+            guard let name = Self.formDecoded(Substring(pair[..<(equals ?? pair.endIndex)]), strictly: strictly),
+                  let value = Self.formDecoded(equals.map { Substring(pair[pair.index(after: $0)...]) } ?? "", strictly: strictly) else { return nil }
+            pairs.append((name, value))
         }
         return pairs
+    }
+
+    /// A query part as HTML forms, curl --data-urlencode and most HTTP libraries encode it: `+` for a
+    /// space, then percent-encoding. Strictly, nil when it does not decode or holds a control
+    /// character; else a part that does not decode is taken as it stands.
+    static func formDecoded(_ part: Substring, strictly: Bool) -> String? {
+        let spaced = part.utf8.contains(UInt8(ascii: "+")) ? part.replacingOccurrences(of: "+", with: " ") : String(part)
+        let decoded = spaced.utf8.contains(UInt8(ascii: "%")) ? spaced.removingPercentEncoding : spaced
+        guard strictly else { return decoded ?? spaced }
+        guard let decoded, !decoded.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+        return decoded
     }
 
     /// A path segment or query part percent-decoded (as it stands when it does not decode).

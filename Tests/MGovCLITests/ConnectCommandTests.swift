@@ -371,21 +371,26 @@ struct ConnectEnvironment {
         #expect(process.stderr.contains("grant residents to \(clientID): expired at 2020-01-01T00:00:00.000Z, left out"), "\(process.stderr)")
         #expect(try c.consumer.run(["connect", "request", "\(providerID)/residents", "--param", "idnp=2001234567890", "--purpose", "p",
                                     "--legal-basis", "Legea 1/2000", "--provider", c.url]).status == 1)
-        // A configuration that is not one says where; a metaservice's name is no service code.
-        let broken = try c.dir.write("work/broken.yaml", "services:\n  people: { dataset: people.csv\n")
-        try c.provider("connect", "serve", "--config", broken, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "line 2, column 11")
-        let empty = try c.dir.write("work/empty.yaml", "")
-        try c.provider("connect", "serve", "--config", empty, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "at the top level")
-        // A misspelt key is an error, not an omission (a grant of every field), and a file with a
+        // A configuration that is not one says where; a metaservice's name is no service code. A
+        // misspelt key is an error, not an omission (a grant of every field), and a file with a
         // mistake changes nothing in the store.
-        let typo = try c.dir.write("work/typo.yaml", "services:\n  typo: { dataset: people.csv, key: [idnp] }\ngrants:\n  - client: \(clientID)\n    service: typo\n    legal_basis: [L]\n    field: [name]\n")
-        try c.provider("connect", "serve", "--config", typo, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "unknown key 'field' in grants entry 1")
-        let column = try c.dir.write("work/column.yaml", "services:\n  column: { dataset: people.csv, key: [idnp] }\ngrants:\n  - client: \(clientID)\n    service: column\n    legal_basis: [L]\n    fields: [idnp, nmae]\n")
-        try c.provider("connect", "serve", "--config", column, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "'nmae' is not a field of people.csv")
-        let noFields = try c.dir.write("work/nofields.yaml", "services:\n  nofields: { dataset: people.csv, key: [idnp] }\ngrants:\n  - client: \(clientID)\n    service: nofields\n    legal_basis: [L]\n    fields: []\n")
-        try c.provider("connect", "serve", "--config", noFields, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "grant 1 (nofields to \(clientID)): fields needs at least one field name")
-        let twice = try c.dir.write("work/twice.yaml", "services:\n  twice: { dataset: people.csv, key: [idnp] }\n  twice: { proxy: \"http://127.0.0.1:1\" }\n")
-        try c.provider("connect", "serve", "--config", twice, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: "the key 'twice' is given twice (line 3")
+        let grant = "grants:\n  - client: \(clientID)\n    service: "
+        let mistakes: [(file: String, yaml: String, message: String)] = [
+            ("broken", "services:\n  people: { dataset: people.csv\n", "line 2, column 11"),
+            ("empty", "", "at the top level"),
+            ("typo", "services:\n  typo: { dataset: people.csv, key: [idnp] }\n\(grant)typo\n    legal_basis: [L]\n    field: [name]\n",
+             "unknown key 'field' in grants entry 1"),
+            ("column", "services:\n  column: { dataset: people.csv, key: [idnp] }\n\(grant)column\n    legal_basis: [L]\n    fields: [idnp, nmae]\n",
+             "'nmae' is not a field of people.csv"),
+            ("nofields", "services:\n  nofields: { dataset: people.csv, key: [idnp] }\n\(grant)nofields\n    legal_basis: [L]\n    fields: []\n",
+             "grant 1 (nofields to \(clientID)): fields needs at least one field name"),
+            ("twice", "services:\n  twice: { dataset: people.csv, key: [idnp] }\n  twice: { proxy: \"http://127.0.0.1:1\" }\n",
+             "the key 'twice' is given twice (line 3"),
+        ]
+        for mistake in mistakes {
+            let file = try c.dir.write("work/\(mistake.file).yaml", mistake.yaml)
+            try c.provider("connect", "serve", "--config", file, "--listen", "127.0.0.1:0").expectOneLineError(2, containing: mistake.message)
+        }
         let services = try c.provider("connect", "services").stdout
         #expect(!services.contains("typo") && !services.contains("column") && !services.contains("twice") && !services.contains("nofields"), "\(services)")
         try c.provider("connect", "service", "add", "listMethods", "--proxy", "http://127.0.0.1:1").expectOneLineError(2, containing: "metaservice")
