@@ -365,8 +365,7 @@ public final class Provider: Sendable {
             }
         }
         let headers: [(String, String)] = [("X-Total-Count", "\(total)")]
-        let wantsCSV = format == .csv, wantsXML = format == .xml, wantsJSON = format == .json
-        if wantsJSON && grant?.fields == nil {
+        if format == .json && grant?.fields == nil {
             // Rows are stored as sorted-key JSON: spliced as they are, the document is what
             // JSONSerialization would write, without parsing and writing every row again.
             let document = "{\"limit\":\(limit),\"offset\":\(offset),\"rows\":[\(stored.joined(separator: ","))],\"total\":\(total)}"
@@ -376,15 +375,16 @@ public final class Provider: Sendable {
         if let fields = grant?.fields {
             rows = rows.map { $0.filter { fields.contains($0.key) } }
         }
-        if wantsCSV {
+        switch format {
+        case .csv:
             return Answer(status: 200, headers: headers + [("Content-Type", "text/csv; charset=utf-8")], body: Data(Self.csv(rows).utf8))
-        }
-        if wantsXML {
+        case .xml:
             return Answer(status: 200, headers: headers + [("Content-Type", "application/xml; charset=utf-8")], body: Data(Self.xml(rows).utf8))
+        case .json:
+            let document: [String: Any] = ["rows": rows, "total": total, "limit": limit, "offset": offset]
+            return Answer(status: 200, headers: headers + [("Content-Type", "application/json")],
+                          body: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]))
         }
-        let document: [String: Any] = ["rows": rows, "total": total, "limit": limit, "offset": offset]
-        return Answer(status: 200, headers: headers + [("Content-Type", "application/json")],
-                      body: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]))
     }
 
     /// The upstream's answer, delivered on this event loop (no task).

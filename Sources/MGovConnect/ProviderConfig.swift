@@ -102,7 +102,7 @@ public struct ProviderConfig: Decodable, Sendable {
             throw ConnectError.invalidArgument("\(path) is not a provider configuration: \(Self.describe(error))")
         }
         do {
-            try config.check(now: Date())
+            try config.check()
         } catch let error as UserFacingError {
             throw ConnectError.invalidArgument("\(path): \(error.description)")
         }
@@ -133,7 +133,7 @@ public struct ProviderConfig: Decodable, Sendable {
 
     /// What can be checked before anything is written, so that a file with a mistake changes nothing:
     /// each service is a dataset with keys or a proxy, each grant's client, basis, expiry and service.
-    func check(now: Date) throws {
+    func check() throws {
         for (code, service) in services ?? [:] {
             switch (service.dataset, service.proxy) {
             case (_?, nil):
