@@ -451,7 +451,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" quiet' -l 'quiet' -d 'Print no progress or status messages on stderr.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" no-color' -l 'no-color' -d 'No colours in messages (also NO_COLOR).'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" password-file' -l 'password-file' -d 'Read the key password from this file (also MGOV_PASSWORD; a prompt only on a terminal).' -rF
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" listen' -l 'listen' -d 'HOST:PORT to listen on.' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" listen' -l 'listen' -d 'HOST:PORT to listen on (default: 127.0.0.1:8443).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" config' -l 'config' -d 'Services and grants to put into the store first (YAML; see the README).' -rF
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" insecure-http' -l 'insecure-http' -d 'Plain HTTP, loopback only: the X-Road-Client header is then believed as it stands (tests only).'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov connect serve" idle-timeout' -l 'idle-timeout' -d 'Close a connection that sends nothing for this long: after connecting (TLS handshake included), between requests, or in a body.' -rfka ''
@@ -713,7 +713,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov log serve" quiet' -l 'quiet' -d 'Print no progress or status messages on stderr.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov log serve" no-color' -l 'no-color' -d 'No colours in messages (also NO_COLOR).'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov log serve" password-file' -l 'password-file' -d 'Read the key password from this file (also MGOV_PASSWORD; a prompt only on a terminal).' -rF
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov log serve" listen' -l 'listen' -d 'HOST:PORT to listen on.' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov log serve" listen' -l 'listen' -d 'HOST:PORT to listen on (default: 127.0.0.1:8443).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov log serve" max-body' -l 'max-body' -d 'The largest request body accepted, in bytes.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov log serve" insecure' -l 'insecure' -d 'Plain HTTP without TLS, on loopback only, for tests.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov log serve" version' -l 'version' -d 'Show the version.'
@@ -836,7 +836,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs purge" quiet' -l 'quiet' -d 'Print no progress or status messages on stderr.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs purge" no-color' -l 'no-color' -d 'No colours in messages (also NO_COLOR).'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs purge" dry-run' -l 'dry-run' -d 'Say what would be purged, and change nothing.'
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs purge" as' -l 'as' -d 'Who purges (recorded in the audit log).' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs purge" as' -l 'as' -d 'Who purges (recorded in the audit log; default: urn:public).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs purge" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs purge" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs hold" home' -l 'home' -d 'The mgov home folder (also MGOV_HOME).' -rfa '(__mgov_complete_directories)'
@@ -845,7 +845,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs hold" quiet' -l 'quiet' -d 'Print no progress or status messages on stderr.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs hold" no-color' -l 'no-color' -d 'No colours in messages (also NO_COLOR).'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs hold" reason' -l 'reason' -d 'Why (a case, an order).' -rfka ''
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs hold" as' -l 'as' -d 'Who holds it (recorded).' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs hold" as' -l 'as' -d 'Who holds it (recorded; default: urn:public).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs hold" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs hold" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs release" home' -l 'home' -d 'The mgov home folder (also MGOV_HOME).' -rfa '(__mgov_complete_directories)'
@@ -853,7 +853,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs release" json' -l 'json' -d 'Print one JSON document (or JSON lines for streams) on stdout.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs release" quiet' -l 'quiet' -d 'Print no progress or status messages on stderr.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs release" no-color' -l 'no-color' -d 'No colours in messages (also NO_COLOR).'
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs release" as' -l 'as' -d 'Who releases it (recorded).' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs release" as' -l 'as' -d 'Who releases it (recorded; default: urn:public).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs release" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs release" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs share" home' -l 'home' -d 'The mgov home folder (also MGOV_HOME).' -rfa '(__mgov_complete_directories)'
@@ -894,7 +894,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs serve" quiet' -l 'quiet' -d 'Print no progress or status messages on stderr.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs serve" no-color' -l 'no-color' -d 'No colours in messages (also NO_COLOR).'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs serve" password-file' -l 'password-file' -d 'Read the key password from this file (also MGOV_PASSWORD; a prompt only on a terminal).' -rF
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs serve" listen' -l 'listen' -d 'HOST:PORT to listen on.' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs serve" listen' -l 'listen' -d 'HOST:PORT to listen on (default: 127.0.0.1:8444).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs serve" insecure' -l 'insecure' -d 'Plain HTTP without TLS, on loopback only, for tests.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs serve" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs serve" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -998,7 +998,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver serve" quiet' -l 'quiet' -d 'Print no progress or status messages on stderr.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver serve" no-color' -l 'no-color' -d 'No colours in messages (also NO_COLOR).'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver serve" password-file' -l 'password-file' -d 'Read the key password from this file (also MGOV_PASSWORD; a prompt only on a terminal).' -rF
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver serve" listen' -l 'listen' -d 'HOST:PORT to listen on.' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver serve" listen' -l 'listen' -d 'HOST:PORT to listen on (default: 127.0.0.1:8445).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver serve" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver serve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov notify" version' -l 'version' -d 'Show the version.'

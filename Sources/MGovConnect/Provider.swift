@@ -443,7 +443,7 @@ public final class Provider: Sendable {
         event.set("status", "\(answer.status)")
         if let denied = answer.denied {
             event.set("event_message", denied.rawValue)
-            event.set("event_level", "warning")
+            event.set("event_level", "Warning")
             // Why, in words (it can quote the request: bounded).
             event.set("event_details", answer.message.map { String($0.prefix(512)) })
         }

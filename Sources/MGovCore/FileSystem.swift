@@ -132,10 +132,27 @@ public enum FileSystem {
         return nil
     }
 
+    /// The mode of a file written without one named: the file it replaces keeps its own (a 0600
+    /// document stays 0600, as a shell's `>` leaves it), and a new file gets 0666 less the umask.
+    /// `private` (a signed copy of a file, say) takes away what that file's mode does not allow.
+    public static func mode(replacing target: String, asPrivateAs source: String? = nil) -> mode_t {
+        var info = stat()
+        var mode = stat(target, &info) == 0 ? info.st_mode & 0o777 : 0o666 & ~processUmask
+        if let source, source != "-", stat(source, &info) == 0 { mode &= info.st_mode & 0o777 }
+        return mode
+    }
+
+    /// The umask, read once (umask(2) can only be read by setting it; before the threads of a batch).
+    private static let processUmask: mode_t = {
+        let mask = umask(0o077)
+        umask(mask)
+        return mask
+    }()
+
     /// Writes `data` to `path` atomically: a temporary file beside it, fsynced, renamed.
     /// Readers see the old file or the whole new one, never half a file. (A device or FIFO is
     /// written through; see `writeTarget`.)
-    public static func writeAtomically(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
+    public static func writeAtomically(_ data: Data, to path: String, mode: mode_t? = nil) throws {
         let file = try AtomicFile(path: path, mode: mode)
         try file.write(data)
         try file.commit()
@@ -225,7 +242,8 @@ public final class AtomicFile {
     private let temporaryPath: String?
     private var fd: Int32
 
-    public init(path: String, mode: mode_t = 0o644) throws {
+    /// `mode` nil: as `FileSystem.mode(replacing:)` says.
+    public init(path: String, mode: mode_t? = nil) throws {
         self.path = path
         switch try FileSystem.writeTarget(path) {
         case .writeThrough:
@@ -247,7 +265,7 @@ public final class AtomicFile {
             guard descriptor >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
             fd = descriptor
             temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            fchmod(fd, mode)
+            fchmod(fd, mode ?? FileSystem.mode(replacing: target))
         }
     }
 
@@ -330,7 +348,8 @@ public final class AtomicBatch: @unchecked Sendable {
     /// Writes `path`'s content through `body` (given the temporary file's descriptor); the file
     /// appears at `path` on `commit()`. Safe to call from several threads; one path once per batch.
     /// A symbolic link's target is replaced (the link stays); a device or FIFO is refused.
-    public func write(to path: String, mode: mode_t = 0o644, _ body: (Int32) throws -> Void) throws {
+    /// `mode` nil: as `FileSystem.mode(replacing:)` says.
+    public func write(to path: String, mode: mode_t? = nil, _ body: (Int32) throws -> Void) throws {
         guard case .replace(let path) = try FileSystem.writeTarget(path) else {
             throw CoreError.fileUnwritable(path, reason: "it is not a regular file (a batch writes files)")
         }
@@ -351,7 +370,7 @@ public final class AtomicBatch: @unchecked Sendable {
         }
         guard fd >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        fchmod(fd, mode)
+        fchmod(fd, mode ?? FileSystem.mode(replacing: path))
         do {
             try body(fd)
             if syncEachFile, fsync(fd) != 0 { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }

@@ -128,6 +128,6 @@ struct Changes: Encodable {
 extension DeliveryStore {
     /// Records a refused call to the carrier endpoints.
     public func recordRefusal(_ reason: String, address: String?) throws {
-        try audit.record("MDelivery.Access.Denied", at: clock.now(), ["event_level": "warning", "event_message": reason, "user_address": address])
+        try audit.record("MDelivery.Access.Denied", at: clock.now(), ["event_level": "Warning", "event_message": reason, "user_address": address])
     }
 }

@@ -231,7 +231,7 @@ public final class DocumentStore: Sendable {
             do {
                 try self.require(.read, of: actor, on: document, db)
             } catch {
-                try self.recordRefusal(.noShare, object: id, principal: actor.urn, address: nil)
+                try self.recordRefusal(.noShare, object: id, owner: document.owner, principal: actor.urn, address: nil)
                 throw error
             }
             guard let chosen = version.map({ v in document.versions.first { $0.version == v } }) ?? document.latest else {
@@ -418,6 +418,13 @@ public final class DocumentStore: Sendable {
         try audit.record(type, at: clock.now(), fields)
     }
 
+    /// The subject of an event about a document (shared, unshared, refused): its owner when a person,
+    /// so the event shows in that person's access history. Nothing for an unknown id or an institution.
+    func ownerSubject(_ documentID: String?, owner: String? = nil) -> [String: String?] {
+        guard let documentID, let owner = owner ?? (try? document(documentID).owner), let idnp = (try? Principal(owner))?.idnp else { return [:] }
+        return ["subject": idnp, "subject_type": "idnp"]
+    }
+
     func documentFields(_ document: Document, actor: Principal, message: String) -> [String: String?] {
         let owner = try? Principal(document.owner)
         return ["object": document.id, "object_type": "document", "object_name": document.name, "user": actor.urn,
@@ -426,7 +433,8 @@ public final class DocumentStore: Sendable {
 
     static func day(_ date: Date) -> String { String(Timestamp.format(date).prefix(10)) }
 
-    static func checkDate(_ text: String) throws {
+    /// Throws unless `text` is a date that exists, written YYYY-MM-DD.
+    public static func checkDate(_ text: String) throws {
         guard text.count == 10, let date = Timestamp.parse(text), day(date) == text else {
             throw DocsError.invalidArgument("'\(text)' is not a date (YYYY-MM-DD)")
         }

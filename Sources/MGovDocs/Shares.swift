@@ -64,7 +64,7 @@ extension DocumentStore {
         var fields: [String: String?] = ["object": documentID, "object_type": "document", "user": actor.urn, "share_id": id,
                                          "grantee": grantee?.urn ?? "link", "permission": request.permission.rawValue,
                                          "event_message": "shared until \(share.validTo)"]
-        if let idnp = grantee?.idnp { fields["subject"] = idnp; fields["subject_type"] = "idnp" }
+        fields.merge(ownerSubject(documentID)) { $1 }
         try record("MDocs.Share.Created", fields)
         return share
     }
@@ -117,7 +117,7 @@ extension DocumentStore {
             return try self.share(id, db)
         }
         try record("MDocs.Share.Revoked", ["object": share.document, "object_type": "document", "user": actor.urn, "share_id": id,
-                                            "event_message": "share revoked"])
+                                            "event_message": "share revoked"].merging(ownerSubject(share.document)) { $1 })
     }
 
     /// Why an access was refused: all of them look alike from outside (404), the audit log tells them apart.
@@ -186,9 +186,10 @@ extension DocumentStore {
     }
 
     /// Records a refused access (the server answers 404 whatever the reason).
-    public func recordRefusal(_ refusal: AccessRefusal, object: String?, principal: String?, address: String?) throws {
+    /// `owner` is the document's owner when the caller has it (inside a transaction, where it cannot be read again).
+    public func recordRefusal(_ refusal: AccessRefusal, object: String?, owner: String? = nil, principal: String?, address: String?) throws {
         try record("MDocs.Access.Denied", ["object": object, "object_type": "document", "user": principal, "user_address": address,
-                                           "event_level": "warning", "event_message": refusal.rawValue])
+                                           "event_level": "Warning", "event_message": refusal.rawValue].merging(ownerSubject(object, owner: owner)) { $1 })
     }
 
     /// Logs a document served over HTTPS; `how` says when it was not the whole content (a HEAD, a range).

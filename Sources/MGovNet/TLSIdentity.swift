@@ -70,9 +70,14 @@ public enum ClientCertificates: Sendable {
 }
 
 /// HOST:PORT to listen on.
-public struct ListenAddress: Sendable, Equatable {
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     public let host: String
     public let port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
 
     public init(parsing text: String) throws {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
@@ -83,4 +88,7 @@ public struct ListenAddress: Sendable, Equatable {
         self.host = host
         self.port = port
     }
+
+    /// As it is written on the command line: `127.0.0.1:8443`, `[::1]:8443`.
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

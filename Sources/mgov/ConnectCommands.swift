@@ -77,7 +77,8 @@ struct ConnectCommand: AsyncParsableCommand {
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
-        @Option(help: ArgumentHelp("HOST:PORT to listen on.", valueName: "address")) var listen = "127.0.0.1:8443"
+        @Option(help: ArgumentHelp("HOST:PORT to listen on (default: 127.0.0.1:8443).", valueName: "address"), transform: ListenAddress.init(parsing:))
+        var listen = ListenAddress(host: "127.0.0.1", port: 8443)
         @Option(help: ArgumentHelp("Services and grants to put into the store first (YAML; see the README).", valueName: "provider.yaml"), completion: .file())
         var config: String?
         @Flag(help: "Plain HTTP, loopback only: the X-Road-Client header is then believed as it stands (tests only).")
@@ -93,7 +94,7 @@ struct ConnectCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
-            let address = try ListenAddress(parsing: listen)
+            let address = listen
             let profile = try context.profile()
             if insecureHttp {
                 guard isLoopback(address.host) else { throw ValidationError("--insecure-http serves on loopback only (127.0.0.1, ::1)") }
@@ -184,18 +185,18 @@ struct ConnectCommand: AsyncParsableCommand {
     struct GrantCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "grant", abstract: "Grant a client subsystem access to a service.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
-        @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var client: String
+        @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.", transform: MemberIdentity.init(parsing:)) var client: MemberIdentity
         @Option(help: "The service code.") var service: String
         @Option(parsing: .upToNextOption, help: ArgumentHelp("Legal bases the client may cite (exactly, or followed by a part: a space, comma or other non-alphanumeric character, then anything).", valueName: "text"))
         var legalBasis: [String]
         @Option(help: ArgumentHelp("Only these fields are returned, and only they may be looked up by.", valueName: "a,b")) var fields: String?
-        @Option(help: ArgumentHelp("The grant ends then.", valueName: "time")) var expires: String?
+        @Option(help: ArgumentHelp("The grant ends then.", valueName: "time"), transform: Timestamp.require) var expires: Date?
 
         func run() async throws {
             let context = global.makeContext()
-            let grant = try ConnectCommand.registry(context).grant(client: try MemberIdentity(parsing: client), service: service, legalBases: legalBasis,
+            let grant = try ConnectCommand.registry(context).grant(client: client, service: service, legalBases: legalBasis,
                                                                   fields: fields.map { $0.split(separator: ",").map(String.init) },
-                                                                  expires: try expires.map(Timestamp.require))
+                                                                  expires: expires)
             // As `connect grants --json` lists it (a new grant has not expired: its expiry must be ahead).
             if context.console.isJSON { try context.console.json(Grants.Listed(grant: grant, expired: false)) } else {
                 context.console.info("granted \(service) to \(client)")
@@ -206,14 +207,14 @@ struct ConnectCommand: AsyncParsableCommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a client's grants for a service, at once.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
-        @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var client: String
+        @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.", transform: MemberIdentity.init(parsing:)) var client: MemberIdentity
         @Option(help: "The service code.") var service: String
 
         func run() async throws {
             let context = global.makeContext()
-            try ConnectCommand.registry(context).revoke(client: try MemberIdentity(parsing: client), service: service)
+            try ConnectCommand.registry(context).revoke(client: client, service: service)
             struct Revoked: Encodable { let client: String; let service: String; let revoked: Bool }
-            if context.console.isJSON { try context.console.json(Revoked(client: client, service: service, revoked: true)); return }
+            if context.console.isJSON { try context.console.json(Revoked(client: client.description, service: service, revoked: true)); return }
             context.console.info("revoked \(service) for \(client)")
         }
     }
@@ -262,17 +263,17 @@ struct ConnectCommand: AsyncParsableCommand {
                 as another client. A certificate is bound to one identity; 'connect clients rm' frees it.
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
-        @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var client: String
+        @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.", transform: MemberIdentity.init(parsing:)) var client: MemberIdentity
         @Option(help: ArgumentHelp("Its certificate (and intermediates).", valueName: "file"), completion: .file()) var cert: String
 
         func run() async throws {
             let context = global.makeContext()
             let certificates = try Certificate.loadAll(path: cert)
             let anchors = try (try context.profile()).trustPaths.flatMap { try Certificate.loadAll(path: $0) }
-            try ConnectCommand.registry(context).addClient(try MemberIdentity(parsing: client), certificate: certificates[0],
+            try ConnectCommand.registry(context).addClient(client, certificate: certificates[0],
                                                            intermediates: Array(certificates.dropFirst()), anchors: anchors)
             if context.console.isJSON {
-                try context.console.json(["identity": client, "fingerprint": certificates[0].sha256Fingerprint])
+                try context.console.json(["identity": client.description, "fingerprint": certificates[0].sha256Fingerprint])
             } else {
                 context.console.info("\(client): \(certificates[0].subject)")
             }
@@ -294,13 +295,13 @@ struct ConnectCommand: AsyncParsableCommand {
     struct ClientRemove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove the certificates bound to a client identity.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
-        @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var client: String
+        @Argument(help: "The client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.", transform: MemberIdentity.init(parsing:)) var client: MemberIdentity
 
         func run() async throws {
             let context = global.makeContext()
-            let removed = try ConnectCommand.registry(context).removeClient(try MemberIdentity(parsing: client))
+            let removed = try ConnectCommand.registry(context).removeClient(client)
             struct Removed: Encodable { let identity: String; let removed: Int }
-            if context.console.isJSON { try context.console.json(Removed(identity: client, removed: removed)) } else {
+            if context.console.isJSON { try context.console.json(Removed(identity: client.description, removed: removed)) } else {
                 context.console.info("\(client): \(removed) binding\(removed == 1 ? "" : "s") removed")
             }
         }
@@ -429,7 +430,8 @@ struct ConnectCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a provider's services (listMethods, or --allowed: allowedMethods).")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
-        @Argument(help: "The provider subsystem: INSTANCE/CLASS/MEMBER/SUBSYSTEM.") var providerSubsystem: String
+        @Argument(help: "The provider subsystem: INSTANCE/CLASS/MEMBER/SUBSYSTEM.", transform: MemberIdentity.init(parsing:))
+        var providerSubsystem: MemberIdentity
         @Flag(help: "Only the services this client is granted.") var allowed = false
         @Option(help: ArgumentHelp("The provider's base URL.", valueName: "url")) var provider: String?
         @Option(help: "The purpose sent (default: service discovery).") var purpose = "service discovery"
@@ -439,7 +441,7 @@ struct ConnectCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
             let profile = try context.profile()
-            let subsystem = try MemberIdentity(parsing: providerSubsystem)
+            let subsystem = providerSubsystem
             guard subsystem.subsystem != nil else {
                 throw ValidationError("a provider is a subsystem: INSTANCE/CLASS/MEMBER/SUBSYSTEM, not \(providerSubsystem)")
             }

@@ -68,8 +68,8 @@ struct DeliverCommand: AsyncParsableCommand {
         var file: [String] = []
         @Option(help: ArgumentHelp("A package, WEIGHT_KG:LxWxH_CM (repeatable).", valueName: "package")) var package: [String] = []
         @Flag(help: "Payment is still due: the order starts AwaitingPayment.") var awaitingPayment = false
-        @Option(help: ArgumentHelp("The order is accepted until then.", valueName: "time")) var acceptedUntil: String?
-        @Option(help: ArgumentHelp("When it is expected to be ready.", valueName: "time")) var estimatedReady: String?
+        @Option(help: ArgumentHelp("The order is accepted until then.", valueName: "time"), transform: Timestamp.require) var acceptedUntil: Date?
+        @Option(help: ArgumentHelp("When it is expected to be ready.", valueName: "time"), transform: Timestamp.require) var estimatedReady: Date?
         @Option(help: ArgumentHelp("The carrier (as registered with 'deliver carrier add').", valueName: "name")) var carrier: String?
         @Option(help: ArgumentHelp("The sender's service code (the {service} of the carrier endpoints).", valueName: "code"))
         var service = "default"
@@ -86,8 +86,8 @@ struct DeliverCommand: AsyncParsableCommand {
             new.pickupPoint = pickupPoint
             new.packages = try package.map(Package.init)
             new.awaitingPayment = awaitingPayment
-            new.acceptedUntil = try acceptedUntil.map(Timestamp.require)
-            new.estimatedReady = try estimatedReady.map(Timestamp.require)
+            new.acceptedUntil = acceptedUntil
+            new.estimatedReady = estimatedReady
             new.carrier = carrier
             let orders = try DeliverCommand.orders(context)
             try orders.check(new)  // before any file is stored for it
@@ -237,11 +237,12 @@ struct DeliverCommand: AsyncParsableCommand {
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
-        @Option(help: ArgumentHelp("HOST:PORT to listen on.", valueName: "address")) var listen = "127.0.0.1:8445"
+        @Option(help: ArgumentHelp("HOST:PORT to listen on (default: 127.0.0.1:8445).", valueName: "address"), transform: ListenAddress.init(parsing:))
+        var listen = ListenAddress(host: "127.0.0.1", port: 8445)
 
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
-            let address = try ListenAddress(parsing: listen)
+            let address = listen
             let tls = try TLSIdentity.load(try context.profile(), passwords: PasswordSource(passwordFile: password.passwordFile))
             let server = DeliveryServer(orders: try DeliverCommand.orders(context))
             let console = context.console

@@ -72,19 +72,19 @@ struct DocsCommand: AsyncParsableCommand {
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The file.", completion: .file()) var file: String
         @Option(help: "The document's name (at most 250 characters; default: the file's name).") var name: String?
-        @Option(help: ArgumentHelp("The owner.", valueName: "urn")) var owner: String
+        @Option(help: ArgumentHelp("The owner.", valueName: "urn"), transform: Principal.init) var owner: Principal
         @Option(help: ArgumentHelp("A document type code.", valueName: "code")) var type: String?
         @Option(help: "The document's number (at most 50 characters).") var number: String?
-        @Option(help: ArgumentHelp("Expiry date.", valueName: "YYYY-MM-DD")) var expires: String?
+        @Option(help: ArgumentHelp("Expiry date.", valueName: "YYYY-MM-DD"), transform: { try DocumentStore.checkDate($0); return $0 })
+        var expires: String?
         @Option(help: "A tag (repeatable).") var tag: [String] = []
         @Option(help: ArgumentHelp("A link reserved with 'docs share --link' without a document: bind it to this one.", valueName: "code"))
         var linkCode: String?
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who adds it (default: the owner).", valueName: "urn")) var actor: String?
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who adds it (default: the owner).", valueName: "urn"), transform: Principal.init) var actor: Principal?
 
         func run() async throws {
             let context = global.makeContext()
-            let ownerPrincipal = try Principal(owner)
-            var new = DocumentStore.NewDocument(name: name ?? (file == "-" ? "stdin" : (file as NSString).lastPathComponent), owner: ownerPrincipal)
+            var new = DocumentStore.NewDocument(name: name ?? (file == "-" ? "stdin" : (file as NSString).lastPathComponent), owner: owner)
             new.type = type
             new.number = number
             new.expiresOn = expires
@@ -92,7 +92,7 @@ struct DocsCommand: AsyncParsableCommand {
             new.linkCode = linkCode
             let input = try FileSystem.openForReading(file)
             defer { close(input) }
-            let document = try DocsCommand.documents(context).add(new, from: input, actor: try actor.map(Principal.init) ?? ownerPrincipal)
+            let document = try DocsCommand.documents(context).add(new, from: input, actor: actor ?? owner)
             if context.console.isJSON { try context.console.json(document) } else { context.console.out(document.id) }
         }
     }
@@ -105,7 +105,7 @@ struct DocsCommand: AsyncParsableCommand {
         @Argument(help: "The document's id.") var id: String
         @Option(name: [.short, .long], help: ArgumentHelp("Write here ('-': stdout, the default).", valueName: "file"), completion: .file()) var output: String?
         @Option(parsing: .unconditional, help: "A version (default: the latest).") var version: Int?
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who reads it (default: the owner).", valueName: "urn")) var actor: String?
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who reads it (default: the owner).", valueName: "urn"), transform: Principal.init) var actor: Principal?
 
         func run() async throws {
             let context = global.makeContext()
@@ -147,7 +147,7 @@ struct DocsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List documents.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
-        @Option(help: ArgumentHelp("Only this owner's.", valueName: "urn")) var owner: String?
+        @Option(help: ArgumentHelp("Only this owner's.", valueName: "urn"), transform: Principal.init) var owner: Principal?
         @Option(help: ArgumentHelp("Only this type.", valueName: "code")) var type: String?
         @Flag(help: "Only documents expiring within 30 days.") var expiring = false
         @Flag(help: "The recycle bin instead.") var deleted = false
@@ -155,7 +155,7 @@ struct DocsCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             var filter = DocumentStore.Filter()
-            filter.owner = try owner.map(Principal.init)
+            filter.owner = owner
             filter.type = type
             filter.expiring = expiring
             filter.deleted = deleted
@@ -176,8 +176,8 @@ struct DocsCommand: AsyncParsableCommand {
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The document's id.") var id: String
         @Argument(help: "The file ('-': stdin).", completion: .file()) var file: String
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who adds it (default: the owner; others need a write share).", valueName: "urn"))
-        var actor: String?
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who adds it (default: the owner; others need a write share).", valueName: "urn"), transform: Principal.init)
+        var actor: Principal?
 
         func run() async throws {
             let context = global.makeContext()
@@ -194,7 +194,7 @@ struct DocsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Move a document to the recycle bin.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The document's id.") var id: String
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who removes it (the owner).", valueName: "urn")) var actor: String?
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who removes it (the owner).", valueName: "urn"), transform: Principal.init) var actor: Principal?
 
         func run() async throws {
             let context = global.makeContext()
@@ -209,7 +209,7 @@ struct DocsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Take a document out of the recycle bin.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The document's id.") var id: String
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who restores it (the owner).", valueName: "urn")) var actor: String?
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who restores it (the owner).", valueName: "urn"), transform: Principal.init) var actor: Principal?
 
         func run() async throws {
             let context = global.makeContext()
@@ -232,12 +232,12 @@ struct DocsCommand: AsyncParsableCommand {
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Flag(help: "Say what would be purged, and change nothing.") var dryRun = false
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who purges (recorded in the audit log).", valueName: "urn"))
-        var actor = "urn:public"
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who purges (recorded in the audit log; default: urn:public).", valueName: "urn"), transform: Principal.init)
+        var actor = Principal.everyone
 
         func run() async throws {
             let context = global.makeContext()
-            let report = try DocsCommand.documents(context).purge(actor: try Principal(actor), dryRun: dryRun)
+            let report = try DocsCommand.documents(context).purge(actor: actor, dryRun: dryRun)
             if context.console.isJSON { try context.console.json(report); return }
             let verb = dryRun ? "would purge" : "purged"
             for id in report.purged { context.console.out("\(verb) \(id)") }
@@ -252,11 +252,11 @@ struct DocsCommand: AsyncParsableCommand {
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The document's id.") var id: String
         @Option(help: "Why (a case, an order).") var reason: String
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who holds it (recorded).", valueName: "urn")) var actor = "urn:public"
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who holds it (recorded; default: urn:public).", valueName: "urn"), transform: Principal.init) var actor = Principal.everyone
 
         func run() async throws {
             let context = global.makeContext()
-            try DocsCommand.documents(context).hold(id, reason: reason, actor: try Principal(actor))
+            try DocsCommand.documents(context).hold(id, reason: reason, actor: actor)
             if context.console.isJSON { try context.console.json(DocumentChange(id: id, change: "held", reason: reason)); return }
             context.console.info("\(id) is under legal hold")
         }
@@ -266,11 +266,11 @@ struct DocsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Release a document's legal hold.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The document's id.") var id: String
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who releases it (recorded).", valueName: "urn")) var actor = "urn:public"
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who releases it (recorded; default: urn:public).", valueName: "urn"), transform: Principal.init) var actor = Principal.everyone
 
         func run() async throws {
             let context = global.makeContext()
-            try DocsCommand.documents(context).hold(id, reason: nil, actor: try Principal(actor))
+            try DocsCommand.documents(context).hold(id, reason: nil, actor: actor)
             if context.console.isJSON { try context.console.json(DocumentChange(id: id, change: "released")); return }
             context.console.info("released the hold on \(id)")
         }
@@ -287,12 +287,12 @@ struct DocsCommand: AsyncParsableCommand {
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The document's id (optional with --link: a reserved link).") var id: String?
-        @Option(name: .customLong("for"), help: ArgumentHelp("The principal it is for.", valueName: "urn")) var grantee: String?
+        @Option(name: .customLong("for"), help: ArgumentHelp("The principal it is for.", valueName: "urn"), transform: Principal.init) var grantee: Principal?
         @Flag(help: "Make an access link instead.") var link = false
         @Option(help: "read or write (default read).") var permission: Permission = .read
-        @Option(help: ArgumentHelp("Start of the window (default: now).", valueName: "time")) var from: String?
-        @Option(help: ArgumentHelp("End of the window (a date alone: the end of that day, UTC).", valueName: "time")) var to: String
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who shares (default: the owner).", valueName: "urn")) var actor: String?
+        @Option(help: ArgumentHelp("Start of the window (default: now).", valueName: "time"), transform: Timestamp.require) var from: Date?
+        @Option(help: ArgumentHelp("End of the window (a date alone: the end of that day, UTC).", valueName: "time"), transform: Timestamp.requireEnd) var to: Date
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who shares (default: the owner).", valueName: "urn"), transform: Principal.init) var actor: Principal?
 
         func validate() throws {
             if link == (grantee != nil) { throw ValidationError("give --for URN or --link") }
@@ -302,12 +302,12 @@ struct DocsCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             let documents = try DocsCommand.documents(context)
-            var request = DocumentStore.ShareRequest(from: try from.map(Timestamp.require) ?? context.clock.now(), to: try Timestamp.requireEnd(to))
+            var request = DocumentStore.ShareRequest(from: from ?? context.clock.now(), to: to)
             request.permission = permission
             let sharer: Principal
             if let id { sharer = try actingPrincipal(actor, documentID: id, documents) } else {
                 guard let actor else { throw ValidationError("a reserved link needs --as URN (who reserves it)") }
-                sharer = try Principal(actor)
+                sharer = actor
             }
             if link {
                 let (share, code) = try documents.shareLink(id, request, actor: sharer)
@@ -316,7 +316,7 @@ struct DocsCommand: AsyncParsableCommand {
                     context.console.info("share \(share.id); the code is shown once")
                 }
             } else {
-                let share = try documents.share(id!, with: try Principal(grantee!), request, actor: sharer)  // safe: validate() checked both
+                let share = try documents.share(id!, with: grantee!, request, actor: sharer)  // safe: validate() checked both
                 if context.console.isJSON { try context.console.json(share) } else { context.console.out(share.id) }
             }
         }
@@ -333,7 +333,7 @@ struct DocsCommand: AsyncParsableCommand {
         @Flag(help: "Shares the --as principal made.") var byMe = false
         @Flag(help: "Shares for the --as principal.") var forMe = false
         @Option(help: ArgumentHelp("Only this document's.", valueName: "id")) var document: String?
-        @Option(name: .customLong("as"), help: ArgumentHelp("The principal for --by-me / --for-me.", valueName: "urn")) var actor: String?
+        @Option(name: .customLong("as"), help: ArgumentHelp("The principal for --by-me / --for-me.", valueName: "urn"), transform: Principal.init) var actor: Principal?
 
         func validate() throws {
             if (byMe || forMe) && actor == nil { throw ValidationError("--by-me and --for-me need --as URN") }
@@ -341,7 +341,7 @@ struct DocsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext()
-            let principal = try actor.map(Principal.init)
+            let principal = actor
             let shares = try DocsCommand.documents(context).shares(sharedBy: byMe ? principal : nil, grantee: forMe ? principal : nil, document: document)
             if context.console.isJSON { try context.console.json(shares); return }
             for s in shares {
@@ -354,12 +354,12 @@ struct DocsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a share at once (the sharer or the owner).")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The share's id.") var shareID: String
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who revokes (default: the sharer).", valueName: "urn")) var actor: String?
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who revokes (default: the sharer).", valueName: "urn"), transform: Principal.init) var actor: Principal?
 
         func run() async throws {
             let context = global.makeContext()
             let documents = try DocsCommand.documents(context)
-            let revoker = try actor.map(Principal.init) ?? Principal(try documents.share(shareID).sharedBy)
+            let revoker = try actor ?? Principal(try documents.share(shareID).sharedBy)
             try documents.revoke(shareID, actor: revoker)
             context.console.info("revoked \(shareID)")
         }
@@ -385,12 +385,13 @@ struct DocsCommand: AsyncParsableCommand {
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
-        @Option(help: ArgumentHelp("HOST:PORT to listen on.", valueName: "address")) var listen = "127.0.0.1:8444"
+        @Option(help: ArgumentHelp("HOST:PORT to listen on (default: 127.0.0.1:8444).", valueName: "address"), transform: ListenAddress.init(parsing:))
+        var listen = ListenAddress(host: "127.0.0.1", port: 8444)
         @Flag(help: "Plain HTTP without TLS, on loopback only, for tests.") var insecure = false
 
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
-            let address = try ListenAddress(parsing: listen)
+            let address = listen
             if insecure, !isLoopback(address.host) { throw ValidationError("--insecure serves plain HTTP on loopback only (127.0.0.1, ::1)") }
             let tls = insecure ? nil : try TLSIdentity.load(try context.profile(), passwords: PasswordSource(passwordFile: password.passwordFile))
             let server = DocsServer(documents: try DocsCommand.documents(context))
@@ -480,8 +481,8 @@ private struct VerifiedBlob: Encodable {
 extension Permission: ExpressibleByArgument {}
 
 /// `--as URN`, or the document's owner when not given.
-private func actingPrincipal(_ given: String?, documentID: String, _ documents: DocumentStore) throws -> Principal {
-    if let given { return try Principal(given) }
+private func actingPrincipal(_ given: Principal?, documentID: String, _ documents: DocumentStore) throws -> Principal {
+    if let given { return given }
     return try Principal(try documents.document(documentID).owner)
 }
 

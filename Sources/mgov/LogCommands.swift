@@ -156,10 +156,10 @@ struct LogCommand: AsyncParsableCommand {
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
 
-        @Option(help: ArgumentHelp("Events at or after this time.", valueName: "time"))
-        var from: String?
-        @Option(help: ArgumentHelp("Events at or before this time (a date alone: the end of that day, UTC).", valueName: "time"))
-        var to: String?
+        @Option(help: ArgumentHelp("Events at or after this time.", valueName: "time"), transform: Timestamp.require)
+        var from: Date?
+        @Option(help: ArgumentHelp("Events at or before this time (a date alone: the end of that day, UTC).", valueName: "time"), transform: Timestamp.requireEnd)
+        var to: Date?
         @Option(help: ArgumentHelp("Why you search (required with --from/--to).", valueName: "text"))
         var legalBasis: String?
         @Option(help: ArgumentHelp("event_type, or a prefix ending in '*' (repeatable: any of them).", valueName: "type"))
@@ -176,28 +176,35 @@ struct LogCommand: AsyncParsableCommand {
         func validate() throws {
             guard (1...1_000_000_000).contains(page) else { throw ValidationError("--page is from 1 to 1000000000") }
             guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size is from 1 to 10000") }
+            for text in filter where !(text.firstIndex(of: "=").map { $0 != text.startIndex } ?? false) {
+                throw ValidationError(LogError.invalidFilter(text).description)
+            }
         }
 
         func run() async throws {
             let context = global.makeContext()
             var query = LogQuery()
-            query.from = try from.map(Timestamp.require)
-            query.to = try to.map(Timestamp.requireEnd)
+            query.from = from
+            query.to = to
             query.types = type
             query.page = page
             query.pageSize = pageSize
-            query.filters = try filter.map { text in
-                guard let eq = text.firstIndex(of: "="), eq != text.startIndex else { throw LogError.invalidFilter(text) }
+            query.filters = filter.map { text in  // validate() checked each holds a '=' after a name
+                let eq = text.firstIndex(of: "=")!
                 return (String(text[..<eq]), String(text[text.index(after: eq)...]))
             }
             if query.isTimeRange, legalBasis?.isEmpty ?? true { throw LogError.legalBasisRequired }
             let result = try AuditLog(store: try context.existingStore()).query(query)
             if query.isTimeRange {
+                let from = self.from.map(Timestamp.format), to = self.to.map(Timestamp.format)
+                var details: [(String, String)] = []
+                if let from { details.append(("from", from)) }
+                if let to { details.append(("to", to)) }
+                details += type.map { ("type", $0) } + filter.map { ("filter", $0) }
                 try context.record("MGov.Log.Searched", [
                     "legal_basis": legalBasis,
                     "event_message": "searched the audit log from \(from ?? "the start") to \(to ?? "now")",
-                    "event_details": ([("from", from), ("to", to)] + type.map { ("type", $0) } + filter.map { ("filter", $0) })
-                        .compactMap { name, value in value.map { "\(name)=\($0)" } }.joined(separator: "; "),
+                    "event_details": details.map { "\($0)=\($1)" }.joined(separator: "; "),
                 ])
             }
             let console = context.console
@@ -698,8 +705,8 @@ extension LogCommand {
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
-        @Option(help: ArgumentHelp("HOST:PORT to listen on.", valueName: "address"))
-        var listen = "127.0.0.1:8443"
+        @Option(help: ArgumentHelp("HOST:PORT to listen on (default: 127.0.0.1:8443).", valueName: "address"), transform: ListenAddress.init(parsing:))
+        var listen = ListenAddress(host: "127.0.0.1", port: 8443)
         @Option(help: ArgumentHelp("The largest request body accepted, in bytes.", valueName: "bytes"))
         var maxBody = LogEvent.maximumEventBytes
         @Flag(help: "Plain HTTP without TLS, on loopback only, for tests.")
@@ -707,7 +714,7 @@ extension LogCommand {
 
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
-            let address = try ListenAddress(parsing: listen)
+            let address = listen
             if insecure, !isLoopback(address.host) {
                 throw ValidationError("--insecure serves plain HTTP on loopback only (127.0.0.1, ::1)")
             }

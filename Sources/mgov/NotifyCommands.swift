@@ -392,6 +392,16 @@ struct NotifyCommand: AsyncParsableCommand {
         @Flag(help: "Only queue the messages; 'mgov notify dispatch' delivers them.") var queue = false
         @Option(help: ArgumentHelp("How long temporary failures are retried, at most 366d (e.g. 30m, 24h, 7d).", valueName: "duration")) var deadline = "24h"
 
+        /// The retry deadline in seconds: 1s to 366 days.
+        var deadlineSeconds: TimeInterval? {
+            guard let seconds = Timestamp.parseDuration(deadline), seconds > 0, seconds <= NotifyStore.maximumDeadline else { return nil }
+            return seconds
+        }
+
+        func validate() throws {
+            if deadlineSeconds == nil { throw ValidationError("--deadline \(deadline): write a duration from 1s to 366d (30m, 24h, 7d)") }
+        }
+
         func run() async throws {
             let context = global.makeContext()
             let shared = try NotifyCommand.variables(variables)
@@ -412,14 +422,11 @@ struct NotifyCommand: AsyncParsableCommand {
                     recipients.append((item, [:]))
                 }
             }
-            guard let seconds = Timestamp.parseDuration(deadline), seconds.isFinite, seconds > 0, seconds <= NotifyStore.maximumDeadline else {
-                throw NotifyError.invalidArgument("--deadline \(deadline): write a duration from 1s to 366d (30m, 24h, 7d)")
-            }
             var request = NotifyStore.SendRequest(template: template, channel: channel, recipients: recipients)
             request.variables = shared
             request.lang = lang
             request.reference = reference
-            request.deadline = seconds
+            request.deadline = deadlineSeconds!  // safe: validate() checked it
             request.createdBy = try context.profileIfAny()?.identity.description
             let outbox = try NotifyCommand.outbox(context)
             let (first, created) = try outbox.send(request)

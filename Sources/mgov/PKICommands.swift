@@ -31,7 +31,7 @@ struct PKICommand: AsyncParsableCommand {
             try checkValidity(days: days)
             try checkRSA(rsa)
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.utf8.count <= 64, !name.contains(where: { $0.isNewline }) else {
-                throw CoreError.invalidArgument("--name is the CA's common name: 1 to 64 bytes on one line")
+                throw ValidationError("--name is the CA's common name: 1 to 64 bytes on one line")
             }
             try FileSystem.makeOwnerOnlyDirectory(dir, existing: .leave)
             let keyPath = dir + "/ca.key", certPath = dir + "/ca.crt"
@@ -70,8 +70,8 @@ struct PKICommand: AsyncParsableCommand {
         var dir: String
         @Argument(help: ArgumentHelp("The certificate's name (its CN and file names).", valueName: "name"))
         var name: String
-        @Option(help: ArgumentHelp("The member identity INSTANCE/CLASS/MEMBER[/SUBSYSTEM].", valueName: "id"))
-        var identity: String
+        @Option(help: ArgumentHelp("The member identity INSTANCE/CLASS/MEMBER[/SUBSYSTEM].", valueName: "id"), transform: MemberIdentity.init(parsing:))
+        var identity: MemberIdentity
         @Option(help: ArgumentHelp("A DNS name (repeatable).", valueName: "name"))
         var dns: [String] = []
         @Option(help: ArgumentHelp("An IP address (repeatable).", valueName: "address"))
@@ -89,12 +89,12 @@ struct PKICommand: AsyncParsableCommand {
             let console = global.storelessConsole()
             try checkValidity(days: days)
             try checkRSA(rsa)
-            let member = try MemberIdentity(parsing: identity)
+            let member = identity
             guard name.range(of: #"^[A-Za-z0-9._-]+\z"#, options: .regularExpression) != nil else {
-                throw CoreError.invalidArgument("the name '\(name)' must be letters, digits, '.', '_' or '-' (it names the files)")
+                throw ValidationError("the name '\(name)' must be letters, digits, '.', '_' or '-' (it names the files)")
             }
             for host in dns where host.range(of: #"^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z"#, options: .regularExpression) == nil || host.count > 253 {
-                throw CoreError.invalidArgument("'\(host)' is not a DNS name (letters, digits and '-' between dots; '*.' first for a wildcard)")
+                throw ValidationError("'\(host)' is not a DNS name (letters, digits and '-' between dots; '*.' first for a wildcard)")
             }
             let caKeyPath = dir + "/ca.key", caCertPath = dir + "/ca.crt"
             guard FileManager.default.fileExists(atPath: caKeyPath) else { throw CoreError.invalidArgument("\(dir) holds no CA (run mgov pki init-ca \(dir) --name ...)") }
@@ -211,11 +211,11 @@ struct PKICommand: AsyncParsableCommand {
 /// A certificate's validity: at least a day, at most a hundred years (beyond the year 9999 its
 /// notAfter could not be encoded, and the certificate written was unreadable).
 func checkValidity(days: Int) throws {
-    guard (1...36_500).contains(days) else { throw CoreError.invalidArgument("--days must be from 1 to 36500 (100 years); \(days) is not") }
+    guard (1...36_500).contains(days) else { throw ValidationError("--days must be from 1 to 36500 (100 years); \(days) is not") }
 }
 
 /// --rsa's bits, checked before anything is written (OpenSSL would take hours over a huge key).
 func checkRSA(_ bits: Int?) throws {
     guard let bits else { return }
-    guard (2048...16_384).contains(bits) else { throw CoreError.invalidArgument("--rsa takes 2048 to 16384 bits; \(bits) is not") }
+    guard (2048...16_384).contains(bits) else { throw ValidationError("--rsa takes 2048 to 16384 bits; \(bits) is not") }
 }

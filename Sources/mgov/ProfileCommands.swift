@@ -28,8 +28,8 @@ struct ProfileCommand: AsyncParsableCommand {
         @Argument(help: "The profile name (letters, digits, '.', '_', '-').")
         var name: String
 
-        @Option(help: ArgumentHelp("Institution identity, e.g. MD/GOV/1003600123456/SUBSYS.", valueName: "id"))
-        var identity: String
+        @Option(help: ArgumentHelp("Institution identity, e.g. MD/GOV/1003600123456/SUBSYS.", valueName: "id"), transform: MemberIdentity.init(parsing:))
+        var identity: MemberIdentity
 
         @Option(help: ArgumentHelp("Private key file (PEM or DER; PKCS#8 may be encrypted).", valueName: "file"), completion: .file())
         var key: String?
@@ -61,7 +61,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 guard endpoints[n] == nil else { throw ValidationError("the endpoint \(n) is given twice") }
                 endpoints[n] = url
             }
-            let draft = Profile(name: name, identity: try MemberIdentity(parsing: identity), keyPath: key,
+            let draft = Profile(name: name, identity: identity, keyPath: key,
                                 certificatePath: cert, pkcs12Path: pkcs12, trustPaths: trust, endpoints: endpoints)
             let created = try context.profiles().create(draft, makeDefault: `default`)
             try context.record("MGov.Profile.Created", ["object": created.name, "object_type": "profile", "subject": created.identity.description])

@@ -109,7 +109,7 @@ struct SignCommand: AsyncParsableCommand {
                 let signed = try signer.sign(document)
                 let destination = outDir.map { FileSystem.join($0, file == "-" ? "stdin.xml" : (file as NSString).lastPathComponent) } ?? output
                 if let destination, destination != "-" {
-                    try batch.write(to: destination) { try signed.write(toDescriptor: $0) }
+                    try batch.write(to: destination, mode: FileSystem.mode(replacing: destination, asPrivateAs: file)) { try signed.write(toDescriptor: $0) }
                     return destination
                 }
                 console.outData(signed.serialized())
@@ -213,7 +213,7 @@ struct SignCommand: AsyncParsableCommand {
                     try signer.sign(input: input, output: STDOUT_FILENO)
                     return nil
                 }
-                try batch.write(to: destination) { try signer.sign(input: input, output: $0) }
+                try batch.write(to: destination, mode: FileSystem.mode(replacing: destination, asPrivateAs: file)) { try signer.sign(input: input, output: $0) }
                 return destination
             }
             if let outDir { console.info("signed \(files.count) files into \(outDir)") }

@@ -44,8 +44,8 @@ extension SignCommand {
         var cert: String?
         @Flag(help: "Accept a valid signature from any signer (no trust check).")
         var anySigner = false
-        @Option(help: ArgumentHelp("Check the chain at this time instead of now.", valueName: "time"))
-        var at: String?
+        @Option(help: ArgumentHelp("Check the chain at this time instead of now.", valueName: "time"), transform: Timestamp.require)
+        var at: Date?
         @Flag(help: "Accept SHA-1 digests and signatures, with a warning.")
         var allowSha1 = false
         @Option(help: ArgumentHelp("The shared key for HMAC signatures.", valueName: "file"), completion: .file())
@@ -73,7 +73,7 @@ extension SignCommand {
             options.anySigner = anySigner
             options.allowSHA1 = allowSha1
             options.signatureXPath = signatureXpath
-            options.at = try at.map(Timestamp.require)
+            options.at = at
             if !idAttr.isEmpty { options.idAttributes = idAttr }
             options.pinnedCertificate = try cert.map { try Certificate.loadAll(path: $0)[0] }
             options.hmacKey = try hmacKey.map { try FileSystem.read($0) }
@@ -108,7 +108,8 @@ extension SignCommand {
                     var report = FileReport(file: file, signatures: reports)
                     if let contentOutputPath, report.ok {
                         do {
-                            try FileSystem.writeAtomically(try verifier.signedContent(document, reports: reports), to: contentOutputPath)
+                            try FileSystem.writeAtomically(try verifier.signedContent(document, reports: reports), to: contentOutputPath,
+                                                           mode: FileSystem.mode(replacing: contentOutputPath, asPrivateAs: file))
                         } catch {
                             report.error = describeError(error)
                         }
@@ -151,7 +152,7 @@ extension SignCommand {
             guard let contentOutput else {
                 return FileReport(file: file, signatures: try verifier.verify(message, name: file, content: contentDescriptor))
             }
-            let out = try AtomicFile(path: contentOutput)
+            let out = try AtomicFile(path: contentOutput, mode: FileSystem.mode(replacing: contentOutput, asPrivateAs: file))
             let report = FileReport(file: file, signatures: try out.withDescriptor {
                 try verifier.verify(message, name: file, content: contentDescriptor, contentOutput: $0)
             })

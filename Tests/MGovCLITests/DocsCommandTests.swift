@@ -24,11 +24,11 @@ private let bob = "urn:md:idnp:2009876543210"
         let emptyID = empty.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try env.mgov("docs", "get", emptyID).stdoutData.isEmpty)
 
-        try env.mgov("docs", "add", binary, "--owner", "alice").expectOneLineError(2, containing: "not a principal")
+        try env.mgov("docs", "add", binary, "--owner", "alice").expectOneLineError(64, containing: "not a principal")
         try env.mgov("docs", "get", "no-such-id").expectOneLineError(2, containing: "no document")
         try env.mgov("docs", "get", id, "--as", bob).expectOneLineError(1, containing: "may not read")
         try env.mgov("docs", "add", binary, "--owner", alice, "--type", "NOPE").expectOneLineError(2, containing: "no document type")
-        try env.mgov("docs", "add", binary, "--owner", alice, "--expires", "2026-02-30").expectOneLineError(2, containing: "not a date")
+        try env.mgov("docs", "add", binary, "--owner", alice, "--expires", "2026-02-30").expectOneLineError(64, containing: "not a date")
         let events = try env.mgov("log", "query", "--type", "MDocs.*", "--json")
         let types = ((try events.json() as? [String: Any])?["entries"] as? [[String: Any]] ?? []).compactMap { ($0["event"] as? [String: Any])?["event_type"] as? String }
         #expect(types.sorted() == ["MDocs.Access.Denied", "MDocs.Document.Added", "MDocs.Document.Added",

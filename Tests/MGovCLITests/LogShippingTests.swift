@@ -122,6 +122,6 @@ extension ProcessResult {
         let t = try ShippingEnvironment()
         try t.shipper("log", "ship", "--to", "http://127.0.0.1:9/").expectOneLineError(2, containing: "plain HTTP")
         try t.shipper("log", "ship", "--to", "https://127.0.0.1:9").expectOneLineError(2, containing: "cannot reach https://127.0.0.1:9")
-        try t.collector("log", "serve", "--listen", "nonsense").expectOneLineError(2, containing: "not an address to listen on")
+        try t.collector("log", "serve", "--listen", "nonsense").expectOneLineError(64, containing: "not an address to listen on")
     }
 }

@@ -458,7 +458,7 @@ extension NotifyCommandTests {
         let crlf = try c.dir.write("work/crlf.csv", "to,Name,Case\n\"email:a@example.md\r\n\",A,1\n")
         try c.mgov("notify", "send", "welcome", "--channel", "mail", "--to", "@" + crlf, "--queue").expectOneLineError(2, containing: "e-mail address")
         try c.mgov("notify", "send", "welcome", "--channel", "mail", "--to", "email:a@example.md", "--var", "Name=A", "--var", "Case=1",
-                   "--deadline", "99999999d").expectOneLineError(2, containing: "--deadline")
+                   "--deadline", "99999999d").expectOneLineError(64, containing: "--deadline")
         let listed = try c.mgov("notify", "list", "--json")
         #expect((try JSONSerialization.jsonObject(with: listed.stdoutData) as? [Any])?.isEmpty == true, "\(listed.stdout)")
     }

@@ -76,9 +76,9 @@ import Testing
         try env.mgov("pki", "init-ca", ca, "--name", "Root").expectOneLineError(2, containing: "already holds a CA")
         try env.mgov("pki", "issue", ca, "x", "--identity", "MD/GOV/1/X")
         try env.mgov("pki", "issue", ca, "x", "--identity", "MD/GOV/1/X").expectOneLineError(2, containing: "already issued")
-        try env.mgov("pki", "issue", ca, "y", "--identity", "not an identity").expectOneLineError(2, containing: "not an identity")
-        try env.mgov("pki", "issue", ca, "y", "--identity", "MD/GOV/1/Y", "--dns", "bad dns!").expectOneLineError(2, containing: "not a DNS name")
-        try env.mgov("pki", "init-ca", env.dir.file("nameless"), "--name", "").expectOneLineError(2, containing: "--name is the CA's common name")
+        try env.mgov("pki", "issue", ca, "y", "--identity", "not an identity").expectOneLineError(64, containing: "not an identity")
+        try env.mgov("pki", "issue", ca, "y", "--identity", "MD/GOV/1/Y", "--dns", "bad dns!").expectOneLineError(64, containing: "not a DNS name")
+        try env.mgov("pki", "init-ca", env.dir.file("nameless"), "--name", "").expectOneLineError(64, containing: "--name is the CA's common name")
         #expect(!FileManager.default.fileExists(atPath: env.dir.file("nameless")))
         // A certificate that outlives its CA is issued, with a warning that it stops verifying with the CA.
         let short = env.dir.file("short")
@@ -90,11 +90,11 @@ import Testing
         let shown = try env.mgov("pki", "show", ca + "/h.crt")
         #expect(shown.stdout.contains("dns:         *.gov.md") && shown.stdout.contains("ip:          127.0.0.1, ::1"), "\(shown.stdout)")
         try env.mgov("pki", "issue", env.dir.file("nowhere"), "z", "--identity", "MD/GOV/1/Z").expectOneLineError(2, containing: "holds no CA")
-        try env.mgov("pki", "init-ca", env.dir.file("weak"), "--name", "Weak", "--rsa", "1024").expectOneLineError(2, containing: "2048")
+        try env.mgov("pki", "init-ca", env.dir.file("weak"), "--name", "Weak", "--rsa", "1024").expectOneLineError(64, containing: "2048")
         // A validity the certificate cannot encode (or none) is refused before anything is written.
         for days in ["0", "36501", "9223372036854775807"] {
-            try env.mgov("pki", "issue", ca, "d\(days.count)", "--identity", "MD/GOV/1/D", "--days", days).expectOneLineError(2, containing: "--days must be from 1 to 36500")
-            try env.mgov("pki", "init-ca", env.dir.file("ca\(days.count)"), "--name", "R", "--days", days).expectOneLineError(2, containing: "--days must be from 1 to 36500")
+            try env.mgov("pki", "issue", ca, "d\(days.count)", "--identity", "MD/GOV/1/D", "--days", days).expectOneLineError(64, containing: "--days must be from 1 to 36500")
+            try env.mgov("pki", "init-ca", env.dir.file("ca\(days.count)"), "--name", "R", "--days", days).expectOneLineError(64, containing: "--days must be from 1 to 36500")
             #expect(!FileManager.default.fileExists(atPath: env.dir.file("ca\(days.count)")))
         }
         // A PKCS#12 without a password: nothing is written, so a retry with one works.

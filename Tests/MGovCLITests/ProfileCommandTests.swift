@@ -66,8 +66,8 @@ import Testing
 
     @Test func malformedIdentity() throws {
         let env = try CLIEnvironment()
-        try env.mgov("profile", "create", "x", "--identity", "MD/GOV").expectOneLineError(2, containing: "not a valid member identity")
-        try env.mgov("profile", "create", "x", "--identity", "MD/GOV/12 3/S").expectOneLineError(2, containing: "contains ' '")
+        try env.mgov("profile", "create", "x", "--identity", "MD/GOV").expectOneLineError(64, containing: "not a valid member identity")
+        try env.mgov("profile", "create", "x", "--identity", "MD/GOV/12 3/S").expectOneLineError(64, containing: "contains ' '")
     }
 
     @Test func contradictoryOptionsAreRefused() throws {

@@ -41,7 +41,7 @@ import Testing
         }
         try env.mgov("notify", "list", "--limit", "-5").expectOneLineError(64, containing: "--limit is from 1 to 100000")
         for bits in ["4294967297", "9223372036854775807", "100000"] {
-            try env.mgov("pki", "init-ca", env.dir.file("work/ca"), "--name", "X", "--rsa", bits).expectOneLineError(2, containing: "--rsa takes 2048 to 16384 bits")
+            try env.mgov("pki", "init-ca", env.dir.file("work/ca"), "--name", "X", "--rsa", bits).expectOneLineError(64, containing: "--rsa takes 2048 to 16384 bits")
             #expect(!FileManager.default.fileExists(atPath: env.dir.file("work/ca")), "nothing is left behind")
         }
     }
@@ -69,5 +69,32 @@ import Testing
         let empty = try env.mgov("profile", "list", "--home", "")
         #expect(empty.status == 64 && empty.stderr.contains("--home is empty"), "\(empty.stderr)")
         #expect(!env.homeExists)
+    }
+
+    /// A value that does not parse (a time, an address, an identity, a principal) is the command line's
+    /// fault, as a mistyped number is: 64, and nothing is opened, made or written first.
+    @Test(arguments: [
+        (["log", "query", "--from", "yesterday"], "'yesterday' is not a time"),
+        (["log", "query", "--to", "2026-02-30"], "'2026-02-30' is not a time"),
+        (["log", "query", "--filter", "nonsense"], "the filter 'nonsense' is not of the form FIELD=VALUE"),
+        (["sign", "verify", "x.xml", "--at", "noon"], "'noon' is not a time"),
+        (["connect", "grant", "MD/GOV/1/S", "--service", "s", "--legal-basis", "b", "--expires", "never"], "'never' is not a time"),
+        (["connect", "grant", "MD/GOV", "--service", "s", "--legal-basis", "b"], "not a valid member identity"),
+        (["connect", "revoke", "MD GOV 1 S", "--service", "s"], "not a valid member identity"),
+        (["connect", "catalog", "MD/GOV"], "not a valid member identity"),
+        (["connect", "serve", "--listen", "nohost"], "'nohost' is not an address to listen on"),
+        (["docs", "serve", "--listen", "127.0.0.1:99999"], "is not an address to listen on"),
+        (["deliver", "serve", "--listen", ":8445"], "is not an address to listen on"),
+        (["deliver", "create", "--recipient", "idnp:2000000000001", "--name", "N", "--accepted-until", "soon"], "'soon' is not a time"),
+        (["docs", "share", "D1", "--for", "urn:public", "--to", "tomorrow"], "'tomorrow' is not a time"),
+        (["docs", "list", "--owner", "alice"], "not a principal"),
+        (["docs", "hold", "D1", "--reason", "r", "--as", "bob"], "not a principal"),
+        (["notify", "send", "t", "--channel", "c", "--to", "email:a@b.md", "--deadline", "soon"], "--deadline soon"),
+        (["pki", "issue", "ca", "x", "--identity", "MD/GOV/1/X", "--dns", "bad dns!"], "not a DNS name"),
+    ])
+    func aValueThatDoesNotParseIsAUsageError(_ arguments: [String], _ message: String) throws {
+        let env = try CLIEnvironment()
+        try env.mgov.run(arguments).expectOneLineError(64, containing: message)
+        #expect(!env.homeExists, "a usage error opens no store")
     }
 }

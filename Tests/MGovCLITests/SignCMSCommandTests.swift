@@ -119,6 +119,21 @@ import Testing
 }
 
 @Suite struct CMSCommandTests {
+    /// A signed copy of a private document is private too, and re-signing in place keeps the mode.
+    @Test func aSignedCopyIsAsPrivateAsTheDocument() throws {
+        let s = try SignEnvironment()
+        let content = try s.dir.write("medical.txt", "diagnosis")
+        chmod(content, 0o600)
+        #expect(try s.mgov("sign", "cms", content, "--key", s.ec.key, "--cert", s.ec.cert, "--attached").status == 0)
+        let xml = try s.dir.write("act.xml", "<act><who>Ion</who></act>")
+        chmod(xml, 0o600)
+        #expect(try s.mgov("sign", "xml", xml, "--key", s.ec.key, "--cert", s.ec.cert, "-o", xml).status == 0)
+        for file in [content + ".p7m", xml] {
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file): \(String(mode ?? 0, radix: 8))")
+        }
+    }
+
     @Test func aTamperedByteOrASwappedCertificateFails() throws {
         let s = try SignEnvironment()
         let content = try s.dir.write("order.txt", "transfer 100 lei")

@@ -22,6 +22,26 @@ import Testing
         #expect(try String(contentsOfFile: dir.file("f7.sig"), encoding: .utf8) == "signature 7")
     }
 
+    /// A replaced file keeps its mode (a 0600 file is not opened to others by being rewritten), a
+    /// new one gets 0666 less the umask, and a copy made from a private file is as private.
+    @Test func modesAreKeptOrComeFromTheUmask() throws {
+        let dir = try TemporaryDirectory()
+        func mode(_ path: String) throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1 }
+        let umaskLine = try String(contentsOfFile: "/proc/self/status", encoding: .utf8).split(separator: "\n").first { $0.hasPrefix("Umask:") }
+        let mask = Int(umaskLine.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? "022", radix: 8) ?? 0o022
+        try FileSystem.writeAtomically(Data("new".utf8), to: dir.file("new"))
+        #expect(try mode(dir.file("new")) == 0o666 & ~mask)
+        let secret = try dir.write("secret", "v1")
+        chmod(secret, 0o600)
+        try FileSystem.writeAtomically(Data("v2".utf8), to: secret)
+        let batch = AtomicBatch(expectedFiles: 1)
+        try batch.write(to: secret) { fd in _ = write(fd, "v3", 2) }
+        #expect(batch.commit().isEmpty)
+        #expect(try mode(secret) == 0o600 && (try String(contentsOfFile: secret, encoding: .utf8)) == "v3")
+        #expect(FileSystem.mode(replacing: dir.file("secret.p7s"), asPrivateAs: secret) == 0o600 & (0o666 & ~mode_t(mask)))
+        #expect(FileSystem.mode(replacing: secret, asPrivateAs: dir.file("new")) == 0o600)
+    }
+
     @Test func aFailedWriteAndADroppedBatchLeaveNoFiles() throws {
         let dir = try TemporaryDirectory()
         struct Boom: Error {}

@@ -158,6 +158,22 @@ struct DocsFixture {
 
     /// A share made by a grantee gives only what its maker still holds: it ends when the maker's
     /// own share ends or is revoked, and cannot be made to outlast it.
+    /// The owner reads in their access history that their document was shared, unshared or asked
+    /// for in vain: the person whose document it is is the subject, never the one it is shared with.
+    @Test func sharesAndRefusalsNameTheOwnerAsSubject() throws {
+        let f = try DocsFixture()
+        let doc = try f.add(Data("birth act".utf8))
+        let share = try f.documents.share(doc.id, with: f.agency, .init(from: f.time.now, to: f.time.now.addingTimeInterval(3600)), actor: f.alice)
+        try f.documents.revoke(share.id, actor: f.alice)
+        #expect(throws: DocsError.self) { try f.read(doc.id, as: f.bob) }
+        for type in ["MDocs.Share.Created", "MDocs.Share.Revoked", "MDocs.Access.Denied"] {
+            let event = try #require(f.events.all.last { $0.type == type }, "\(type) is logged")
+            #expect(event.fields["subject"] == .string("2001234567890") && event.fields["subject_type"] == .string("idnp"), "\(type): \(event.fields)")
+        }
+        let toBob = try f.documents.share(doc.id, with: f.bob, .init(from: f.time.now, to: f.time.now.addingTimeInterval(60)), actor: f.alice)
+        #expect(f.events.all.last { $0.type == "MDocs.Share.Created" }?.fields["subject"] == .string("2001234567890"), "not the grantee \(toBob.id)")
+    }
+
     @Test func aReShareEndsWithTheSharersOwn() throws {
         let f = try DocsFixture()
         let doc = try f.add(Data("x".utf8))
