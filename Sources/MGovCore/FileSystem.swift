@@ -134,7 +134,7 @@ public enum FileSystem {
 
     /// The mode of a file written without one named: the file it replaces keeps its own (a 0600
     /// document stays 0600, as a shell's `>` leaves it), and a new file gets 0666 less the umask.
-    /// `private` (a signed copy of a file, say) takes away what that file's mode does not allow.
+    /// `asPrivateAs` (the document a signed copy comes from) takes away what its mode does not allow.
     public static func mode(replacing target: String, asPrivateAs source: String? = nil) -> mode_t {
         var info = stat()
         var mode = stat(target, &info) == 0 ? info.st_mode & 0o777 : 0o666 & ~processUmask
