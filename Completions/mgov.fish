@@ -430,7 +430,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" hmac-key' -l 'hmac-key' -d 'The shared key for HMAC signatures.' -rF
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify"' -l 'id-attr' -d 'An ID attribute name (repeatable; default Id, ID, id).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" content-output signed-output' -l 'content-output' -l 'signed-output' -d 'When valid and trusted, write the signed content here: a CMS signature\'s content, or what the XML signatures cover (one input only).' -rF
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" content' -l 'content' -d 'The signed file of a detached CMS signature (\'-\' for stdin; one input only).' -rF
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" content' -l 'content' -d 'The signed file of a detached CMS signature, or a file to compare with an attached one\'s content (\'-\' for stdin; one input only).' -rF
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" signature-xpath' -l 'signature-xpath' -d 'Check only the signatures this XPath selects (prefix ds is bound).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -93,6 +93,14 @@ static inline void mgov_BIO_free_until(BIO *top, BIO *out) {
 }
 static inline long mgov_BIO_flush(BIO *b) { return BIO_flush(b); }
 
+/* A SHA-256 filter BIO: what passes through it, read or written, is digested (BIO_gets on it
+   returns the digest, so a reader that reads lines needs a buffer BIO above it). */
+static inline BIO *mgov_BIO_new_sha256(void) {
+    BIO *md = BIO_new(BIO_f_md());
+    if (md != NULL && BIO_set_md(md, EVP_sha256()) != 1) { BIO_free(md); return NULL; }
+    return md;
+}
+
 /* Whether a certificate's key usage and extended key usage let it sign documents (XMLDSig):
    key usage, when present, has digitalSignature or nonRepudiation; extended key usage, when
    present, has emailProtection, documentSigning (RFC 9336) or anyExtendedKeyUsage. */

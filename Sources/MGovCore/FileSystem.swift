@@ -112,6 +112,13 @@ public enum FileSystem {
         throw CoreError.fileUnwritable(path, reason: "too many levels of symbolic links")
     }
 
+    /// `a` and `b` are one existing file (the same device and inode: through a link, `./`, or any other spelling).
+    public static func isSameFile(_ a: String, _ b: String) -> Bool {
+        var first = stat(), second = stat()
+        guard a != "-", b != "-", stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
+        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+    }
+
     /// write(2) until all of `data` is written (a short write continues, EINTR retries); the errno
     /// that stopped it, or nil.
     public static func writeAll(_ data: Data, to fd: Int32) -> Int32? {
@@ -347,11 +354,15 @@ public final class AtomicBatch: @unchecked Sendable {
 
     /// Writes `path`'s content through `body` (given the temporary file's descriptor); the file
     /// appears at `path` on `commit()`. Safe to call from several threads; one path once per batch.
-    /// A symbolic link's target is replaced (the link stays); a device or FIFO is refused.
+    /// A symbolic link's target is replaced (the link stays); a device, FIFO or socket is written
+    /// through now, as `AtomicFile` does (there is nothing to rename into its place).
     /// `mode` nil: as `FileSystem.mode(replacing:)` says.
     public func write(to path: String, mode: mode_t? = nil, _ body: (Int32) throws -> Void) throws {
         guard case .replace(let path) = try FileSystem.writeTarget(path) else {
-            throw CoreError.fileUnwritable(path, reason: "it is not a regular file (a batch writes files)")
+            let file = try AtomicFile(path: path)
+            try file.withDescriptor(body)
+            try file.commit()
+            return
         }
         let directory = Self.directory(of: path)
         let key = (path as NSString).standardizingPath

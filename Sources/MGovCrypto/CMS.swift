@@ -243,6 +243,10 @@ public struct CMSCheck: Sendable {
     /// OpenSSL's reason when not valid.
     public let problem: String?
     public let signers: [CMSSignerInfo]
+    /// The SHA-256 of the content as it was read (nil if OpenSSL stopped before the digest could be taken).
+    public let contentSHA256: [UInt8]?
+    /// Bytes of content read.
+    public let contentLength: UInt64
 }
 
 /// A parsed CMS SignedData (DER or BER, PEM, or S/MIME).
@@ -339,16 +343,43 @@ public final class CMSSignedData: @unchecked Sendable {
         _ = CMS_set1_signers_certs(pointer, pinned, flags)
         OpenSSLErrors.clear()
 
-        var detached: OpaquePointer?
-        if let content { detached = BIO_new_fd(content, BIO_NOCLOSE) } else if let mimeContent { detached = mimeContent }
-        defer { if content != nil, let detached { BIO_free(detached) } }
-        var out: OpaquePointer?
-        if let contentOutput { out = BIO_new_fd(contentOutput, BIO_NOCLOSE) }
-        defer { if let out { BIO_free(out) } }
+        // The content passes through a SHA-256 filter on its way in (detached) or out (attached),
+        // so the report can say what was signed.
+        guard let digest = mgov_BIO_new_sha256() else { throw CryptoError.operationFailed("out of memory") }
+        var source: OpaquePointer?, sink: OpaquePointer?, buffer: OpaquePointer?
+        defer {
+            if let buffer { BIO_pop(buffer); BIO_free(buffer) }
+            BIO_pop(digest)
+            BIO_free(digest)
+            if content != nil, let source { BIO_free(source) }
+            if let sink { BIO_free(sink) }
+        }
+        var detached: OpaquePointer?, out: OpaquePointer?
+        if let content { source = BIO_new_fd(content, BIO_NOCLOSE) } else if let mimeContent { source = mimeContent }
+        if let source {
+            detached = BIO_push(digest, source)
+            // S/MIME content is read by lines, and BIO_gets on the digest filter would return the digest.
+            if format == .smime {
+                buffer = BIO_new(BIO_f_buffer())
+                guard let buffer else { throw CryptoError.operationFailed("out of memory") }
+                detached = BIO_push(buffer, digest)
+            }
+        } else {
+            sink = contentOutput.map { BIO_new_fd($0, BIO_NOCLOSE) } ?? BIO_new(BIO_s_null())
+            guard let sink else { throw CryptoError.operationFailed("out of memory") }
+            out = BIO_push(digest, sink)
+        }
+        if let contentOutput, source != nil {
+            sink = BIO_new_fd(contentOutput, BIO_NOCLOSE)
+            out = sink
+        }
 
         let valid = CMS_verify(pointer, pinned, nil, detached, out, flags) == 1
         let problem = valid ? nil : Self.explain(OpenSSLErrors.drain())
-        return CMSCheck(valid: valid, problem: problem, signers: signerInfos())
+        var hash = [UInt8](repeating: 0, count: 32)
+        let hashed = hash.withUnsafeMutableBytes { BIO_gets(digest, $0.baseAddress?.assumingMemoryBound(to: CChar.self), 32) } == 32
+        let length = source != nil ? BIO_number_read(digest) : BIO_number_written(digest)
+        return CMSCheck(valid: valid, problem: problem, signers: signerInfos(), contentSHA256: hashed ? hash : nil, contentLength: length)
     }
 
     private func signerInfos() -> [CMSSignerInfo] {

@@ -9,23 +9,42 @@ public struct CMSVerifier: Sendable {
 
     public init(options: VerificationOptions) { self.options = options }
 
-    /// Checks every signer of `message` over its content: `content` (a descriptor) for a detached
-    /// signature, else the content inside, copied to `contentOutput` when given.
-    public func verify(_ message: CMSSignedData, name: String, content: Int32?, contentOutput: Int32? = nil) throws -> [SignatureReport] {
-        let check = try message.check(content: content, contentOutput: contentOutput, signerCertificate: options.pinnedCertificate)
+    /// Checks every signer of `message` over its content: `content` (a descriptor, read from the
+    /// file `contentName`) for a detached signature, else the content inside, copied to
+    /// `contentOutput` when given. `content` given with a signature that carries its content is
+    /// compared with it: a signature is not valid for a file that is not what it signed.
+    public func verify(_ message: CMSSignedData, name: String, content: Int32?, contentName: String? = nil,
+                       contentOutput: Int32? = nil) throws -> [SignatureReport] {
+        let compared = message.isDetached ? nil : content
+        let check = try message.check(content: compared == nil ? content : nil, contentOutput: contentOutput,
+                                      signerCertificate: options.pinnedCertificate)
         guard !check.signers.isEmpty else { throw SignError.noSignature(name, kind: "CMS signer") }
         let carried = message.certificates
+        var contentReport = check.contentSHA256.map { ContentReport(file: contentName, size: check.contentLength, sha256: Hex.encode($0)) }
+        var contentProblem: String?
+        if let compared, var report = contentReport {
+            // S/MIME signs text with CRLF line ends: the file is compared as it would have been signed.
+            let given = try Self.sha256(of: compared, name: contentName ?? "the content file", crlf: message.format == .smime)
+            report.matchesFile = given == report.sha256
+            if report.matchesFile == false {
+                contentProblem = "\(contentName ?? "the --content file") is not the content this signature carries (its SHA-256\(message.format == .smime ? " with CRLF line ends" : "") is \(given)): "
+                    + "the signature is not valid for it"
+            }
+            contentReport = report
+        }
         return check.signers.enumerated().map { index, signer in
             var report = SignatureReport()
             report.format = "cms"
             report.path = "signer \(index + 1)"
-            report.detached = content != nil
+            report.detached = message.isDetached
+            report.content = contentReport
             report.signer = signer.certificate?.summary
             report.signatureAlgorithm = signer.signatureAlgorithm
             report.digestAlgorithm = signer.digestAlgorithm
             report.signingTime = signer.signingTime
-            var valid = check.valid
+            var valid = check.valid && contentProblem == nil
             if let problem = check.problem { report.problems.append(problem) }
+            if let contentProblem { report.problems.append(contentProblem) }
 
             switch signer.digest {
             case .sha1:
@@ -59,5 +78,34 @@ public struct CMSVerifier: Sendable {
                                signatureValid: valid, options: options, purpose: TrustVerifier.smimeSigningPurpose, report: &report)
             return report
         }
+    }
+
+    /// SHA-256 of what is left to read from `descriptor`, hex; with `crlf`, of the text with each
+    /// bare LF made CRLF (as S/MIME canonicalises it).
+    static func sha256(of descriptor: Int32, name: String, crlf: Bool = false) throws -> String {
+        let digest = StreamingDigest(.sha256)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var canonical: [UInt8] = []
+        var previous: UInt8 = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CryptoError.operationFailed("cannot read \(name): \(String(cString: strerror(errno)))")
+            }
+            guard crlf else {
+                buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0.prefix(n))) }
+                continue
+            }
+            canonical.removeAll(keepingCapacity: true)
+            for byte in buffer[0..<n] {
+                if byte == 0x0A, previous != 0x0D { canonical.append(0x0D) }
+                canonical.append(byte)
+                previous = byte
+            }
+            canonical.withUnsafeBytes { digest.update($0) }
+        }
+        return Hex.encode(digest.finish())
     }
 }

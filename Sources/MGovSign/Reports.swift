@@ -61,6 +61,8 @@ public struct SignatureReport: Codable, Sendable {
     public var attributes: [String] = []
     /// CMS: the content was given apart (`--content`) rather than carried inside.
     public var detached: Bool?
+    /// CMS: the content the signature was checked over.
+    public var content: ContentReport?
     public var references: [ReferenceReport] = []
     public var warnings: [String] = []
     public var problems: [String] = []
@@ -71,8 +73,24 @@ public struct SignatureReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case format, valid, trusted, trustWaived = "trust_waived", signer, signatureAlgorithm = "signature_algorithm", digestAlgorithm = "digest_algorithm"
-        case canonicalization, signingTime = "signing_time", chain, attributes, detached, references, warnings, problems, path
+        case canonicalization, signingTime = "signing_time", chain, attributes, detached, content, references, warnings, problems, path
     }
+}
+
+/// The content a CMS signature was checked over: the file given (detached), or the content inside.
+public struct ContentReport: Codable, Sendable {
+    /// The file the content was read from (detached), or the file compared with the content inside.
+    public var file: String?
+    public var size: UInt64
+    /// SHA-256 of the content, hex (what `sha256sum` prints).
+    public var sha256: String
+    /// With an attached signature and --content FILE: whether FILE is the content inside.
+    public var matchesFile: Bool?
+
+    public init(file: String?, size: UInt64, sha256: String, matchesFile: Bool? = nil) {
+        self.file = file; self.size = size; self.sha256 = sha256; self.matchesFile = matchesFile
+    }
+    enum CodingKeys: String, CodingKey { case file, size, sha256, matchesFile = "matches_file" }
 }
 
 /// The result for one file.

@@ -52,6 +52,12 @@ public struct XMLSigner: Sendable {
     /// Signs `document` and returns the signed document (the same one, changed, except when enveloping).
     public func sign(_ document: XMLDocument) throws -> XMLDocument {
         guard let root = document.root else { throw SignError.malformedSignature("\(document.name) has no document element") }
+        // Signatures already there whose content is intact, checked again once this one is in place.
+        let existing = document.elements(named: "Signature", namespace: DSig.namespace)
+        let intactBefore = existing.isEmpty ? [] : (try? document.elementsByID(attributeNames: options.idAttributes)).map { ids in
+            existing.map { XMLVerifier.referencesMatch($0, in: document, ids: ids) == true }
+        } ?? []
+        let existingPaths = intactBefore.contains(true) ? existing.map(\.path) : []
         let output: XMLDocument
         let signature: XMLNode
         var references: [(uri: String, transforms: [XMLTransform])] = []
@@ -124,7 +130,24 @@ public struct XMLSigner: Sendable {
         let canonicalSignedInfo = try Canonicalizer.canonicalize(output, selection: .subtree(signedInfo, excluding: nil),
                                                                  method: options.canonicalization)
         signatureValue.addText(try signatureBytes(canonicalSignedInfo).base64EncodedString())
+        try refuseIfBroken(existingPaths, intactBefore: intactBefore, in: output, newSignature: signature, name: document.name)
         return output
+    }
+
+    /// Throws when a signature that was intact before signing no longer is: a second enveloped
+    /// signature falls inside what a first one over the whole document covers, and enveloping
+    /// moves the document under a new root. Writing that out would break the first signature.
+    private func refuseIfBroken(_ existingPaths: [String], intactBefore: [Bool], in output: XMLDocument, newSignature: XMLNode, name: String) throws {
+        guard intactBefore.contains(true) else { return }
+        // The old signatures in document order (copies of them, when enveloping), without the new one.
+        let after = output.elements(named: "Signature", namespace: DSig.namespace).filter { $0 != newSignature }
+        let ids = try? output.elementsByID(attributeNames: options.idAttributes)
+        for (index, node) in after.enumerated() where index < intactBefore.count && intactBefore[index] {
+            guard let ids, XMLVerifier.referencesMatch(node, in: output, ids: ids) == true else {
+                throw SignError.refused("\(name): a new signature would break the one at \(existingPaths[index]), which covers where the new one goes; "
+                    + "sign an element it does not cover (--detached --reference '#ID'), or sign the file with a detached CMS signature (mgov sign cms)")
+            }
+        }
     }
 
     private func signatureBytes(_ message: Data) throws -> Data {

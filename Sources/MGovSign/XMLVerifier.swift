@@ -93,25 +93,12 @@ public struct XMLVerifier: Sendable {
         guard !references.isEmpty else { throw SignError.malformedSignature("SignedInfo has no Reference") }
         var allReferencesValid = true
         for reference in references {
-            guard let uri = reference.attribute("URI") else {
-                throw SignError.unsupported("a Reference without a URI (mgov follows same-document URIs only)")
-            }
-            let transforms = try (reference.child("Transforms", namespace: DSig.namespace)?.children("Transform", namespace: DSig.namespace) ?? [])
-                .map(XMLTransform.parse)
-            guard let digestURI = reference.child("DigestMethod", namespace: DSig.namespace)?.attribute("Algorithm"),
-                  let digest = DigestAlgorithm(xmlDSigURI: digestURI) else {
-                throw SignError.unsupported("a Reference's digest method is missing or unknown")
-            }
-            if digest == .sha1 { usesSHA1 = true }
-            guard let expected = Data(base64Encoded: (reference.child("DigestValue", namespace: DSig.namespace)?.textContent ?? "").filter { !$0.isWhitespace }) else {
-                throw SignError.malformedSignature("a DigestValue is not base64")
-            }
-            let resolved = try ReferenceResolver.resolve(uri: uri, transforms: transforms, document: document, ids: ids, signature: signature)
-            let valid = try resolved.digest(digest) == expected
-            allReferencesValid = allReferencesValid && valid
-            report.references.append(ReferenceReport(uri: uri, digestAlgorithm: digest.rawValue, valid: valid,
-                                                     signedPath: resolved.node?.path, signedName: resolved.node?.name))
-            if !valid { report.problems.append("the digest of reference '\(uri)' does not match: the signed content was changed") }
+            let checked = try Self.checkReference(reference, document: document, ids: ids, signature: signature)
+            if checked.digest == .sha1 { usesSHA1 = true }
+            allReferencesValid = allReferencesValid && checked.valid
+            report.references.append(ReferenceReport(uri: checked.uri, digestAlgorithm: checked.digest.rawValue, valid: checked.valid,
+                                                     signedPath: checked.node?.path, signedName: checked.node?.name))
+            if !checked.valid { report.problems.append("the digest of reference '\(checked.uri)' does not match: the signed content was changed") }
         }
         if usesSHA1 {
             if options.allowSHA1 {
@@ -169,6 +156,42 @@ public struct XMLVerifier: Sendable {
         SignerTrust.assess(signer: signerCertificate, intermediates: chain, signatureValid: signatureValid, options: options,
                            usable: { $0.allowsDocumentSigning ? nil : "the signer's certificate \($0.subject) is not for signing documents (its key usage or extended key usage)" },
                            report: &report)
+    }
+
+    /// One Reference resolved, transformed and digested, against its DigestValue.
+    struct CheckedReference {
+        let uri: String
+        let digest: DigestAlgorithm
+        let valid: Bool
+        /// The element it covers.
+        let node: XMLNode?
+    }
+
+    static func checkReference(_ reference: XMLNode, document: XMLDocument, ids: IDIndex, signature: XMLNode) throws -> CheckedReference {
+        guard let uri = reference.attribute("URI") else {
+            throw SignError.unsupported("a Reference without a URI (mgov follows same-document URIs only)")
+        }
+        let transforms = try (reference.child("Transforms", namespace: DSig.namespace)?.children("Transform", namespace: DSig.namespace) ?? [])
+            .map(XMLTransform.parse)
+        guard let digestURI = reference.child("DigestMethod", namespace: DSig.namespace)?.attribute("Algorithm"),
+              let digest = DigestAlgorithm(xmlDSigURI: digestURI) else {
+            throw SignError.unsupported("a Reference's digest method is missing or unknown")
+        }
+        guard let expected = Data(base64Encoded: (reference.child("DigestValue", namespace: DSig.namespace)?.textContent ?? "").filter { !$0.isWhitespace }) else {
+            throw SignError.malformedSignature("a DigestValue is not base64")
+        }
+        let resolved = try ReferenceResolver.resolve(uri: uri, transforms: transforms, document: document, ids: ids, signature: signature)
+        return CheckedReference(uri: uri, digest: digest, valid: try resolved.digest(digest) == expected, node: resolved.node)
+    }
+
+    /// Whether every reference of `signature` digests to its DigestValue (the content it signed is
+    /// unchanged; the SignatureValue and the signer are not checked). nil when that cannot be told
+    /// (no SignedInfo or references, or a reference mgov cannot follow).
+    static func referencesMatch(_ signature: XMLNode, in document: XMLDocument, ids: IDIndex) -> Bool? {
+        guard let references = signature.child("SignedInfo", namespace: DSig.namespace)?.children("Reference", namespace: DSig.namespace),
+              !references.isEmpty,
+              let checked = try? references.map({ try checkReference($0, document: document, ids: ids, signature: signature) }) else { return nil }
+        return checked.allSatisfy(\.valid)
     }
 
     private func verifySignature(_ algorithm: XMLSignatureAlgorithm, key: PublicKey, signature: Data, message: Data) -> Bool {

@@ -32,8 +32,9 @@ struct SignCommand: AsyncParsableCommand {
             commandName: "xml",
             abstract: "Sign XML files with the profile's key, or --key/--cert, or --pkcs12.",
             discussion: """
-                With several files, --out-dir is required; files are signed in parallel, a failure on one is \
-                reported with its name and does not stop the others. SHA-1, RSA keys under 2048 bits and \
+                With several files, --out-dir is required (not the inputs' folder); files are signed in parallel, \
+                a failure on one is reported with its name and does not stop the others. A file is not signed where \
+                the new signature would break one it already holds (over the whole document, or enveloping it). SHA-1, RSA keys under 2048 bits and \
                 expired certificates are refused (--allow-expired signs with an expired certificate, with a warning).
 
                 --json prints one JSON line per file, {"file", "output", "ok", "error"} (the signatures go to \
@@ -104,10 +105,17 @@ struct SignCommand: AsyncParsableCommand {
             if console.isJSON, outDir == nil, output == nil || output == "-" {
                 throw CoreError.invalidArgument("--json reports on stdout: write the signed XML with -o FILE or --out-dir DIR")
             }
+            let destination = { @Sendable (file: String) -> String? in
+                outDir.map { FileSystem.join($0, file == "-" ? "stdin.xml" : (file as NSString).lastPathComponent) } ?? output
+            }
+            // -o FILE may name the input (replacing it on purpose); a folder for the copies should not hold the originals.
+            if let outDir, let original = files.first(where: { FileSystem.isSameFile($0, destination($0) ?? "-") }) {
+                throw CoreError.invalidArgument("--out-dir \(outDir) holds \(original) itself, and its signed copy would replace it: choose another folder")
+            }
             try signInParallel(files, context: context, objectType: "xml") { file, batch in
                 let document = try XMLDocument(data: try FileSystem.read(file), name: file)
                 let signed = try signer.sign(document)
-                let destination = outDir.map { FileSystem.join($0, file == "-" ? "stdin.xml" : (file as NSString).lastPathComponent) } ?? output
+                let destination = destination(file)
                 if let destination, destination != "-" {
                     try batch.write(to: destination, mode: FileSystem.mode(replacing: destination, asPrivateAs: file)) { try signed.write(toDescriptor: $0) }
                     return destination

@@ -15,6 +15,8 @@ extension SignCommand {
                 CMS: every signer's signature and message digest are checked over the content, which is \
                 inside the signature (attached; --content-output FILE writes it out) or given with --content \
                 FILE (detached; by default the signature's name without .p7s or .sig, when that file exists). \
+                --content FILE with a signature that carries its content checks that FILE is that content \
+                (INVALID when not). The report gives the content's size and SHA-256. \
                 Detached content is streamed; an attached signature is read into memory. The signer's certificate comes from the message (or --cert) and must chain \
                 to the anchors as below, through the certificates the message carries. ESS signing-certificate \
                 attributes (CAdES-BES) are checked against the signer's certificate; the signing time is \
@@ -55,7 +57,7 @@ extension SignCommand {
         @Option(name: [.customLong("content-output"), .customLong("signed-output")],
                 help: ArgumentHelp("When valid and trusted, write the signed content here: a CMS signature's content, or what the XML signatures cover (one input only).", valueName: "file"), completion: .file())
         var contentOutput: String?
-        @Option(help: ArgumentHelp("The signed file of a detached CMS signature ('-' for stdin; one input only).", valueName: "file"), completion: .file())
+        @Option(help: ArgumentHelp("The signed file of a detached CMS signature, or a file to compare with an attached one's content ('-' for stdin; one input only).", valueName: "file"), completion: .file())
         var content: String?
         @Option(help: ArgumentHelp("Check only the signatures this XPath selects (prefix ds is bound).", valueName: "xpath"))
         var signatureXpath: String?
@@ -68,6 +70,9 @@ extension SignCommand {
         }
 
         func run() async throws {
+            if let contentOutput, let overwritten = (files + [content].compactMap { $0 }).first(where: { FileSystem.isSameFile($0, contentOutput) }) {
+                throw CoreError.invalidArgument("--content-output \(contentOutput) is \(overwritten), which this command reads: write the content to another file")
+            }
             let context = global.makeContext()
             var options = VerificationOptions()
             options.anySigner = anySigner
@@ -140,21 +145,22 @@ extension SignCommand {
 
         /// Verifies one CMS signature; the content comes from `content`, or beside a detached signature.
         static func verifyCMS(_ message: CMSSignedData, file: String, verifier: CMSVerifier, content: String?, contentOutput: String?) throws -> FileReport {
-            var contentDescriptor: Int32?
-            if message.isDetached {
-                if contentOutput != nil { throw CryptoError.operationFailed("--content-output is for signatures that carry their content; \(file) is detached") }
-                guard let path = content ?? defaultContent(for: file) else {
-                    throw CryptoError.operationFailed("\(file) is a detached signature: give the signed file with --content FILE")
-                }
-                contentDescriptor = try FileSystem.openForReading(path)
+            if message.isDetached, contentOutput != nil {
+                throw CryptoError.operationFailed("--content-output is for signatures that carry their content; \(file) is detached")
             }
+            // Detached: the signed file (by default beside the signature). Attached: a file to compare with the content inside.
+            let contentPath = message.isDetached ? content ?? defaultContent(for: file) : content
+            if message.isDetached, contentPath == nil {
+                throw CryptoError.operationFailed("\(file) is a detached signature: give the signed file with --content FILE")
+            }
+            let contentDescriptor = try contentPath.map { try FileSystem.openForReading($0) }
             defer { if let contentDescriptor { close(contentDescriptor) } }
             guard let contentOutput else {
-                return FileReport(file: file, signatures: try verifier.verify(message, name: file, content: contentDescriptor))
+                return FileReport(file: file, signatures: try verifier.verify(message, name: file, content: contentDescriptor, contentName: contentPath))
             }
             let out = try AtomicFile(path: contentOutput, mode: FileSystem.mode(replacing: contentOutput, asPrivateAs: file))
             let report = FileReport(file: file, signatures: try out.withDescriptor {
-                try verifier.verify(message, name: file, content: contentDescriptor, contentOutput: $0)
+                try verifier.verify(message, name: file, content: contentDescriptor, contentName: contentPath, contentOutput: $0)
             })
             if report.ok { try out.commit() }
             return report
@@ -184,6 +190,7 @@ extension SignCommand {
                 let covers = s.references.map { "'\($0.uri)' → \($0.signedPath ?? "?")\($0.valid ? "" : " (digest mismatch)")" }
                 if !covers.isEmpty { line += "; covers " + covers.joined(separator: ", ") }
                 lines.append(line)
+                if let content = s.content { lines.append("  content: " + Self.describe(content, detached: s.detached == true)) }
                 if !s.chain.isEmpty { lines.append("  chain: " + s.chain.joined(separator: " → ")) }
                 for attribute in s.attributes { lines.append("  attribute: \(attribute)") }
                 for problem in s.problems { lines.append("  problem: \(problem)") }
@@ -191,6 +198,17 @@ extension SignCommand {
             }
             if let error = report.error { lines.append("  problem: \(error)") }
             return lines.joined(separator: "\n")
+        }
+
+        /// "doc.pdf, 1234 bytes, SHA-256 …", or for content inside the signature, whether --content is it.
+        static func describe(_ content: ContentReport, detached: Bool) -> String {
+            let facts = "\(content.size) bytes, SHA-256 \(content.sha256)"
+            guard !detached else { return "\(content.file ?? "?"), \(facts)" }
+            switch content.matchesFile {
+            case true?: return "inside the signature, \(facts); the same as \(content.file ?? "?")"
+            case false?: return "inside the signature, \(facts); NOT the same as \(content.file ?? "?")"
+            case nil: return "inside the signature, \(facts)"
+            }
         }
     }
 }

@@ -134,6 +134,48 @@ import Testing
         }
     }
 
+    /// The report names the content a signature was checked over; --content with a signature that
+    /// carries its content checks that the file is that content.
+    @Test func theReportNamesTheContentAndAFileIsComparedWithTheContentInside() throws {
+        let s = try SignEnvironment()
+        let content = try s.dir.write("act.txt", "Actul nr. 1\nsemnat\n")
+        let other = try s.dir.write("other.txt", "Actul nr. 2\nsemnat\n")
+        let key = ["--key", s.ec.key, "--cert", s.ec.cert]
+        #expect(try s.mgov.run(["sign", "cms", content] + key).status == 0)
+        #expect(try s.mgov.run(["sign", "cms", content, "--attached"] + key).status == 0)
+        #expect(try s.mgov.run(["sign", "cms", content, "--attached", "--format", "smime", "-o", s.dir.file("act.eml")] + key).status == 0)
+        let sha256sum = try TestProcess.run("/usr/bin/sha256sum", [content]).stdout.prefix(64)
+
+        func contentReport(_ arguments: [String]) throws -> (status: Int32, content: [String: Any]) {
+            let result = try s.mgov.run(["sign", "verify", "--trusted", s.ca.cert, "--json"] + arguments)
+            let report = try #require(try result.json() as? [String: Any])
+            let signature = try #require((report["signatures"] as? [[String: Any]])?.first)
+            return (result.status, try #require(signature["content"] as? [String: Any]))
+        }
+        let detached = try contentReport([content + ".p7s"])
+        #expect(detached.status == 0)
+        #expect(detached.content["file"] as? String == content && detached.content["size"] as? Int == 19)
+        #expect(detached.content["sha256"] as? String == String(sha256sum))
+        let inside = try contentReport([content + ".p7m"])
+        #expect(inside.status == 0 && inside.content["sha256"] as? String == String(sha256sum) && inside.content["file"] == nil)
+
+        for signature in [content + ".p7m", s.dir.file("act.eml")] {
+            let same = try contentReport([signature, "--content", content])
+            #expect(same.status == 0 && same.content["matches_file"] as? Bool == true, "\(signature)")
+            let different = try contentReport([signature, "--content", other])
+            #expect(different.status == 1 && different.content["matches_file"] as? Bool == false, "\(signature)")
+        }
+        let text = try s.mgov("sign", "verify", content + ".p7m", "--trusted", s.ca.cert, "--content", other)
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("INVALID") && text.stdout.contains("other.txt is not the content this signature carries"), "\(text.stdout)")
+
+        // --content-output may not replace what the command reads.
+        let signed = try Data(contentsOf: URL(fileURLWithPath: content + ".p7m"))
+        try s.mgov("sign", "verify", content + ".p7m", "--trusted", s.ca.cert, "--content-output", content + ".p7m")
+            .expectOneLineError(2, containing: "which this command reads")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: content + ".p7m")) == signed)
+    }
+
     @Test func aTamperedByteOrASwappedCertificateFails() throws {
         let s = try SignEnvironment()
         let content = try s.dir.write("order.txt", "transfer 100 lei")

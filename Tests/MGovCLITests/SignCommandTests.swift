@@ -208,4 +208,40 @@ let c14nMethods = [("exc", "http://www.w3.org/2001/10/xml-exc-c14n#"), ("exc-wit
         #expect(try t.mgov("sign", "verify", out, "--trusted", t.ca.cert).status == 0)
         try t.mgov("sign", "xml", t.input, "--pkcs12", bundle).expectOneLineError(2, containing: "password")
     }
+
+    /// A second signature that would break the first is refused, and nothing is written; one over a
+    /// part the first does not cover is made, and both verify.
+    @Test func aSignatureThatWouldBreakAnotherIsRefused() throws {
+        let t = try SignEnvironment()
+        let key = ["--key", t.ec.key, "--cert", t.ec.cert]
+        let first = t.dir.file("first.xml")
+        #expect(try t.mgov.run(["sign", "xml", t.input, "-o", first] + key).status == 0)
+        for mode in ["--enveloped", "--enveloping"] {
+            let second = t.dir.file("second\(mode).xml")
+            try t.mgov.run(["sign", "xml", first, "-o", second, mode] + key).expectOneLineError(1, containing: "would break the one at /*/ds:Signature")
+            #expect(!FileManager.default.fileExists(atPath: second))
+        }
+        // A signature over #x1 only, then one over the whole document: the first still verifies.
+        let part = t.dir.file("part.xml"), both = t.dir.file("both.xml")
+        #expect(try t.mgov.run(["sign", "xml", t.input, "-o", part, "--detached", "--reference", "#x1"] + key).status == 0)
+        #expect(try t.mgov.run(["sign", "xml", part, "-o", both] + key).status == 0)
+        let verified = try t.mgov("sign", "verify", both, "--trusted", t.ca.cert)
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.components(separatedBy: "valid, trusted").count == 3, "\(verified.stdout)")
+        // ...and a third over the whole document would break the second.
+        try t.mgov.run(["sign", "xml", both, "-o", t.dir.file("three.xml")] + key).expectOneLineError(1, containing: "would break")
+    }
+
+    /// --out-dir may not hold the originals (their signed copies would replace them); -o may name
+    /// a device.
+    @Test func outputsThatWouldReplaceTheOriginalOrAreDevices() throws {
+        let t = try SignEnvironment()
+        let key = ["--key", t.ec.key, "--cert", t.ec.cert]
+        let before = try Data(contentsOf: URL(fileURLWithPath: t.input))
+        try t.mgov.run(["sign", "xml", t.input, "--out-dir", t.dir.path] + key).expectOneLineError(2, containing: "would replace it")
+        try t.mgov.run(["sign", "xml", t.input, "--out-dir", t.dir.path + "/./"] + key).expectOneLineError(2, containing: "would replace it")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: t.input)) == before)
+        let quiet = try t.mgov.run(["sign", "xml", t.input, "-o", "/dev/null"] + key)
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
 }

@@ -88,7 +88,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["dangling", "later", "link", "real"])
     }
 
-    @Test func aFIFOIsWrittenThroughNotReplaced() throws {
+    @Test func aFIFOIsWrittenThroughNotReplacedByAFileOrABatch() throws {
         let dir = try TemporaryDirectory()
         let fifo = dir.file("pipe")
         #expect(mkfifo(fifo, 0o600) == 0)
@@ -102,6 +102,15 @@ import Testing
         #expect(lstat(fifo, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO, "the FIFO is still a FIFO")
         #expect(try FileSystem.writeTarget("/dev/null") == .writeThrough)
         #expect(throws: CoreError.self) { try FileSystem.writeAtomically(Data(), to: dir.path) }
-        #expect(throws: CoreError.self) { try AtomicBatch(expectedFiles: 1).write(to: fifo) { _ in } }
+        #expect(throws: CoreError.self) { try AtomicBatch(expectedFiles: 1).write(to: dir.path) { _ in } }
+
+        // A batch writes through to a FIFO as it goes (nothing to rename into its place at commit).
+        let second = try BackgroundProcess("/bin/cat", [fifo])
+        let batch = AtomicBatch(expectedFiles: 1)
+        try batch.write(to: fifo) { fd in _ = FileSystem.writeAll(Data("from a batch\n".utf8), to: fd) }
+        second.process.waitUntilExit()
+        #expect(second.stdout == "from a batch\n")
+        #expect(batch.commit().isEmpty)
+        #expect(lstat(fifo, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO, "the FIFO is still a FIFO")
     }
 }

@@ -122,11 +122,20 @@ extension SigningFixture {
         #expect(throws: CryptoError.self) { try CMSSignedData.parse(Data("hello".utf8), name: "text") }
     }
 
-    @Test func aDetachedSignatureNeedsItsContentAndAnAttachedOneRefusesOne() throws {
+    /// A detached signature needs its content; content given with an attached one is compared with
+    /// the content inside, and the report says what was signed.
+    @Test func aDetachedSignatureNeedsItsContentAndAnAttachedOneIsComparedWithIt() throws {
         let fixture = try SigningFixture()
         let detached = try fixture.signCMS(Data("x".utf8))
         #expect(throws: CryptoError.self) { try fixture.verifyCMS(detached.signature, content: nil) }
+        let checked = try fixture.verifyCMS(detached.signature, content: detached.content)
+        #expect(checked.content?.sha256 == Hex.encode(Digest.sha256(Data("x".utf8))) && checked.content?.size == 1)
         let attached = try fixture.signCMS(Data("x".utf8)) { $0.detached = false }
-        #expect(throws: CryptoError.self) { try fixture.verifyCMS(attached.signature, content: attached.content) }
+        let same = try fixture.verifyCMS(attached.signature, content: attached.content)
+        #expect(same.valid && same.content?.matchesFile == true && same.content?.sha256 == checked.content?.sha256)
+        let other = try fixture.dir.write("other", "y")
+        let different = try fixture.verifyCMS(attached.signature, content: other)
+        #expect(!different.valid && different.content?.matchesFile == false)
+        #expect(different.problems.contains { $0.contains("is not the content this signature carries") }, "\(different.problems)")
     }
 }

@@ -69,6 +69,24 @@ let assertion = #"<Response xmlns="urn:example"><Assertion Id="a1"><User>alice</
         #expect(try f.verify(signed).valid)
     }
 
+    /// Signing again over what a signature covers would break it: refused. A signature that was
+    /// already broken, or that covers another part, does not stop signing.
+    @Test func aSignatureIsNotAddedWhereItWouldBreakAnother() throws {
+        let f = try SigningFixture()
+        let whole = try f.sign(assertion)
+        for mode in [XMLSigningOptions.Mode.enveloped, .enveloping, .detached(["#a1"])] {
+            #expect(throws: SignError.self, "\(mode)") { try f.sign(whole) { $0.mode = mode } }
+        }
+        let broken = whole.replacingOccurrences(of: "alice", with: "mallory")
+        #expect(try !f.verify(broken).valid)
+        _ = try f.sign(broken)
+        let part = try f.sign(assertion) { $0.mode = .detached(["#a1"]) }
+        let twice = try f.sign(part)
+        let reports = try XMLVerifier(options: { var o = VerificationOptions(); o.trustAnchors = f.anchors; return o }())
+            .verify(try XMLDocument(data: Data(twice.utf8)))
+        #expect(reports.count == 2 && reports.allSatisfy { $0.valid && $0.trusted }, "\(reports.map(\.problems))")
+    }
+
     @Test func weakKeysAndSHA1AreRefusedForSigning() throws {
         let f = try SigningFixture(keyType: "rsa:1024")
         #expect(throws: SignError.self) { try f.sign(assertion) }
