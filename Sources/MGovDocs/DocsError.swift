@@ -11,6 +11,7 @@ public enum DocsError: UserFacingError, Equatable {
     case unknownShare(String)
     case deleted(String)
     case notDeleted(String)
+    case notHeld(String)
     case missingBlob(String)
     case corruptBlob(String, actual: String)
     case denied(String)
@@ -27,6 +28,7 @@ public enum DocsError: UserFacingError, Equatable {
         case let .unknownShare(id): return "no share \(id)"
         case let .deleted(id): return "document \(id) is in the recycle bin (mgov docs restore \(id))"
         case let .notDeleted(id): return "document \(id) is not in the recycle bin"
+        case let .notHeld(id): return "document \(id) is not under legal hold"
         case let .missingBlob(hash): return "the content \(hash) is missing from the blob store"
         case let .corruptBlob(hash, actual): return "the content \(hash) is corrupted: it now hashes to \(actual)"
         case let .denied(text): return text

@@ -71,6 +71,11 @@ public final class DocumentStore: Sendable {
                 CREATE INDEX docs_share_by_grantee ON docs_share(grantee);
                 """)
         },
+        // Who placed a legal hold: only they may change or release it (NULL, for a hold placed
+        // before: the owner).
+        StoreMigration("docs.2-hold-by") { db in
+            try db.execute(sql: "ALTER TABLE docs_document ADD COLUMN hold_by TEXT")
+        },
     ]
 
     // MARK: Types
@@ -268,13 +273,25 @@ public final class DocumentStore: Sendable {
         try record("MDocs.Document.Restored", documentFields(document, actor: actor, message: "restored from the recycle bin"))
     }
 
-    /// Puts a legal hold on (reason) or takes it off (nil): a held document is never purged.
+    /// Puts a legal hold on (reason) or takes it off (nil): a held document is never purged. The
+    /// principal who placed a hold is the only one who may change or release it (an authority's
+    /// hold is not lifted by the owner it binds); a refused attempt is logged.
     public func hold(_ id: String, reason: String?, actor: Principal) throws {
         if let reason, reason.trimmingCharacters(in: .whitespaces).isEmpty { throw DocsError.invalidArgument("a legal hold needs a reason") }
-        let document = try store.database.write { db -> Document in
+        let outcome = try store.database.write { db -> (Document, refusal: String?) in
             let document = try self.document(id, db)
-            try db.execute(sql: "UPDATE docs_document SET hold_reason = ? WHERE id = ?", arguments: [reason, id])
-            return document
+            if reason == nil, document.holdReason == nil { throw DocsError.notHeld(id) }
+            if let current = document.holdReason, let holder = document.holdBy, holder != actor.urn {
+                return (document, "document \(id) is under a legal hold placed by \(holder) (\(current)): only \(holder) may change or release it")
+            }
+            try db.execute(sql: "UPDATE docs_document SET hold_reason = ?, hold_by = ? WHERE id = ?",
+                           arguments: [reason, reason == nil ? nil : actor.urn, id])
+            return (document, nil)
+        }
+        let document = outcome.0
+        if let refusal = outcome.refusal {
+            try recordRefusal(.notHolder, object: id, owner: document.owner, principal: actor.urn, address: nil)
+            throw DocsError.denied(refusal)
         }
         try record(reason == nil ? "MDocs.Document.Released" : "MDocs.Document.Held",
                    documentFields(document, actor: actor, message: reason.map { "legal hold: \($0)" } ?? "legal hold released"))

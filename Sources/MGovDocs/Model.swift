@@ -103,6 +103,8 @@ public struct Document: Codable, Sendable, Equatable {
     public let tags: [String]
     public let deletedAt: String?
     public let holdReason: String?
+    /// Who placed the legal hold (the only one who may release it).
+    public let holdBy: String?
     public var versions: [DocumentVersion] = []
     /// Official (from its type), Expiring (expiry within 30 days), Expired, Deleted, Held.
     public var flags: [String] = []
@@ -114,6 +116,7 @@ public struct Document: Codable, Sendable, Equatable {
         case expiresOn = "expires_on"
         case deletedAt = "deleted_at"
         case holdReason = "hold_reason"
+        case holdBy = "hold_by"
     }
 
     init(row: Row) {
@@ -129,6 +132,7 @@ public struct Document: Codable, Sendable, Equatable {
         tags = (try? JSONDecoder().decode([String].self, from: Data(tagText.utf8))) ?? []
         deletedAt = row["deleted_at"]
         holdReason = row["hold_reason"]
+        holdBy = holdReason == nil ? nil : (row["hold_by"] as String?) ?? owner
     }
 
     public var latest: DocumentVersion? { versions.last }

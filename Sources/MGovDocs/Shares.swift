@@ -129,6 +129,7 @@ extension DocumentStore {
         case unbound = "link reserved, no document yet"
         case noShare = "no owner rights and no live share"
         case deleted = "document in the recycle bin"
+        case notHolder = "not the holder of its legal hold"
     }
 
     /// The document an access code opens now, or why not.

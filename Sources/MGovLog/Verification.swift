@@ -16,10 +16,15 @@ public struct VerificationReport: Sendable, Encodable {
     /// checkpoints no longer cover.
     public var firstBadSeq: UInt64?
     public var problem: String?
+    /// The size of the largest stored checkpoint (0: none). The entries after it are bound by no
+    /// signature yet: someone with the store file could rewrite or cut them, with the tree, unnoticed.
+    public var checkpointedSize: UInt64 = 0
+    public var entriesAfterCheckpoint: UInt64 { size - min(size, checkpointedSize) }
 
     enum CodingKeys: String, CodingKey {
         case ok, size, root, entriesChecked = "entries_checked", nodesChecked = "nodes_checked"
         case checkpointsChecked = "checkpoints_checked", firstBadSeq = "first_bad_seq", problem
+        case checkpointedSize = "checkpointed_size", entriesAfterCheckpoint = "entries_after_checkpoint"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -32,6 +37,8 @@ public struct VerificationReport: Sendable, Encodable {
         try c.encode(checkpointsChecked, forKey: .checkpointsChecked)
         try c.encodeIfPresent(firstBadSeq, forKey: .firstBadSeq)
         try c.encodeIfPresent(problem, forKey: .problem)
+        try c.encode(checkpointedSize, forKey: .checkpointedSize)
+        try c.encode(entriesAfterCheckpoint, forKey: .entriesAfterCheckpoint)
     }
 }
 
@@ -138,6 +145,7 @@ extension AuditLog {
         }
         report.size = frontier.size
         report.root = Hex.encode(frontier.root)
+        report.checkpointedSize = lastGoodCheckpointSize
         if nextCheckpoint < checkpoints.count {
             return fail(frontier.size, "a checkpoint covers \(checkpoints[nextCheckpoint].size) entries but the log holds \(frontier.size): entries from \(frontier.size) on were deleted")
         }

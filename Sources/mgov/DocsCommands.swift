@@ -138,7 +138,7 @@ struct DocsCommand: AsyncParsableCommand {
             if let expires = document.expiresOn { lines.append("expires:  \(expires)") }
             if !document.tags.isEmpty { lines.append("tags:     \(document.tags.joined(separator: ", "))") }
             if !document.flags.isEmpty { lines.append("flags:    \(document.flags.joined(separator: ", "))") }
-            if let hold = document.holdReason { lines.append("hold:     \(hold)") }
+            if let hold = document.holdReason { lines.append("hold:     \(hold) (placed by \(document.holdBy ?? document.owner))") }
             for v in document.versions { lines.append("version \(v.version): \(v.size) bytes, sha256 \(v.sha256), \(v.addedAt) by \(v.addedBy)") }
             context.console.out(lines.joined(separator: "\n"))
         }
@@ -252,11 +252,12 @@ struct DocsCommand: AsyncParsableCommand {
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The document's id.") var id: String
         @Option(help: "Why (a case, an order).") var reason: String
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who holds it (recorded; default: urn:public).", valueName: "urn"), transform: Principal.init) var actor = Principal.everyone
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who places the hold, and alone may release it (default: the owner).", valueName: "urn"), transform: Principal.init) var actor: Principal?
 
         func run() async throws {
             let context = global.makeContext()
-            try DocsCommand.documents(context).hold(id, reason: reason, actor: actor)
+            let documents = try DocsCommand.documents(context)
+            try documents.hold(id, reason: reason, actor: try actingPrincipal(actor, documentID: id, documents))
             if context.console.isJSON { try context.console.json(DocumentChange(id: id, change: "held", reason: reason)); return }
             context.console.info("\(id) is under legal hold")
         }
@@ -266,11 +267,12 @@ struct DocsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Release a document's legal hold.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The document's id.") var id: String
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who releases it (recorded; default: urn:public).", valueName: "urn"), transform: Principal.init) var actor = Principal.everyone
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who releases it: the one who placed the hold (default: the owner).", valueName: "urn"), transform: Principal.init) var actor: Principal?
 
         func run() async throws {
             let context = global.makeContext()
-            try DocsCommand.documents(context).hold(id, reason: nil, actor: actor)
+            let documents = try DocsCommand.documents(context)
+            try documents.hold(id, reason: nil, actor: try actingPrincipal(actor, documentID: id, documents))
             if context.console.isJSON { try context.console.json(DocumentChange(id: id, change: "released")); return }
             context.console.info("released the hold on \(id)")
         }

@@ -300,6 +300,11 @@ struct LogCommand: AsyncParsableCommand {
                 a checkpoint saved elsewhere (its signature is checked with --key, else the profile's certificate \
                 or key); a good one is kept, so later checks cover it too.
 
+                The newest entries, after the largest checkpoint, are bound by no signature yet: anyone with \
+                the store file could rewrite or cut them together with the tree (an entry at an odd tree size \
+                completes no tree node). verify warns how many there are (entries_after_checkpoint in --json); \
+                mgov log checkpoint signs the current tree.
+
                 Exit codes: 0 the log is intact; 1 it is not, or the checkpoint does not verify; 2 bad input.
                 """
         )
@@ -319,7 +324,7 @@ struct LogCommand: AsyncParsableCommand {
             if showProgress {
                 progress = { count in console.progress("verifying: \(count) entries") }
             }
-            let report = try log.verify(progress: progress)
+            var report = try log.verify(progress: progress)
             if showProgress { console.progress(nil) }
             var checkpointNote: String?
             if report.ok, let fromCheckpoint {
@@ -337,10 +342,15 @@ struct LogCommand: AsyncParsableCommand {
                 }
                 try log.saveCheckpoint(checkpoint, publicKey: try publicKey.der, source: "seen", at: context.clock.now())
                 checkpointNote = "consistent with the checkpoint of size \(checkpoint.size) (\(checkpoint.origin))"
+                report.checkpointedSize = max(report.checkpointedSize, checkpoint.size)
             }
             if console.isJSON { try console.json(report) }
             guard report.ok else {
                 throw LogError.verificationFailed(seq: report.firstBadSeq ?? 0, report.problem ?? "unknown")
+            }
+            if report.entriesAfterCheckpoint > 0 {
+                console.warn("the newest \(report.entriesAfterCheckpoint) entries (from \(report.checkpointedSize) on) are in no signed checkpoint yet: "
+                    + "someone with the store file could rewrite or cut them unnoticed (mgov log checkpoint -o FILE signs one; keep it outside the store)")
             }
             if !console.isJSON {
                 console.out("log intact: \(report.size) entries, root \(report.root)")

@@ -84,7 +84,16 @@ private let bob = "urn:md:idnp:2009876543210"
         #expect(purge.status == 0)
         #expect(purge.stdout.contains("kept \(id): under legal hold (dosar 1-123/2026)"))
         #expect(try env.mgov("docs", "list", "--deleted").stdout.contains(id))
+        // The hold was placed as the owner (the default); a court's hold is lifted by the court only.
+        let court = "urn:md:idno:1003600123456"
+        #expect(try env.mgov("docs", "hold", id, "--reason", "dosar 2", "--as", court).status == 1)
         let released = try env.mgov("docs", "release", id, "--json").json() as? [String: Any]
+        #expect(try env.mgov("docs", "hold", id, "--reason", "dosar 2", "--as", court).status == 0)
+        try env.mgov("docs", "release", id).expectOneLineError(1, containing: "placed by \(court)")
+        let shown = try env.mgov("docs", "show", id, "--json").json() as? [String: Any]
+        #expect(shown?["hold_by"] as? String == court, "\(String(describing: shown))")
+        #expect(try env.mgov("docs", "release", id, "--as", court).status == 0)
+        try env.mgov("docs", "release", id).expectOneLineError(2, containing: "not under legal hold")
         #expect(released?["change"] as? String == "released" && released?["reason"] is NSNull)
         #expect(try env.mgov("docs", "purge").stdout.contains("purged \(id)"))
         try env.mgov("docs", "show", id).expectOneLineError(2, containing: "no document")

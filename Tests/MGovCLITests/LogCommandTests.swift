@@ -140,6 +140,22 @@ struct LogEnvironment {
         #expect((try json.json() as? [String: Any])?["first_bad_seq"] as? Int == 23)
     }
 
+    /// Entries after the largest checkpoint are bound by no signature: verify says how many.
+    @Test func verifyWarnsOfEntriesNoCheckpointCoversYet() throws {
+        let t = try LogEnvironment()
+        try t.mgov("log", "append", input: t.ndjson(10))
+        let unbound = try t.mgov("log", "verify")
+        #expect(unbound.status == 0)
+        #expect(unbound.stderr.contains("the newest 11 entries (from 0 on) are in no signed checkpoint yet"), "\(unbound.stderr)")
+        #expect(try t.mgov("log", "checkpoint", "-o", t.dir.file("cp")).status == 0)
+        let bound = try t.mgov("log", "verify", "--json")
+        #expect(bound.status == 0 && bound.stderr.isEmpty, "\(bound.stderr)")
+        let report = try bound.json() as? [String: Any]
+        #expect(report?["entries_after_checkpoint"] as? Int == 0 && report?["checkpointed_size"] as? Int == 11)
+        try t.mgov("log", "append", input: t.ndjson(2, start: 10))
+        #expect(try t.mgov("log", "verify").stderr.contains("the newest 2 entries (from 11 on)"))
+    }
+
     @Test func verifyNamesADeletedOrReorderedEntry() throws {
         let t = try LogEnvironment()
         try t.mgov("log", "append", input: t.ndjson(30))

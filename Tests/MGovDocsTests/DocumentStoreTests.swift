@@ -246,7 +246,13 @@ struct DocsFixture {
         #expect(report.blobsRemoved == 1, "only expired.pdf's own content goes")
         #expect(throws: DocsError.self) { try f.documents.document(binned.id) }
 
+        // Only the agency that placed the hold changes or lifts it, not the owner it binds; the attempt is logged.
+        #expect(throws: DocsError.self) { try f.documents.hold(held.id, reason: nil, actor: f.alice) }
+        #expect(throws: DocsError.self) { try f.documents.hold(held.id, reason: "nothing", actor: f.alice) }
+        #expect(f.events.types.last == "MDocs.Access.Denied")
+        #expect(try f.documents.document(held.id).holdBy == f.agency.urn)
         try f.documents.hold(held.id, reason: nil, actor: f.agency)
+        #expect(throws: DocsError.notHeld(held.id)) { try f.documents.hold(held.id, reason: nil, actor: f.agency) }
         report = try f.documents.purge(actor: f.agency)
         #expect(report.purged == [held.id])
         #expect(f.events.types.contains("MDocs.Document.Purged") && f.events.types.contains("MDocs.Document.Held"))
