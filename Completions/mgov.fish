@@ -962,7 +962,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver update" message' -l 'message' -d 'What happened.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver update" tracking-id' -l 'tracking-id' -d 'The carrier\'s tracking id.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver update" event-code' -l 'event-code' -d 'The carrier\'s event code (e.g. EMI).' -rfka ''
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver update" carrier' -l 'carrier' -d 'The carrier\'s name (with --as carrier).' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver update" carrier' -l 'carrier' -d 'A registered carrier (with --as carrier: the one acting; default the order\'s own).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver update" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver update" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov deliver cancel" home' -l 'home' -d 'The mgov home folder (also MGOV_HOME).' -rfa '(__mgov_complete_directories)'

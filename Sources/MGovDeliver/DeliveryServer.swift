@@ -29,6 +29,8 @@ public struct DeliveryServer: Sendable {
                 let order = try orders.order(context.parameters.get("order") ?? "")
                 guard order.service == context.parameters.get("service") else { throw DeliverError.unknownOrder(order.id) }
                 if let assigned = order.carrier, assigned != carrier { throw DeliverError.notYourOrder("order \(order.id) is carried by \(assigned)") }
+                // The recipient's name and address went out: the person's access history shows it.
+                try orders.recordRead(order, carrier: carrier, address: context.channel.remoteAddress?.ipAddress)
                 return try json(order)
             }
         }
@@ -77,28 +79,35 @@ public struct DeliveryServer: Sendable {
         return router
     }
 
-    /// Identifies the carrier by its certificate, runs `body`, maps errors to statuses.
+    /// Identifies the carrier by its certificate, runs `body`, maps errors to statuses. Every
+    /// refused call is logged: 403 as MDelivery.Access.Denied, the rest (400, 404, 409, 413) as
+    /// MDelivery.Request.Rejected, with the carrier when known, its address and the status.
     private func respond(_ context: PeerRequestContext, _ body: (String) async throws -> Response) async -> Response {
+        var carrier: String?
+        let (status, reason): (HTTPResponse.Status, String)
         do {
             guard let certificate = try await context.peerCertificate(),
-                  let carrier = try orders.carrier(fingerprint: certificate.sha256Fingerprint) else {
-                try? orders.recordRefusal("the client certificate is not a registered carrier's", address: context.channel.remoteAddress?.ipAddress)
-                return jsonErrorResponse(.forbidden, "only a registered carrier's certificate is answered here")
+                  let found = try orders.carrier(fingerprint: certificate.sha256Fingerprint) else {
+                throw DeliverError.notYourOrder("only a registered carrier's certificate is answered here")
             }
-            return try await body(carrier)
+            carrier = found
+            return try await body(found)
         } catch let error as DeliverError {
             switch error {
-            case .invalidArgument: return jsonErrorResponse(.badRequest, error.description)
-            case .unknownOrder: return jsonErrorResponse(.notFound, error.description)
-            case .notYourOrder:
-                try? orders.recordRefusal(error.description, address: context.channel.remoteAddress?.ipAddress)
-                return jsonErrorResponse(.forbidden, error.description)
-            case .illegalTransition: return jsonErrorResponse(.conflict, error.description)
+            case .invalidArgument: status = .badRequest
+            case .unknownOrder: status = .notFound
+            case .notYourOrder: status = .forbidden
+            case .illegalTransition: status = .conflict
             }
+            reason = error.description
         } catch {
-            if isBodyTooLarge(error) { return jsonErrorResponse(.contentTooLarge, "the body is over 64 KB") }
-            return jsonErrorResponse(.internalServerError, "the delivery service failed: \((error as? UserFacingError)?.description ?? String(describing: error))")
+            guard isBodyTooLarge(error) else {
+                return jsonErrorResponse(.internalServerError, "the delivery service failed: \((error as? UserFacingError)?.description ?? String(describing: error))")
+            }
+            (status, reason) = (.contentTooLarge, "the body is over 64 KB")
         }
+        try? orders.recordRefusal(reason, status: status.code, carrier: carrier, address: context.channel.remoteAddress?.ipAddress)
+        return jsonErrorResponse(status, reason)
     }
 
     private func json<T: Encodable>(_ value: T) throws -> Response {
@@ -126,8 +135,10 @@ struct Changes: Encodable {
 }
 
 extension DeliveryStore {
-    /// Records a refused call to the carrier endpoints.
-    public func recordRefusal(_ reason: String, address: String?) throws {
-        try audit.record("MDelivery.Access.Denied", at: clock.now(), ["event_level": "Warning", "event_message": reason, "user_address": address])
+    /// Records a refused call to the carrier endpoints (403: access denied; else a rejected request).
+    public func recordRefusal(_ reason: String, status: Int, carrier: String?, address: String?) throws {
+        try audit.record(status == 403 ? "MDelivery.Access.Denied" : "MDelivery.Request.Rejected", at: clock.now(),
+                         ["event_level": "Warning", "event_message": reason, "user": carrier, "user_address": address,
+                          "http_status": String(status), "event_source": "mgov deliver serve"])
     }
 }

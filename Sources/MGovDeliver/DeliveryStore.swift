@@ -267,12 +267,7 @@ public final class DeliveryStore: Sendable {
         if let accepted = new.acceptedUntil, accepted <= clock.now() {
             throw DeliverError.invalidArgument("--accepted-until must be in the future")
         }
-        if let carrier = new.carrier {
-            let known = try carriers().map(\.name)
-            guard known.contains(carrier) else {
-                throw DeliverError.invalidArgument("'\(carrier)' is not a registered carrier (\(known.isEmpty ? "none is: deliver carrier add NAME --cert FILE" : "registered: " + known.joined(separator: ", ")))")
-            }
-        }
+        if let carrier = new.carrier { try store.database.read { db in try Self.requireRegistered(carrier, db) } }
     }
 
     /// Appends a status change after checking it against the transition table, in one write
@@ -280,14 +275,22 @@ public final class DeliveryStore: Sendable {
     public func update(_ id: String, _ update: StatusUpdate, service: String? = nil) throws -> DeliveryOrder {
         let now = Timestamp.format(clock.now())
         if let message = update.message, message.count > 1000 { throw DeliverError.invalidArgument("a message has at most 1,000 characters") }
+        var update = update
         try store.database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT service, carrier FROM deliver_order WHERE id = ?", arguments: [id]) else {
                 throw DeliverError.unknownOrder(id)
             }
             if let service, (row["service"] as String) != service { throw DeliverError.unknownOrder(id) }
-            if update.actor == .carrier, let assigned = row["carrier"] as String?, let name = update.actorName, assigned != name {
-                throw DeliverError.notYourOrder("order \(id) is carried by \(assigned), not \(name)")
+            let assigned = row["carrier"] as String?
+            if update.actor == .carrier {
+                // A carrier acts by name: the order's own, by default; never one that is not registered.
+                guard let name = update.actorName ?? assigned else {
+                    throw DeliverError.invalidArgument("order \(id) has no carrier yet: name the one acting with --carrier NAME")
+                }
+                if let assigned, assigned != name { throw DeliverError.notYourOrder("order \(id) is carried by \(assigned), not \(name)") }
+                update.actorName = name
             }
+            for name in Set([update.actorName, update.carrier].compactMap { $0 }) { try Self.requireRegistered(name, db) }
             let last = try Row.fetchOne(db, sql: "SELECT seq, status FROM deliver_event WHERE order_id = ? ORDER BY seq DESC LIMIT 1", arguments: [id])
             let current = DeliveryStatus(rawValue: last?["status"] ?? "") ?? .unknown
             if let refusal = DeliveryTransitions.refusal(from: current, to: update.status, by: update.actor) {
@@ -378,6 +381,14 @@ public final class DeliveryStore: Sendable {
         try store.database.read { db in try String.fetchOne(db, sql: "SELECT name FROM deliver_carrier WHERE fingerprint = ?", arguments: [fingerprint]) }
     }
 
+    /// Throws unless `name` is a registered carrier's, naming those that are.
+    static func requireRegistered(_ name: String, _ db: Database) throws {
+        let known = try String.fetchAll(db, sql: "SELECT name FROM deliver_carrier ORDER BY name")
+        guard known.contains(name) else {
+            throw DeliverError.invalidArgument("'\(name)' is not a registered carrier (\(known.isEmpty ? "none is: deliver carrier add NAME --cert FILE" : "registered: " + known.joined(separator: ", ")))")
+        }
+    }
+
     public func carriers() throws -> [(name: String, fingerprint: String)] {
         try store.database.read { db in
             try Row.fetchAll(db, sql: "SELECT name, fingerprint FROM deliver_carrier ORDER BY name").map { ($0["name"], $0["fingerprint"]) }
@@ -386,9 +397,15 @@ public final class DeliveryStore: Sendable {
 
     // MARK: Audit
 
-    private func record(_ type: String, _ order: DeliveryOrder, actor: String, message: String) throws {
+    /// Records that a carrier read an order's details (the recipient's name and address) over HTTPS.
+    public func recordRead(_ order: DeliveryOrder, carrier: String, address: String?) throws {
+        try record("MDelivery.Order.Read", order, actor: carrier, message: "details read by the carrier",
+                   extra: ["user_address": address, "event_source": "mgov deliver serve"])
+    }
+
+    private func record(_ type: String, _ order: DeliveryOrder, actor: String, message: String, extra: [String: String?] = [:]) throws {
         var fields: [String: String?] = ["object": order.id, "object_type": "delivery_order", "user": actor, "event_message": message,
-                                         "status": order.status.rawValue]
+                                         "status": order.status.rawValue].merging(extra) { $1 }
         if order.recipient.type == "Person" { fields["subject"] = order.recipient.code; fields["subject_type"] = "idnp" }
         try record(type: type, fields)
     }

@@ -154,7 +154,7 @@ struct DeliverCommand: AsyncParsableCommand {
         @Option(help: "What happened.") var message: String?
         @Option(help: "The carrier's tracking id.") var trackingId: String?
         @Option(help: ArgumentHelp("The carrier's event code (e.g. EMI).", valueName: "code")) var eventCode: String?
-        @Option(help: ArgumentHelp("The carrier's name (with --as carrier).", valueName: "name")) var carrier: String?
+        @Option(help: ArgumentHelp("A registered carrier (with --as carrier: the one acting; default the order's own).", valueName: "name")) var carrier: String?
 
         func run() async throws {
             let context = global.makeContext()

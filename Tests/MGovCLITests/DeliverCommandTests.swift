@@ -99,6 +99,15 @@ struct DeliverEnvironment {
         #expect(order["tracking_id"] as? String == "RR123456789MD" && order["carrier"] as? String == "Posta Moldovei")
         let denied = try #require(try d.mgov("log", "query", "--type", "MDelivery.Access.Denied", "--json").json() as? [String: Any])
         #expect((denied["total"] as? Int ?? 0) >= 2)
+        // Every other refusal is logged too, with the carrier and the HTTP status: 400s, the 404, the 409.
+        let rejected = try #require(try d.mgov("log", "query", "--type", "MDelivery.Request.Rejected", "--json").json() as? [String: Any])
+        let rejections = (rejected["entries"] as? [[String: Any]] ?? []).compactMap { $0["event"] as? [String: Any] }
+        #expect(Set(rejections.compactMap { $0["http_status"] as? String }) == ["400", "404", "409"], "\(rejections)")
+        #expect(rejections.allSatisfy { $0["user"] as? String == "Posta Moldovei" && $0["user_address"] as? String == "127.0.0.1" })
+        // A carrier's read of the details is in the recipient's access history.
+        let reads = try #require(try d.mgov("log", "query", "--type", "MDelivery.Order.Read", "--json").json() as? [String: Any])
+        let read = try #require((reads["entries"] as? [[String: Any]])?.first?["event"] as? [String: Any])
+        #expect(read["object"] as? String == id && read["user"] as? String == "Posta Moldovei" && read["subject_type"] as? String == "idnp", "\(read)")
     }
 }
 

@@ -19,6 +19,14 @@ struct DeliverFixture {
         dir = try TemporaryDirectory()
         orders = DeliveryStore(store: try Store(home: MGovHome(path: dir.file("home")), migrations: DeliveryStore.migrations),
                                clock: .system, audit: events)
+        try orders.addCarrier(name: "Posta Moldovei", fingerprint: String(repeating: "AB:", count: 31) + "AB")
+    }
+
+    /// A move by `actor`; a carrier's is made as the registered Posta Moldovei.
+    func step(_ status: DeliveryStatus, by actor: DeliveryActor) -> StatusUpdate {
+        var update = StatusUpdate(status: status, actor: actor)
+        if actor == .carrier { update.actorName = "Posta Moldovei" }
+        return update
     }
 
     /// A new order moved along a legal path to `status`.
@@ -35,7 +43,7 @@ struct DeliverFixture {
         new.address = "Chișinău"
         new.awaitingPayment = [.awaitingPayment, .paid, .expired].contains(status)
         let id = try orders.create(new).id
-        for step in paths[status]! { _ = try orders.update(id, StatusUpdate(status: step, actor: step.setter)) }
+        for step in paths[status]! { _ = try orders.update(id, self.step(step, by: step.setter)) }
         #expect(try orders.order(id).status == status)
         return id
     }
@@ -53,12 +61,12 @@ struct DeliverFixture {
                         && ((DeliveryTransitions.table[from] ?? []).contains(to) || (to == .unknown && actor == .carrier))
                     if allowed {
                         let fresh = try f.order(in: from)
-                        let moved = try f.orders.update(fresh, StatusUpdate(status: to, actor: actor))
+                        let moved = try f.orders.update(fresh, f.step(to, by: actor))
                         #expect(moved.status == to)
                         legal += 1
                     } else {
                         #expect(throws: DeliverError.self, "\(from) → \(to) by \(actor)") {
-                            try f.orders.update(order, StatusUpdate(status: to, actor: actor))
+                            try f.orders.update(order, f.step(to, by: actor))
                         }
                         refused += 1
                     }
@@ -83,7 +91,20 @@ struct DeliverFixture {
         var other = StatusUpdate(status: .delivered, actor: .carrier)
         other.actorName = "Another Courier"
         #expect(throws: DeliverError.self) { try f.orders.update(id, other) }
-        #expect(f.events.types.filter { $0 == "MDelivery.Order.StatusChanged" }.count == 3)
+        // No name: the order's own carrier acts. An order with none needs a registered one named.
+        other.actorName = nil
+        #expect(try f.orders.update(id, other).history.last?.actorName == "Posta Moldovei")
+        let unassigned = try f.order(in: .ready)
+        #expect(throws: DeliverError.self, "no carrier named") { try f.orders.update(unassigned, StatusUpdate(status: .delivering, actor: .carrier)) }
+        var stranger = StatusUpdate(status: .delivering, actor: .carrier)
+        stranger.actorName = "Nobody Express"
+        #expect(throws: DeliverError.self, "not registered") { try f.orders.update(unassigned, stranger) }
+        var assign = StatusUpdate(status: .delivering, actor: .carrier)
+        assign.actorName = "Posta Moldovei"
+        assign.carrier = "Nobody Express"
+        #expect(throws: DeliverError.self, "not registered") { try f.orders.update(unassigned, assign) }
+        #expect(try f.orders.order(unassigned).status == .ready, "refused moves change nothing")
+        #expect(f.events.types.filter { $0 == "MDelivery.Order.StatusChanged" }.count == 5, "refused moves are not logged as changes")
     }
 
     @Test func badInputIsRefused() throws {
