@@ -242,8 +242,10 @@ public struct CMSCheck: Sendable {
     public let valid: Bool
     /// OpenSSL's reason when not valid.
     public let problem: String?
+    /// No certificate to check a signer with: neither in the message nor given. The signature was not checked.
+    public let signerNotFound: Bool
     public let signers: [CMSSignerInfo]
-    /// The SHA-256 of the content as it was read (nil if OpenSSL stopped before the digest could be taken).
+    /// The SHA-256 of the content (nil when OpenSSL stopped before it had read all of it).
     public let contentSHA256: [UInt8]?
     /// Bytes of content read.
     public let contentLength: UInt64
@@ -375,11 +377,16 @@ public final class CMSSignedData: @unchecked Sendable {
         }
 
         let valid = CMS_verify(pointer, pinned, nil, detached, out, flags) == 1
-        let problem = valid ? nil : Self.explain(OpenSSLErrors.drain())
+        let reasons = valid ? "" : OpenSSLErrors.drain()
+        let problem = valid ? nil : Self.explain(reasons)
         var hash = [UInt8](repeating: 0, count: 32)
-        let hashed = hash.withUnsafeMutableBytes { BIO_gets(digest, $0.baseAddress?.assumingMemoryBound(to: CChar.self), 32) } == 32
+        // OpenSSL reads the content only once the signers' signatures check out: all of it when
+        // valid or when its digest is what failed; otherwise it may not have been read at all.
+        let read = valid || Self.isContentMismatch(reasons)
+        let hashed = read && hash.withUnsafeMutableBytes { BIO_gets(digest, $0.baseAddress?.assumingMemoryBound(to: CChar.self), 32) } == 32
         let length = source != nil ? BIO_number_read(digest) : BIO_number_written(digest)
-        return CMSCheck(valid: valid, problem: problem, signers: signerInfos(), contentSHA256: hashed ? hash : nil, contentLength: length)
+        return CMSCheck(valid: valid, problem: problem, signerNotFound: reasons.contains("signer certificate not found"),
+                        signers: signerInfos(), contentSHA256: hashed ? hash : nil, contentLength: length)
     }
 
     private func signerInfos() -> [CMSSignerInfo] {
@@ -424,8 +431,12 @@ public final class CMSSignedData: @unchecked Sendable {
     }
 
     /// OpenSSL's reasons, in words a user can act on.
+    private static func isContentMismatch(_ reasons: String) -> Bool {
+        reasons.contains("content verify error") || reasons.contains("digest failure")
+    }
+
     private static func explain(_ reasons: String) -> String {
-        if reasons.contains("content verify error") || reasons.contains("digest failure") {
+        if isContentMismatch(reasons) {
             return "the content does not match the signature's message digest: the signed content was changed "
                 + "(or, for a detached signature made in text mode, its line ends: mgov reads content as binary)"
         }

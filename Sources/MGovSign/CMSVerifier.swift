@@ -44,6 +44,7 @@ public struct CMSVerifier: Sendable {
             report.signingTime = signer.signingTime
             var valid = check.valid && contentProblem == nil
             if let problem = check.problem { report.problems.append(problem) }
+            report.checked = !check.signerNotFound
             if let contentProblem { report.problems.append(contentProblem) }
 
             switch signer.digest {

@@ -43,6 +43,9 @@ public struct SignatureReport: Codable, Sendable {
     public var format = "xmldsig"
     /// The signature is mathematically valid: every reference digest and the SignatureValue check out.
     public var valid = false
+    /// The SignatureValue could be checked: false when there was no key to check it with (no
+    /// certificate in the signature, and none given), which is not the same as a wrong signature.
+    public var checked = true
     /// The signer is trusted: its certificate (from the signature, or pinned) chains to an anchor
     /// and may sign documents, or an HMAC key checked out.
     public var trusted = false
@@ -72,7 +75,7 @@ public struct SignatureReport: Codable, Sendable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case format, valid, trusted, trustWaived = "trust_waived", signer, signatureAlgorithm = "signature_algorithm", digestAlgorithm = "digest_algorithm"
+        case format, valid, checked, trusted, trustWaived = "trust_waived", signer, signatureAlgorithm = "signature_algorithm", digestAlgorithm = "digest_algorithm"
         case canonicalization, signingTime = "signing_time", chain, attributes, detached, content, references, warnings, problems, path
     }
 }

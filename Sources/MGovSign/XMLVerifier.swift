@@ -50,6 +50,9 @@ public struct XMLVerifier: Sendable {
         report.path = signature.path
         do {
             try check(signature, document: document, ids: ids, report: &report)
+        } catch SignError.noSignerKey(let text) {
+            report.problems.append(text)
+            report.checked = false
         } catch let error as UserFacingError {
             report.problems.append(error.description)
             report.valid = false
@@ -100,6 +103,11 @@ public struct XMLVerifier: Sendable {
                                                      signedPath: checked.node?.path, signedName: checked.node?.name))
             if !checked.valid { report.problems.append("the digest of reference '\(checked.uri)' does not match: the signed content was changed") }
         }
+        // Signed elements are not the document: say that what is around them may change freely.
+        if let root = document.root, root != signature, !report.references.contains(where: { $0.signedPath == root.path }) {
+            let parts = report.references.compactMap(\.signedPath).joined(separator: ", ")
+            report.warnings.append("it signs only \(parts.isEmpty ? "part of the document" : parts): the rest of the document is not signed and may be changed without breaking it")
+        }
         if usesSHA1 {
             if options.allowSHA1 {
                 report.warnings.append("SHA-1 is used (allowed by --allow-sha1); it is broken for collision resistance")
@@ -132,7 +140,7 @@ public struct XMLVerifier: Sendable {
                 candidates = [(key, nil)]
                 keyOnly = true
             } else {
-                throw SignError.malformedSignature("no key: KeyInfo has no X509Certificate or RSAKeyValue (pass --cert FILE)")
+                throw SignError.noSignerKey("the signature cannot be checked: its KeyInfo has no X509Certificate or RSAKeyValue (give the signer's certificate with --cert FILE)")
             }
             var found = false
             for (key, certificate) in candidates where verifySignature(algorithm, key: key, signature: signatureValue, message: canonical) {

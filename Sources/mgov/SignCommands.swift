@@ -10,8 +10,10 @@ struct SignCommand: AsyncParsableCommand {
         commandName: "sign",
         abstract: "Sign and verify XML documents (XMLDSig) and files (CMS, CAdES-BES), offline.",
         discussion: """
-            Nothing is fetched from the network while signing or verifying: DTDs and external entities are \
-            refused, XML references are followed inside the document only, and no certificate status is fetched.
+            Nothing is fetched from the network while signing or verifying: an external DTD is never loaded, \
+            entity declarations are refused, XML references are followed inside the document only, and no \
+            certificate status is fetched. Attribute defaults declared in a document's internal DTD subset \
+            are applied, as canonical XML requires (xmlsec1 does the same).
             """,
         subcommands: [XML.self, CMS.self, Verify.self]
     )

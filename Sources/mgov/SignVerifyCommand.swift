@@ -29,6 +29,10 @@ extension SignCommand {
                 (key usage digitalSignature or nonRepudiation; extended key usage, when listed, emailProtection, \
                 documentSigning or any). Duplicate ID values anywhere (Id, ID, id, xml:id) are an error. SHA-1 fails unless --allow-sha1; HMAC needs --hmac-key; HMACOutputLength is refused.
 
+                A signature with no key to check it with (no certificate in it, and no --cert) is reported as \
+                NOT CHECKED, not INVALID (checked false in --json). An XML signature over part of the document \
+                warns that the rest is not signed.
+
                 A pinned --cert is checked like any other signer's certificate: to trust one self-signed \
                 certificate, give it as --trusted too. --any-signer skips the trust check: a valid signature is \
                 then reported as "signer NOT CHECKED" (trust_waived in --json) and exits 0.
@@ -180,7 +184,8 @@ extension SignCommand {
             var lines: [String] = []
             for (i, s) in report.signatures.enumerated() {
                 let label = report.signatures.count > 1 ? "\(report.file) [signature \(i + 1)]" : report.file
-                let status = s.valid ? (s.trusted ? "valid, trusted" : s.trustWaived ? "valid, signer NOT CHECKED (--any-signer)" : "valid signature, NOT TRUSTED") : "INVALID"
+                let status = s.valid ? (s.trusted ? "valid, trusted" : s.trustWaived ? "valid, signer NOT CHECKED (--any-signer)" : "valid signature, NOT TRUSTED")
+                    : s.checked ? "INVALID" : "NOT CHECKED (no key to check it with)"
                 var line = "\(label): \(status)"
                 if let signer = s.signer { line += "; signed by \(signer.subject) (issuer \(signer.issuer), serial \(signer.serial))" }
                 if let algorithm = s.signatureAlgorithm { line += "; \(algorithm)" }

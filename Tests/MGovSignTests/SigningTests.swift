@@ -87,6 +87,24 @@ let assertion = #"<Response xmlns="urn:example"><Assertion Id="a1"><User>alice</
         #expect(reports.count == 2 && reports.allSatisfy { $0.valid && $0.trusted }, "\(reports.map(\.problems))")
     }
 
+    /// No key to check a signature with is "not checked", not "invalid"; a signature over part of
+    /// the document says the rest is not signed.
+    @Test func anUncheckableSignatureIsNotCalledInvalidAndAPartialOneSaysSo() throws {
+        let f = try SigningFixture()
+        let keyless = try f.sign(assertion) { $0.includeKeyInfo = false }
+        let unchecked = try f.verify(keyless)
+        #expect(!unchecked.valid && !unchecked.checked && unchecked.problems.contains { $0.contains("--cert FILE") })
+        let pinned = try f.verify(keyless) { $0.pinnedCertificate = f.certificate }
+        #expect(pinned.valid && pinned.checked && pinned.trusted)
+        let wrong = try f.verify(keyless.replacingOccurrences(of: "alice", with: "mallory")) { $0.pinnedCertificate = f.certificate }
+        #expect(!wrong.valid && wrong.checked)
+
+        let part = try f.verify(try f.sign(assertion) { $0.mode = .detached(["#a1"]) })
+        #expect(part.valid && part.warnings.contains { $0.hasPrefix("it signs only /") && $0.hasSuffix("the rest of the document is not signed and may be changed without breaking it") }, "\(part.warnings)")
+        #expect(try f.verify(try f.sign(assertion)).warnings.isEmpty)
+        #expect(try f.verify(try f.sign(assertion) { $0.mode = .enveloping }).warnings.isEmpty)
+    }
+
     @Test func weakKeysAndSHA1AreRefusedForSigning() throws {
         let f = try SigningFixture(keyType: "rsa:1024")
         #expect(throws: SignError.self) { try f.sign(assertion) }
