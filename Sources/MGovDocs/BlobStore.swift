@@ -70,6 +70,23 @@ public struct BlobStore: Sendable {
         try read(hash, to: null)
     }
 
+    /// Content staged by an add that never finished (killed, power lost): `.incoming-*` files not
+    /// touched for `age` seconds (an add in progress writes to its file all along). `remove` false:
+    /// only counts them. Returns how many there were.
+    func abandonedStaging(olderThan age: TimeInterval, now: Date, remove: Bool) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        var count = 0
+        for name in names where name.hasPrefix(".incoming-") {
+            let path = "\(root)/\(name)"
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+                  now.timeIntervalSince1970 - TimeInterval(info.st_mtim.tv_sec) > age else { continue }
+            if remove { unlink(path) }
+            count += 1
+        }
+        return count
+    }
+
     /// Removes a blob no version refers to any more (called inside the purge's transaction).
     func remove(_ hash: String) {
         unlink(path(of: hash))

@@ -305,13 +305,20 @@ public final class DocumentStore: Sendable {
         public var held: [String: String] = [:]
         /// Documents in the bin (or expired) still inside their retention period, with its end.
         public var retained: [String: String] = [:]
+        /// Content left staged by adds that never finished (older than a day).
+        public var abandonedUploadsRemoved = 0
 
-        enum CodingKeys: String, CodingKey { case purged, held, retained, blobsRemoved = "blobs_removed" }
+        enum CodingKeys: String, CodingKey {
+            case purged, held, retained, blobsRemoved = "blobs_removed", abandonedUploadsRemoved = "abandoned_uploads_removed"
+        }
     }
+
+    /// How long staged content of an unfinished add is kept before a purge removes it.
+    static let abandonedUploadAge: TimeInterval = 24 * 3600
 
     /// Removes for good the documents in the recycle bin, and the expired documents of types with
     /// delete-on-expiry, whose retention has ended; never one under legal hold. Blobs no remaining
-    /// version refers to are deleted too.
+    /// version refers to are deleted too, and content staged by adds that never finished.
     public func purge(actor: Principal, dryRun: Bool = false) throws -> PurgeReport {
         let now = clock.now()
         let today = Self.day(now)
@@ -350,6 +357,8 @@ public final class DocumentStore: Sendable {
             }
             if dryRun { throw RolledBack() }
         } } catch is RolledBack {}
+        // File times are the system clock's, whatever clock the store's records use.
+        report.abandonedUploadsRemoved = blobs.abandonedStaging(olderThan: Self.abandonedUploadAge, now: Date(), remove: !dryRun)
         if !dryRun {
             for document in purgedDocuments {
                 try record("MDocs.Document.Purged", documentFields(document, actor: actor, message: "purged"))

@@ -37,6 +37,11 @@ public struct ChannelSettings: Codable, Sendable, Equatable {
                 throw NotifyError.invalidArgument("'\(url)' is not a valid address: \(error.reasonText)")
             }
             self.target = target
+            if let secret = (components.queryItems ?? []).first(where: { SMSRequestTemplate.namesASecret($0.name) }) {
+                throw NotifyError.invalidArgument(kind == .sms
+                    ? "the address's query holds a secret ('\(secret.name)'), which would be stored and listed in the clear: put the token in --password-file and send it with --field \(secret.name)={{token}} --encoding query"
+                    : "the address's query holds a secret ('\(secret.name)'), which would be stored and listed in the clear: a webhook is signed with its own key (--secret-file)")
+            }
             if kind == .sms { self.sms = sms ?? SMSRequestTemplate() }
         default:
             throw NotifyError.invalidArgument("'\(scheme)://' is not a channel kind: use smtp, smtps, webhook+https or sms+https")
@@ -139,7 +144,19 @@ public struct SMSRequestTemplate: Codable, Sendable, Equatable {
         self.fields = fields.map { Field(name: $0.0, value: $0.1) }
     }
 
-    public static let variables: Set<String> = ["to", "text", "id", "reference"]
+    /// `token` is the channel's secret (--password-file): a gateway that wants it in a field or the
+    /// query gets it there, filled in at send time, and then no Authorization header.
+    public static let variables: Set<String> = ["to", "text", "id", "reference", "token"]
+
+    /// Whether a field or query parameter of this name carries a credential (token, api_key, password, …).
+    public static func namesASecret(_ name: String) -> Bool {
+        let folded = name.lowercased().filter { $0.isLetter }
+        return ["token", "key", "apikey", "password", "passwd", "pass", "pwd", "secret", "apisecret", "auth", "accesstoken",
+                "authtoken", "signature", "sig", "credential", "credentials"].contains(folded)
+    }
+
+    /// The channel's token goes in a field rather than an Authorization header.
+    public var sendsTokenInAField: Bool { fields.contains { $0.value.contains("{{token}}") } }
 
     /// Checks the method and that fields only use the known variables.
     public func validate() throws {
@@ -147,8 +164,12 @@ public struct SMSRequestTemplate: Codable, Sendable, Equatable {
         if method == "GET", encoding != .query { throw NotifyError.invalidArgument("a GET gateway request sends its fields with --encoding query") }
         guard !fields.isEmpty else { throw NotifyError.invalidArgument("an SMS gateway request needs at least one --field") }
         for field in fields {
-            for name in try Placeholders.names(in: field.value) where !Self.variables.contains(name) {
+            let names = try Placeholders.names(in: field.value)
+            for name in names where !Self.variables.contains(name) {
                 throw NotifyError.invalidArgument("{{\(name)}} in --field \(field.name) is not known (use \(Self.variables.sorted().map { "{{\($0)}}" }.joined(separator: ", ")))")
+            }
+            if Self.namesASecret(field.name), names.isEmpty, !field.value.isEmpty {
+                throw NotifyError.invalidArgument("--field \(field.name) holds a secret, which would be stored and listed in the clear: put it in --password-file and write --field \(field.name)={{token}}")
             }
         }
     }

@@ -476,6 +476,16 @@ public final class Dispatcher: Sendable {
         var method = HTTPMethod.POST
         var body: Data?
         var headers: [(String, String)] = [("User-Agent", "mgov/\(MGovVersion.string)")]
+        // An SMS gateway's token; kept out of every status, error and log line (a URL with it in the
+        // query may be quoted back by an error or the gateway).
+        let token = channel.settings.kind == .sms ? channel.secret.map { String(decoding: $0, as: UTF8.self) } : nil
+        func redacted(_ text: String) -> String {
+            guard let token, !token.isEmpty else { return text }
+            var text = text.replacingOccurrences(of: token, with: "[token]")
+            let encoded = Self.formEncode([("", token)]).dropFirst()
+            if !encoded.isEmpty { text = text.replacingOccurrences(of: String(encoded), with: "[token]") }
+            return text
+        }
         do {
             if channel.settings.kind == .webhook {
                 var payload: [String: String] = ["notification": message.notification, "message": message.id, "recipient": message.recipient,
@@ -492,7 +502,11 @@ public final class Dispatcher: Sendable {
                 }
             } else {
                 guard let request = channel.settings.sms else { return .permanent("the channel has no gateway request") }
-                let fields = try request.fill(["to": address, "text": message.body, "id": message.id, "reference": item.reference ?? ""])
+                if request.sendsTokenInAField, token == nil {
+                    return .permanent("the gateway request uses {{token}}, and the channel has no token (add it again with --password-file)")
+                }
+                let fields = try request.fill(["to": address, "text": message.body, "id": message.id, "reference": item.reference ?? "",
+                                               "token": token ?? ""])
                 method = HTTPMethod(rawValue: request.method)
                 switch request.encoding {
                 case .json:
@@ -504,21 +518,21 @@ public final class Dispatcher: Sendable {
                 case .query:
                     url += (url.contains("?") ? "&" : "?") + Self.formEncode(fields)
                 }
-                if let token = channel.secret { headers.append(("Authorization", "Bearer " + String(decoding: token, as: UTF8.self))) }
+                if let token, !request.sendsTokenInAField { headers.append(("Authorization", "Bearer " + token)) }
             }
         } catch {
-            return .permanent(String(describing: error))
+            return .permanent(redacted(String(describing: error)))
         }
         do {
             let reply = try await client.send(method, url, body: body, headers: headers, timeout: .seconds(30))
-            let summary = "HTTP \(reply.status)" + (reply.body.isEmpty ? "" : ": " + String(reply.text.prefix(200)))
+            let summary = redacted("HTTP \(reply.status)" + (reply.body.isEmpty ? "" : ": " + String(reply.text.prefix(200))))
             switch reply.status {
             case 200..<300: return channel.settings.kind == .webhook ? .delivered(summary) : .sent(summary)
             case 408, 425, 429, 500..<600: return .temporary(summary)
             default: return .permanent(summary)
             }
         } catch {
-            return .temporary(String(describing: error))
+            return .temporary(redacted(String(describing: error)))
         }
     }
 

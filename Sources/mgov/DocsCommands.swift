@@ -243,7 +243,8 @@ struct DocsCommand: AsyncParsableCommand {
             for id in report.purged { context.console.out("\(verb) \(id)") }
             for (id, reason) in report.held.sorted(by: { $0.key < $1.key }) { context.console.out("kept \(id): under legal hold (\(reason))") }
             for (id, end) in report.retained.sorted(by: { $0.key < $1.key }) { context.console.out("kept \(id): retained until \(end)") }
-            context.console.info("\(verb) \(report.purged.count) documents, \(report.blobsRemoved) blobs removed")
+            context.console.info("\(verb) \(report.purged.count) documents, \(report.blobsRemoved) blobs removed"
+                + (report.abandonedUploadsRemoved > 0 ? ", \(report.abandonedUploadsRemoved) unfinished uploads \(dryRun ? "to remove" : "removed")" : ""))
         }
     }
 

@@ -164,8 +164,8 @@ struct LogCommand: AsyncParsableCommand {
         var legalBasis: String?
         @Option(help: ArgumentHelp("event_type, or a prefix ending in '*' (repeatable: any of them).", valueName: "type"))
         var type: [String] = []
-        @Option(help: ArgumentHelp("FIELD=VALUE that must hold (repeatable: all of them).", valueName: "field=value"))
-        var filter: [String] = []
+        @Option(help: ArgumentHelp("FIELD=VALUE that must hold (repeatable: all of them).", valueName: "field=value"), transform: Self.fieldFilter)
+        var filter: [(field: String, value: String)] = []
         @Option(parsing: .unconditional, help: "The page, from 1.")
         var page = 1
         @Option(parsing: .unconditional, help: "Entries per page (at most 10000).")
@@ -176,9 +176,12 @@ struct LogCommand: AsyncParsableCommand {
         func validate() throws {
             guard (1...1_000_000_000).contains(page) else { throw ValidationError("--page is from 1 to 1000000000") }
             guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size is from 1 to 10000") }
-            for text in filter where !(text.firstIndex(of: "=").map { $0 != text.startIndex } ?? false) {
-                throw ValidationError(LogError.invalidFilter(text).description)
-            }
+        }
+
+        /// `FIELD=VALUE`, split at the first '=' (a value may hold more); a field is not empty.
+        static func fieldFilter(_ text: String) throws -> (field: String, value: String) {
+            guard let eq = text.firstIndex(of: "="), eq != text.startIndex else { throw ValidationError(LogError.invalidFilter(text).description) }
+            return (String(text[..<eq]), String(text[text.index(after: eq)...]))
         }
 
         func run() async throws {
@@ -189,10 +192,7 @@ struct LogCommand: AsyncParsableCommand {
             query.types = type
             query.page = page
             query.pageSize = pageSize
-            query.filters = filter.map { text in  // validate() checked each holds a '=' after a name
-                let eq = text.firstIndex(of: "=")!
-                return (String(text[..<eq]), String(text[text.index(after: eq)...]))
-            }
+            query.filters = filter
             if query.isTimeRange, legalBasis?.isEmpty ?? true { throw LogError.legalBasisRequired }
             let result = try AuditLog(store: try context.existingStore()).query(query)
             if query.isTimeRange {
@@ -200,7 +200,7 @@ struct LogCommand: AsyncParsableCommand {
                 var details: [(String, String)] = []
                 if let from { details.append(("from", from)) }
                 if let to { details.append(("to", to)) }
-                details += type.map { ("type", $0) } + filter.map { ("filter", $0) }
+                details += type.map { ("type", $0) } + filter.map { ("filter", "\($0.field)=\($0.value)") }
                 try context.record("MGov.Log.Searched", [
                     "legal_basis": legalBasis,
                     "event_message": "searched the audit log from \(from ?? "the start") to \(to ?? "now")",

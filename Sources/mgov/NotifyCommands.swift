@@ -225,7 +225,9 @@ struct NotifyCommand: AsyncParsableCommand {
 
                 An SMS gateway request is described by --method (POST), --encoding (json: a JSON object; form; query: \
                 URL parameters) and --field NAME=VALUE (default to={{to}} and text={{text}}); values may use {{to}}, \
-                {{text}}, {{id}} and {{reference}}. A token goes over http:// only to a loopback gateway.
+                {{text}}, {{id}}, {{reference}} and {{token}}: the token from --password-file, for a gateway that \
+                wants it in a field or the query (then no Authorization header is sent). A token written into the \
+                address or a --field by value is refused. A token goes over http:// only to a loopback gateway.
                 """)
             @OptionGroup(title: "Global Options") var global: GlobalOptions
             @Argument(help: "The channel's name.") var name: String
@@ -474,14 +476,15 @@ struct NotifyCommand: AsyncParsableCommand {
             let console = context.console
             if watch {
                 guard interval >= 0.1 else { throw ValidationError("--interval is at least 0.1 seconds") }
-                let stop = StopSignal()
+                let stop = StopSignal(console)
                 console.info("dispatching every \(interval) s; stop with SIGTERM or SIGINT")
                 try await dispatcher.watch(interval: interval, shouldStop: { stop.isSet }) { summary in
                     console.info(Dispatch.describe(summary))
                 }
+                console.info("stopped")
                 return
             }
-            let stop = StopSignal()
+            let stop = StopSignal(console)
             let summary = try await dispatcher.run(ignoreBackoff: now, shouldStop: { stop.isSet }, progress: { summary in console.progress("attempted \(summary.attempted)") })
             console.progress(nil)
             if console.isJSON { try console.json(summary) } else { console.out(Dispatch.describe(summary)) }
@@ -556,7 +559,11 @@ final class StopSignal: @unchecked Sendable {
     private var set = false
     private var sources: [DispatchSourceSignal] = []
 
-    init() {
+    private let console: Console
+
+    /// `console` says, on the first signal, that the work in hand is being finished.
+    init(_ console: Console) {
+        self.console = console
         for number in [SIGTERM, SIGINT] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -574,6 +581,7 @@ final class StopSignal: @unchecked Sendable {
         set = true
         lock.unlock()
         if again { _exit(130) }
+        console.info("stopping once the messages in hand are sent (a second signal stops at once)")
     }
 
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return set }

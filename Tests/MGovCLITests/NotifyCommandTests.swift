@@ -88,8 +88,8 @@ final class HTTPRecorder {
                 with open(log, 'a') as f:
                     f.write(json.dumps({"method": self.command, "path": self.path, "headers": dict(self.headers.items()),
                                         "body": base64.b64encode(body).decode()}) + "\\n")
-                status = 500 if b"fail500" in body else 400 if b"fail400" in body else 200
-                out = b'{"ok": true}'
+                status = 500 if b"fail500" in body else 400 if b"fail400" in body or "echo" in self.path else 200
+                out = self.path.encode() if "echo" in self.path else b'{"ok": true}'
                 self.send_response(status)
                 self.send_header('Content-Type', 'application/json')
                 self.send_header('Content-Length', str(len(out)))
@@ -396,6 +396,23 @@ final class HTTPRecorder {
         #expect(forms.contains("msisdn=%2B37369000002&message=Cod%204321&ref=\(sent.id)-2"))
         #expect(requests.allSatisfy { $0.headers["Authorization"] == "Bearer gw-token-1" })
         try c.mgov("notify", "channel", "add", "bad", "sms+http://127.0.0.1:1/x", "--field", "to={{phone}}").expectOneLineError(2, containing: "{{phone}}")
+
+        // A gateway that wants its token in the query gets {{token}} filled in at send time, and no
+        // Authorization header; the token is never stored in the address, listed, or quoted back.
+        try c.mgov("notify", "channel", "add", "leak", "sms+http://127.0.0.1:1/x?api_key=gw-token-1")
+            .expectOneLineError(2, containing: "--field api_key={{token}}")
+        try c.mgov("notify", "channel", "add", "leak", "sms+http://127.0.0.1:1/x", "--field", "to={{to}}", "--field", "apiKey=gw-token-1")
+            .expectOneLineError(2, containing: "holds a secret")
+        #expect(try c.mgov("notify", "channel", "add", "gwq", "sms+http://127.0.0.1:\(gateway.port)/echo", "--method", "GET", "--encoding", "query",
+                           "--field", "to={{to}}", "--field", "text={{text}}", "--field", "api_key={{token}}", "--password-file", token).status == 0)
+        let echoed = try sendJSON(c, ["code", "--channel", "gwq", "--to", "tel:+37369000001", "--var", "Code=1"])
+        #expect(echoed.statuses == ["Failed"], "the gateway answers 400 with the URL it was sent")
+        let query = try #require(gateway.requests.last)
+        #expect(query.method == "GET" && query.path.contains("api_key=gw-token-1") && query.headers["Authorization"] == nil, "\(query)")
+        let status = try c.mgov("notify", "status", echoed.id, "--json").stdout
+        #expect(!status.contains("gw-token-1") && status.contains("[token]"), "\(status)")
+        #expect(!(try c.mgov("notify", "channel", "list", "--json").stdout.contains("gw-token-1")))
+        #expect(!(try c.mgov("log", "export", "--format", "ndjson").stdout.contains("gw-token-1")), "the audit log holds no token")
     }
 }
 

@@ -258,6 +258,23 @@ struct DocsFixture {
         #expect(f.events.types.contains("MDocs.Document.Purged") && f.events.types.contains("MDocs.Document.Held"))
     }
 
+    /// Content staged by an add that was killed is removed by a purge once it is a day old; an
+    /// add still writing (a fresh file) is left alone; a dry run only counts.
+    @Test func purgeRemovesUploadsThatNeverFinished() throws {
+        let f = try DocsFixture()
+        _ = try f.add(Data("kept".utf8))
+        let root = f.documents.blobs.root
+        let old = root + "/.incoming-OLD123", fresh = root + "/.incoming-NEW456"
+        #expect(FileManager.default.createFile(atPath: old, contents: Data("half".utf8)))
+        #expect(FileManager.default.createFile(atPath: fresh, contents: Data("writing".utf8)))
+        var times = [timespec(tv_sec: time(nil) - 2 * 86_400, tv_nsec: 0), timespec(tv_sec: time(nil) - 2 * 86_400, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, old, &times, 0) == 0)
+        #expect(try f.documents.purge(actor: f.agency, dryRun: true).abandonedUploadsRemoved == 1)
+        #expect(FileManager.default.fileExists(atPath: old))
+        #expect(try f.documents.purge(actor: f.agency).abandonedUploadsRemoved == 1)
+        #expect(!FileManager.default.fileExists(atPath: old) && FileManager.default.fileExists(atPath: fresh))
+    }
+
     @Test func theRecycleBinHidesAndRestores() throws {
         let f = try DocsFixture()
         let doc = try f.add(Data("x".utf8))
