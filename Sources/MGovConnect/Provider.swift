@@ -14,6 +14,8 @@ import NIOHTTP1
 public final class Provider: Sendable {
     public let registry: ConnectRegistry
     public let identity: MemberIdentity
+    /// `identity` as the audit events' `event_source`, spelled once.
+    let identityText: String
     /// `/r1/` and the identity's parts, as a service path starts when none of it is percent-encoded.
     let routePrefix: String
     let signer: Protocol.ResponseSigner?
@@ -41,6 +43,7 @@ public final class Provider: Sendable {
             do { try audit.record(event); done(nil) } catch { done(error) }
         }
         self.identity = identity
+        identityText = identity.description
         routePrefix = "/r1/\(identity)/"
         // A key JWS cannot use leaves responses unsigned (the consumer then refuses them).
         self.signer = try? Protocol.ResponseSigner(key: key, chain: chain)
@@ -421,6 +424,7 @@ public final class Provider: Sendable {
         set("X-Road-Signature", try? signer?.sign(statement))
         var event = AuditEvent(type: answer.denied == nil ? "MConnect.Request.Served" : "MConnect.Request.Denied", time: time)
         event.fields.reserveCapacity(18)
+        event.set("event_source", identityText)
         event.set("event_correlation", exchange.id)
         event.set("event_id", exchange.requestID)
         event.set("legal_entity", exchange.clientMember)

@@ -70,3 +70,19 @@ extension AuditSink {
         try record(AuditEvent(type, at: time, fields))
     }
 }
+
+/// Gives every event the acting member's identity as `event_source`, unless it names one.
+struct SourceStampingSink: AuditSink {
+    let inner: any AuditSink
+    let source: String
+
+    func record(_ event: AuditEvent) throws { try inner.record(stamped(event)) }
+    func record(_ events: [AuditEvent], in db: Database) throws { try inner.record(events.map(stamped), in: db) }
+
+    private func stamped(_ event: AuditEvent) -> AuditEvent {
+        guard event.fields["event_source"] == nil else { return event }
+        var event = event
+        event.set("event_source", source)
+        return event
+    }
+}

@@ -93,18 +93,17 @@ public final class Context: @unchecked Sendable {
     public func audit() throws -> any AuditSink {
         lock.lock(); defer { lock.unlock() }
         if let madeAudit { return madeAudit }
-        let sink = try makeAuditSink(self)
+        var sink = try makeAuditSink(self)
+        // Every module's events name the member acting (the profile's identity) as their source.
+        if let identity = (try? profileIfAny())?.identity { sink = SourceStampingSink(inner: sink, source: identity.description) }
         madeAudit = sink
         return sink
     }
 
-    /// Records an event with the acting profile's identity as `event_source`.
+    /// Records an event (with the acting profile's identity as `event_source`, as `audit()` does).
     public func record(_ type: String, _ fields: [String: String?] = [:]) throws {
         var event = AuditEvent(type: type, time: clock.now())
         for (k, v) in fields { event.set(k, v) }
-        if event.fields["event_source"] == nil, let p = try? profileIfAny() {
-            event.set("event_source", p.identity.description)
-        }
         try audit().record(event)
     }
 }

@@ -139,6 +139,6 @@ extension DeliveryStore {
     public func recordRefusal(_ reason: String, status: Int, carrier: String?, address: String?) throws {
         try audit.record(status == 403 ? "MDelivery.Access.Denied" : "MDelivery.Request.Rejected", at: clock.now(),
                          ["event_level": "Warning", "event_message": reason, "user": carrier, "user_address": address,
-                          "http_status": String(status), "event_source": "mgov deliver serve"])
+                          "http_status": String(status)])
     }
 }

@@ -400,7 +400,7 @@ public final class DeliveryStore: Sendable {
     /// Records that a carrier read an order's details (the recipient's name and address) over HTTPS.
     public func recordRead(_ order: DeliveryOrder, carrier: String, address: String?) throws {
         try record("MDelivery.Order.Read", order, actor: carrier, message: "details read by the carrier",
-                   extra: ["user_address": address, "event_source": "mgov deliver serve"])
+                   extra: ["user_address": address])
     }
 
     private func record(_ type: String, _ order: DeliveryOrder, actor: String, message: String, extra: [String: String?] = [:]) throws {

@@ -170,6 +170,7 @@ struct ConnectEnvironment {
 
         let served = try c.events("MConnect.Request.Served")
         #expect(served.contains { $0["subject"] as? String == "2009876543210" && $0["legal_entity"] as? String == "1002000000001" })
+        #expect(served.allSatisfy { $0["event_source"] as? String == providerID }, "the provider names itself as the source")
         // The lookup counts as an access to the person's data: it is in their access history.
         let history = try c.provider("log", "access-history", "2009876543210", "--json")
         #expect(history.status == 0 && history.stdout.contains("MConnect.Request.Served") && history.stdout.contains("Legea 133/2011"), "\(history.stdout)")

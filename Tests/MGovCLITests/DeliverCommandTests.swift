@@ -108,6 +108,9 @@ struct DeliverEnvironment {
         let reads = try #require(try d.mgov("log", "query", "--type", "MDelivery.Order.Read", "--json").json() as? [String: Any])
         let read = try #require((reads["entries"] as? [[String: Any]])?.first?["event"] as? [String: Any])
         #expect(read["object"] as? String == id && read["user"] as? String == "Posta Moldovei" && read["subject_type"] as? String == "idnp", "\(read)")
+        // Every module's events name the member acting as their source.
+        #expect(read["event_source"] as? String == "MD/GOV/1003600123456/MDELIVERY")
+        #expect(rejections.allSatisfy { $0["event_source"] as? String == "MD/GOV/1003600123456/MDELIVERY" })
     }
 }
 
