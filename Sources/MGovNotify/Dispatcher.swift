@@ -499,6 +499,13 @@ public final class Dispatcher: Sendable {
                 headers.append(("X-MGov-Message-Id", message.id))
                 if let key = channel.secret {
                     headers.append(("X-MGov-Signature", "sha256=" + Hex.encode(Digest.hmac(.sha256, key: key, data: data))))
+                    // Standard Webhooks 1.0: the id (the message's, the same on every retry), the time of
+                    // this attempt and the body, signed together, so a receiver can refuse a replay.
+                    let timestamp = String(Int64(outbox.clock.now().timeIntervalSince1970))
+                    let signed = Data("\(message.id).\(timestamp).".utf8) + data
+                    headers.append(("webhook-id", message.id))
+                    headers.append(("webhook-timestamp", timestamp))
+                    headers.append(("webhook-signature", "v1," + Data(Digest.hmac(.sha256, key: key, data: signed)).base64EncodedString()))
                 }
             } else {
                 guard let request = channel.settings.sms else { return .permanent("the channel has no gateway request") }

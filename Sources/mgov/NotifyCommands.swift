@@ -221,7 +221,9 @@ struct NotifyCommand: AsyncParsableCommand {
 
                 Secrets stay out of the address: the SMTP password or the gateway's bearer token comes from \
                 --password-file. A webhook is signed with a key of its own (--secret-file, else 32 random bytes, \
-                printed once as hex): each request carries X-MGov-Signature: sha256=HEX, the HMAC-SHA256 of the body.
+                printed once as hex): each request carries X-MGov-Signature: sha256=HEX, the HMAC-SHA256 of the body, \
+                and the Standard Webhooks headers webhook-id, webhook-timestamp and webhook-signature (v1, over \
+                ID.TIMESTAMP.BODY), which let a receiver refuse a replay.
 
                 An SMS gateway request is described by --method (POST), --encoding (json: a JSON object; form; query: \
                 URL parameters) and --field NAME=VALUE (default to={{to}} and text={{text}}); values may use {{to}}, \

@@ -368,6 +368,13 @@ final class HTTPRecorder {
             let payload = try #require(try JSONSerialization.jsonObject(with: request.body) as? [String: Any])
             #expect(payload["body"] as? String == "Dosarul 12: gata" && payload["notification"] as? String == sent.id)
             #expect(request.headers["X-MGov-Message-Id"] == payload["message"] as? String)
+            // Standard Webhooks: HMAC-SHA256 over "id.timestamp.body", base64, after "v1,"; a timestamp of now.
+            let id = try #require(request.headers["webhook-id"]), timestamp = try #require(request.headers["webhook-timestamp"])
+            #expect(id == payload["message"] as? String)
+            #expect(abs((Double(timestamp) ?? 0) - Date().timeIntervalSince1970) < 300, "\(timestamp)")
+            let signed = try c.dir.write("work/signed-\(UUID().uuidString)", data: Data("\(id).\(timestamp).".utf8) + request.body)
+            let standard = try TestProcess.run("/usr/bin/openssl", ["dgst", "-sha256", "-mac", "HMAC", "-macopt", "hexkey:\(key)", "-binary", signed])
+            #expect(request.headers["webhook-signature"] == "v1," + standard.stdoutData.base64EncodedString())
         }
         // A receiver's 5xx is retried, its 4xx is not.
         let failing = try sendJSON(c, ["event", "--channel", "hook", "--to", "email:a@example.md", "--to", "email:b@example.md",
