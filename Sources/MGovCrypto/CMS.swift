@@ -67,6 +67,7 @@ public struct CMSSigner: Sendable {
     /// (with the content when attached) to `output`.
     public func sign(input: Int32, output: Int32) throws {
         OpenSSLErrors.clear()
+        errno = 0
         var flags = UInt32(CMS_PARTIAL)
         if options.detached { flags |= UInt32(CMS_DETACHED) }
         if options.format != .smime { flags |= UInt32(CMS_BINARY | CMS_NOSMIMECAP) }
@@ -213,7 +214,13 @@ public struct CMSSigner: Sendable {
     }
 
     private func failure(_ what: String) -> CryptoError {
-        .operationFailed("CMS: \(what): \(OpenSSLErrors.drain())")
+        // A write that failed (a full disk, a closed pipe) leaves no OpenSSL error, only errno.
+        let code = errno
+        let reasons = OpenSSLErrors.drain()
+        if reasons == OpenSSLErrors.none, [ENOSPC, EPIPE, EIO, EDQUOT, EFBIG, EBADF].contains(code) {
+            return .operationFailed("cannot write the signature: \(String(cString: strerror(code)))")
+        }
+        return .operationFailed("CMS: \(what): \(reasons)")
     }
 }
 

@@ -71,8 +71,11 @@ enum OpenSSLErrors {
                 messages.append(String(format: "error %08lx", code))
             }
         }
-        return messages.isEmpty ? "unknown OpenSSL error" : messages.joined(separator: "; ")
+        return messages.isEmpty ? none : messages.joined(separator: "; ")
     }
+
+    /// What `drain` says when OpenSSL recorded no error.
+    static let none = "unknown OpenSSL error"
 
     static func clear() { ERR_clear_error() }
 }

@@ -248,6 +248,18 @@ import Testing
         #expect(try String(contentsOfFile: out, encoding: .utf8) == "document 3\n")
     }
 
+    /// A signature written to a full stdout is one line naming the cause, for every packaging.
+    @Test func aFullStdoutIsNamed() throws {
+        let s = try SignEnvironment()
+        let content = try s.dir.write("act.txt", "act")
+        for packaging in [["--detached"], ["--attached"], ["--attached", "--format", "pem"], ["--format", "smime"]] {
+            let command = ([MGovRunner.executable, "sign", "cms", content, "-o", "-", "--key", s.ec.key, "--cert", s.ec.cert] + packaging)
+                .map { "'\($0)'" }.joined(separator: " ") + " > /dev/full"
+            let result = try TestProcess.run("/bin/sh", ["-c", command], environment: s.mgov.environment)
+            result.expectOneLineError(1, containing: "cannot write the signature: No space left on device")
+        }
+    }
+
     @Test func stdinToStdoutAndTheErrorContract() throws {
         let s = try SignEnvironment()
         let content = Data("from a pipe".utf8)
