@@ -391,7 +391,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign xml"' -l 'id-attr' -d 'An ID attribute name (repeatable; default Id, ID, id).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign xml" c14n' -l 'c14n' -d 'exc, exc-with-comments, c14n, c14n-with-comments, c14n11 (default exc).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign xml" digest' -l 'digest' -d 'sha256, sha384 or sha512.' -rfka ''
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign xml" rsa-pss' -l 'rsa-pss' -d 'RSA-PSS (xmldsig-more sha256-rsa-MGF1) instead of PKCS#1 v1.5.'
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign xml" rsa-pss' -l 'rsa-pss' -d 'RSA-PSS (xmldsig-more sha256-rsa-MGF1) instead of PKCS#1 v1.5 (verifiers need it: xmlsec1 from 1.3).'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign xml" no-keyinfo' -l 'no-keyinfo' -d 'Leave KeyInfo out.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign xml" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign xml" h help' -s 'h' -l 'help' -d 'Show help information.'

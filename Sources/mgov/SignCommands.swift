@@ -65,7 +65,7 @@ struct SignCommand: AsyncParsableCommand {
         var c14n = "exc"
         @Option(help: ArgumentHelp("sha256, sha384 or sha512.", valueName: "digest"))
         var digest = "sha256"
-        @Flag(help: "RSA-PSS (xmldsig-more sha256-rsa-MGF1) instead of PKCS#1 v1.5.")
+        @Flag(help: "RSA-PSS (xmldsig-more sha256-rsa-MGF1) instead of PKCS#1 v1.5 (verifiers need it: xmlsec1 from 1.3).")
         var rsaPss = false
         @Flag(help: "Leave KeyInfo out.")
         var noKeyinfo = false
@@ -114,7 +114,7 @@ struct SignCommand: AsyncParsableCommand {
             if let outDir, let original = files.first(where: { FileSystem.isSameFile($0, destination($0) ?? "-") }) {
                 throw CoreError.invalidArgument("--out-dir \(outDir) holds \(original) itself, and its signed copy would replace it: choose another folder")
             }
-            try signInParallel(files, context: context, objectType: "xml") { file, batch in
+            try signInParallel(files, into: outDir, context: context, objectType: "xml") { file, batch in
                 let document = try XMLDocument(data: try FileSystem.read(file), name: file)
                 let signed = try signer.sign(document)
                 let destination = destination(file)
@@ -125,7 +125,6 @@ struct SignCommand: AsyncParsableCommand {
                 console.outData(signed.serialized())
                 return nil
             }
-            if let outDir { console.info("signed \(files.count) files into \(outDir)") }
         }
     }
 
@@ -214,7 +213,7 @@ struct SignCommand: AsyncParsableCommand {
             if console.isJSON, outDir == nil, output == "-" || (output == nil && files.contains("-")) {
                 throw CoreError.invalidArgument("--json reports on stdout: write the signature with -o FILE or --out-dir DIR")
             }
-            try signInParallel(files, context: context, objectType: "cms") { file, batch in
+            try signInParallel(files, into: outDir, context: context, objectType: "cms") { file, batch in
                 let input = try FileSystem.openForReading(file)
                 defer { close(input) }
                 let name = file == "-" ? "stdin" : (file as NSString).lastPathComponent
@@ -226,7 +225,6 @@ struct SignCommand: AsyncParsableCommand {
                 try batch.write(to: destination, mode: FileSystem.mode(replacing: destination, asPrivateAs: file)) { try signer.sign(input: input, output: $0) }
                 return destination
             }
-            if let outDir { console.info("signed \(files.count) files into \(outDir)") }
         }
     }
 }
@@ -274,10 +272,10 @@ private func signingDigest(_ name: String) throws -> DigestAlgorithm {
 }
 
 /// Signs `files` in parallel with `sign`, a progress bar on a terminal, one error line per failed
-/// file, and an audit event per signed file. `sign` writes its file through the batch, which makes
+/// file, an audit event per signed file, and a summary line for a batch. `sign` writes its file through the batch, which makes
 /// them durable together at the end, and returns where it wrote (nil: stdout). Throws exit code 1
 /// when a file failed.
-private func signInParallel(_ files: [String], context: Context, objectType: String,
+private func signInParallel(_ files: [String], into outDir: String?, context: Context, objectType: String,
                             _ sign: @escaping @Sendable (String, AtomicBatch) throws -> String?) throws {
     let console = context.console
     let batch = AtomicBatch(expectedFiles: files.count)
@@ -310,6 +308,11 @@ private func signInParallel(_ files: [String], context: Context, objectType: Str
         if console.isJSON {
             try console.jsonLine(SignedFile(file: file, output: problem == nil ? (destinations[index] ?? nil) : nil, ok: problem == nil, error: problem))
         }
+    }
+    if files.count > 1 || outDir != nil {
+        let place = outDir.map { " into \($0)" } ?? ""
+        console.info(failed == 0 ? "signed \(files.count) files\(place)"
+                                 : "signed \(files.count - failed) of \(files.count) files\(place); \(failed) failed (named above)")
     }
     if failed > 0 { throw ExitCode(1) }
 }

@@ -143,6 +143,11 @@ extension SignCommand {
                 if malformed { anyMalformed = true } else if !report.ok { anyRefused = true }
                 if console.isJSON { try console.jsonLine(report) } else { console.out(Self.describe(report)) }
             }
+            if jobs.count > 1 {
+                let reports = jobs.indices.compactMap { results[$0] }
+                let ok = reports.filter { $0.report.ok }.count, unreadable = reports.filter(\.malformed).count
+                console.info("verified \(jobs.count) files: \(ok) valid and trusted, \(jobs.count - ok - unreadable) not, \(unreadable) unreadable or not signatures")
+            }
             if anyMalformed { throw ExitCode(2) }
             if anyRefused { throw ExitCode(1) }
         }
