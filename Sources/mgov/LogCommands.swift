@@ -390,10 +390,11 @@ struct LogCommand: AsyncParsableCommand {
             let log = AuditLog(store: try context.existingStore())
             let head = try log.treeHead()
             let checkpoint = try MGovLog.Checkpoint.sign(origin: origin ?? "\(profile.identity)/log", head: head, key: credentials.key)
-            try log.saveCheckpoint(checkpoint, publicKey: try credentials.key.publicKey().der, source: "local", at: context.clock.now())
             let console = context.console
             let toFile = output.map { $0 != "-" } ?? false
+            // The file first: a checkpoint that could not be kept outside is not stored either.
             if let output, toFile { try FileSystem.writeAtomically(Data(checkpoint.text.utf8), to: output) }
+            try log.saveCheckpoint(checkpoint, publicKey: try credentials.key.publicKey().der, source: "local", at: context.clock.now())
             if console.isJSON {
                 // With -o too: a script learns the size and root it signed.
                 struct Signed: Encodable { let origin: String; let size: UInt64; let root: String; let note: String }

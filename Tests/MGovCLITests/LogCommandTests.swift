@@ -147,6 +147,9 @@ struct LogEnvironment {
         let unbound = try t.mgov("log", "verify")
         #expect(unbound.status == 0)
         #expect(unbound.stderr.contains("the newest 11 entries (from 0 on) are in no signed checkpoint yet"), "\(unbound.stderr)")
+        // A checkpoint that cannot be written out is not stored either.
+        #expect(try t.mgov("log", "checkpoint", "-o", "/dev/full").status != 0)
+        #expect((try t.mgov("log", "verify", "--json").json() as? [String: Any])?["checkpointed_size"] as? Int == 0)
         #expect(try t.mgov("log", "checkpoint", "-o", t.dir.file("cp")).status == 0)
         let bound = try t.mgov("log", "verify", "--json")
         #expect(bound.status == 0 && bound.stderr.isEmpty, "\(bound.stderr)")
