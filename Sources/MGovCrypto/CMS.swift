@@ -324,6 +324,15 @@ public final class CMSSignedData: @unchecked Sendable {
     /// The content is not inside the message (and, for S/MIME, not in a multipart/signed part either).
     public var isDetached: Bool { mimeContent == nil && CMS_is_detached(pointer) == 1 }
 
+    /// SHA-256 and length of the content inside a DER or PEM message (nil when detached, or for
+    /// S/MIME, whose content is a MIME part): read without verifying anything.
+    public var embeddedContentDigest: (sha256: [UInt8], length: UInt64)? {
+        guard mimeContent == nil, let slot = CMS_get0_content(pointer), let octets = slot.pointee else { return nil }
+        let length = Int(ASN1_STRING_length(octets))
+        guard let bytes = ASN1_STRING_get0_data(octets) else { return (Digest.sha256(Data()), 0) }
+        return (Digest.sha256(Data(bytes: bytes, count: length)), UInt64(length))
+    }
+
     /// The certificates the message carries.
     public var certificates: [Certificate] {
         guard let stack = CMS_get1_certs(pointer) else { return [] }

@@ -135,10 +135,11 @@ struct Changes: Encodable {
 }
 
 extension DeliveryStore {
-    /// Records a refused call to the carrier endpoints (403: access denied; else a rejected request).
-    public func recordRefusal(_ reason: String, status: Int, carrier: String?, address: String?) throws {
-        try audit.record(status == 403 ? "MDelivery.Access.Denied" : "MDelivery.Request.Rejected", at: clock.now(),
+    /// Records a refused call to the carrier endpoints (403: access denied; else a rejected request),
+    /// or, with no HTTP status, a refused command (a party acting on an order that is not its own).
+    public func recordRefusal(_ reason: String, status: Int?, carrier: String?, address: String?) throws {
+        try audit.record(status == nil || status == 403 ? "MDelivery.Access.Denied" : "MDelivery.Request.Rejected", at: clock.now(),
                          ["event_level": "Warning", "event_message": reason, "user": carrier, "user_address": address,
-                          "http_status": String(status)])
+                          "http_status": status.map(String.init)])
     }
 }

@@ -287,10 +287,12 @@ public final class DeliveryStore: Sendable {
                 guard let name = update.actorName ?? assigned else {
                     throw DeliverError.invalidArgument("order \(id) has no carrier yet: name the one acting with --carrier NAME")
                 }
-                if let assigned, assigned != name { throw DeliverError.notYourOrder("order \(id) is carried by \(assigned), not \(name)") }
                 update.actorName = name
             }
             for name in Set([update.actorName, update.carrier].compactMap { $0 }) { try Self.requireRegistered(name, db) }
+            if update.actor == .carrier, let assigned, let name = update.actorName, assigned != name {
+                throw DeliverError.notYourOrder("order \(id) is carried by \(assigned), not \(name)")
+            }
             let last = try Row.fetchOne(db, sql: "SELECT seq, status FROM deliver_event WHERE order_id = ? ORDER BY seq DESC LIMIT 1", arguments: [id])
             let current = DeliveryStatus(rawValue: last?["status"] ?? "") ?? .unknown
             if let refusal = DeliveryTransitions.refusal(from: current, to: update.status, by: update.actor) {

@@ -278,6 +278,9 @@ public final class DocumentStore: Sendable {
     /// hold is not lifted by the owner it binds); a refused attempt is logged.
     public func hold(_ id: String, reason: String?, actor: Principal) throws {
         if let reason, reason.trimmingCharacters(in: .whitespaces).isEmpty { throw DocsError.invalidArgument("a legal hold needs a reason") }
+        if reason != nil, actor == .everyone {
+            throw DocsError.invalidArgument("a legal hold is placed by a named principal (--as urn:md:…), not urn:public: anyone could release it")
+        }
         let outcome = try store.database.write { db -> (Document, refusal: String?) in
             let document = try self.document(id, db)
             if reason == nil, document.holdReason == nil { throw DocsError.notHeld(id) }

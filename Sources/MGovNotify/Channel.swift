@@ -37,6 +37,9 @@ public struct ChannelSettings: Codable, Sendable, Equatable {
                 throw NotifyError.invalidArgument("'\(url)' is not a valid address: \(error.reasonText)")
             }
             self.target = target
+            if components.user != nil {
+                throw NotifyError.invalidArgument("the address holds a user name, which would be stored and listed in the clear: a gateway's token goes in --password-file, a webhook's key in --secret-file")
+            }
             if let secret = (components.queryItems ?? []).first(where: { SMSRequestTemplate.namesASecret($0.name) }) {
                 throw NotifyError.invalidArgument(kind == .sms
                     ? "the address's query holds a secret ('\(secret.name)'), which would be stored and listed in the clear: put the token in --password-file and send it with --field \(secret.name)={{token}} --encoding query"
@@ -47,6 +50,23 @@ public struct ChannelSettings: Codable, Sendable, Equatable {
             throw NotifyError.invalidArgument("'\(scheme)://' is not a channel kind: use smtp, smtps, webhook+https or sms+https")
         }
         if kind != .sms, sms != nil { throw NotifyError.invalidArgument("--method, --encoding and --field describe SMS gateways only") }
+    }
+
+    /// Whether `secret` (the token or password given apart) is written into the address or a
+    /// field as well, as it is or percent-encoded: it would then be stored and listed in the clear.
+    public func writesOut(_ secret: String) -> Bool {
+        guard secret.count >= 4 else { return false }
+        let forms = Set([secret, secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? secret])
+        let written = [url] + (sms?.fields.map(\.value) ?? [])
+        return written.contains { text in forms.contains { text.contains($0) } || (text.removingPercentEncoding ?? text).contains(secret) }
+    }
+
+    /// The address as the audit log records it: the query's values left out (a gateway's
+    /// parameters can hold what should not be logged).
+    public var loggedURL: String {
+        guard var components = URLComponents(string: url), let items = components.queryItems, !items.isEmpty else { return url }
+        components.queryItems = items.map { URLQueryItem(name: $0.name, value: $0.value == nil ? nil : "…") }
+        return components.string ?? url
     }
 }
 
@@ -151,12 +171,14 @@ public struct SMSRequestTemplate: Codable, Sendable, Equatable {
     /// Whether a field or query parameter of this name carries a credential (token, api_key, password, …).
     public static func namesASecret(_ name: String) -> Bool {
         let folded = name.lowercased().filter { $0.isLetter }
-        return ["token", "key", "apikey", "password", "passwd", "pass", "pwd", "secret", "apisecret", "auth", "accesstoken",
-                "authtoken", "signature", "sig", "credential", "credentials"].contains(folded)
+        if ["key", "pass", "pwd", "sig"].contains(folded) { return true }
+        return ["token", "secret", "passw", "passwd", "apikey", "accesskey", "appkey", "privatekey", "clientkey", "auth", "bearer",
+                "session", "credential", "signature", "cookie"].contains { folded.contains($0) }
+            || folded.hasSuffix("key")
     }
 
     /// The channel's token goes in a field rather than an Authorization header.
-    public var sendsTokenInAField: Bool { fields.contains { $0.value.contains("{{token}}") } }
+    public var sendsTokenInAField: Bool { fields.contains { ((try? Placeholders.names(in: $0.value)) ?? []).contains("token") } }
 
     /// Checks the method and that fields only use the known variables.
     public func validate() throws {

@@ -238,6 +238,9 @@ public final class NotifyStore: Sendable {
             throw NotifyError.invalidArgument("'\(name)' is not a channel name: 1 to 64 letters, digits, '_', '.', '-'")
         }
         try settings.sms?.validate()
+        if let secret, let text = String(data: secret, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), settings.writesOut(text) {
+            throw NotifyError.invalidArgument("the address or a --field holds the secret given in its file, which would be stored and listed in the clear: write {{token}} where it goes")
+        }
         // Messages carry personal data (and a gateway its token): in clear only to this machine.
         if let target = settings.target.flatMap(URLComponents.init(string:)), target.scheme == "http",
            !ChannelSettings.isLoopback(target.host ?? "") {
@@ -250,7 +253,7 @@ public final class NotifyStore: Sendable {
             }
             try db.execute(sql: "INSERT INTO notify_channel (name, kind, settings, secret, created_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [name, settings.kind.rawValue, String(decoding: encoded, as: UTF8.self), secret, Timestamp.format(clock.now())])
-            try self.record(db, "MNotify.Channel.Added", ["object": name, "object_type": "channel", "event_message": "\(settings.kind.rawValue) channel \(settings.url)"])
+            try self.record(db, "MNotify.Channel.Added", ["object": name, "object_type": "channel", "event_message": "\(settings.kind.rawValue) channel \(settings.loggedURL)"])
         }
     }
 

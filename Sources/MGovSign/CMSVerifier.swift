@@ -21,12 +21,22 @@ public struct CMSVerifier: Sendable {
         guard !check.signers.isEmpty else { throw SignError.noSignature(name, kind: "CMS signer") }
         let carried = message.certificates
         var contentReport = check.contentSHA256.map { ContentReport(file: contentName, size: check.contentLength, sha256: Hex.encode($0)) }
+        // OpenSSL stopped before the content (no signer certificate, a bad signature): what was signed is still told.
+        if contentReport == nil {
+            if let inside = message.embeddedContentDigest {
+                contentReport = ContentReport(file: contentName, size: inside.length, sha256: Hex.encode(inside.sha256))
+            } else if message.isDetached, let content, lseek(content, 0, SEEK_SET) == 0 {
+                let (hash, size) = try Self.sha256(of: content, name: contentName ?? "the content file")
+                contentReport = ContentReport(file: contentName, size: size, sha256: hash)
+            }
+        }
         var contentProblem: String?
         if let compared, var report = contentReport {
             // S/MIME signs text with CRLF line ends: the file is compared as it would have been signed.
-            let given = try Self.sha256(of: compared, name: contentName ?? "the content file", crlf: message.format == .smime)
+            let given = try Self.sha256(of: compared, name: contentName ?? "the content file", crlf: message.format == .smime).hex
             report.matchesFile = given == report.sha256
             if report.matchesFile == false {
+                report.fileSHA256 = given
                 contentProblem = "\(contentName ?? "the --content file") is not the content this signature carries (its SHA-256\(message.format == .smime ? " with CRLF line ends" : "") is \(given)): "
                     + "the signature is not valid for it"
             }
@@ -44,7 +54,8 @@ public struct CMSVerifier: Sendable {
             report.signingTime = signer.signingTime
             var valid = check.valid && contentProblem == nil
             if let problem = check.problem { report.problems.append(problem) }
-            report.checked = !check.signerNotFound
+            // No certificate to check the signer with: not checked, unless the content is known not to match.
+            report.checked = !check.signerNotFound || contentProblem != nil
             if let contentProblem { report.problems.append(contentProblem) }
 
             switch signer.digest {
@@ -81,13 +92,14 @@ public struct CMSVerifier: Sendable {
         }
     }
 
-    /// SHA-256 of what is left to read from `descriptor`, hex; with `crlf`, of the text with each
-    /// bare LF made CRLF (as S/MIME canonicalises it).
-    static func sha256(of descriptor: Int32, name: String, crlf: Bool = false) throws -> String {
+    /// SHA-256 of what is left to read from `descriptor`, hex, and the bytes read; with `crlf`, of
+    /// the text with each bare LF made CRLF (as S/MIME canonicalises it).
+    static func sha256(of descriptor: Int32, name: String, crlf: Bool = false) throws -> (hex: String, size: UInt64) {
         let digest = StreamingDigest(.sha256)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var canonical: [UInt8] = []
         var previous: UInt8 = 0
+        var size: UInt64 = 0
         while true {
             let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if n == 0 { break }
@@ -95,6 +107,7 @@ public struct CMSVerifier: Sendable {
                 if errno == EINTR { continue }
                 throw CryptoError.operationFailed("cannot read \(name): \(String(cString: strerror(errno)))")
             }
+            size += UInt64(n)
             guard crlf else {
                 buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0.prefix(n))) }
                 continue
@@ -107,6 +120,6 @@ public struct CMSVerifier: Sendable {
             }
             canonical.withUnsafeBytes { digest.update($0) }
         }
-        return Hex.encode(digest.finish())
+        return (Hex.encode(digest.finish()), size)
     }
 }

@@ -89,11 +89,13 @@ public struct ContentReport: Codable, Sendable {
     public var sha256: String
     /// With an attached signature and --content FILE: whether FILE is the content inside.
     public var matchesFile: Bool?
+    /// When FILE is not the content inside: FILE's SHA-256 (`size` and `sha256` are always the signed content's).
+    public var fileSHA256: String?
 
     public init(file: String?, size: UInt64, sha256: String, matchesFile: Bool? = nil) {
         self.file = file; self.size = size; self.sha256 = sha256; self.matchesFile = matchesFile
     }
-    enum CodingKeys: String, CodingKey { case file, size, sha256, matchesFile = "matches_file" }
+    enum CodingKeys: String, CodingKey { case file, size, sha256, matchesFile = "matches_file", fileSHA256 = "file_sha256" }
 }
 
 /// The result for one file.

@@ -52,6 +52,10 @@ public struct XMLSigner: Sendable {
     /// Signs `document` and returns the signed document (the same one, changed, except when enveloping).
     public func sign(_ document: XMLDocument) throws -> XMLDocument {
         guard let root = document.root else { throw SignError.malformedSignature("\(document.name) has no document element") }
+        if options.mode != .enveloping, root.name == "Signature", root.namespaceURI == DSig.namespace {
+            throw SignError.refused("\(document.name): the document is itself a signature (an enveloping one: its root is ds:Signature), and a signature cannot go inside it; "
+                + "sign the file with a detached CMS signature (mgov sign cms)")
+        }
         // Signatures already there whose content is intact, checked again once this one is in place.
         let existing = document.elements(named: "Signature", namespace: DSig.namespace)
         let intactBefore = existing.isEmpty ? [] : (try? document.elementsByID(attributeNames: options.idAttributes)).map { ids in
@@ -145,7 +149,7 @@ public struct XMLSigner: Sendable {
         for (index, node) in after.enumerated() where index < intactBefore.count && intactBefore[index] {
             guard let ids, XMLVerifier.referencesMatch(node, in: output, ids: ids) == true else {
                 throw SignError.refused("\(name): a new signature would break the one at \(existingPaths[index]), which covers where the new one goes; "
-                    + "sign an element it does not cover (--detached --reference '#ID'), or sign the file with a detached CMS signature (mgov sign cms)")
+                    + "a signature of an element it does not cover (--detached --reference '#ID'), if there is one, or a detached CMS signature of the file (mgov sign cms) leaves it intact")
             }
         }
     }

@@ -52,7 +52,8 @@ public struct XMLVerifier: Sendable {
             try check(signature, document: document, ids: ids, report: &report)
         } catch SignError.noSignerKey(let text) {
             report.problems.append(text)
-            report.checked = false
+            // Without a key the signature cannot be checked; a reference that no longer matches is known bad all the same.
+            report.checked = !report.references.allSatisfy(\.valid)
         } catch let error as UserFacingError {
             report.problems.append(error.description)
             report.valid = false

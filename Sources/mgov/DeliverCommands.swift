@@ -167,7 +167,14 @@ struct DeliverCommand: AsyncParsableCommand {
             update.eventCode = eventCode
             update.actorName = actor == .carrier ? carrier : nil
             update.carrier = carrier
-            try DeliverCommand.print(try DeliverCommand.orders(context).update(id, update), context.console)
+            let orders = try DeliverCommand.orders(context)
+            do {
+                try DeliverCommand.print(try orders.update(id, update), context.console)
+            } catch let error as DeliverError {
+                // Acting on another carrier's order is a refused access, logged as deliver serve logs it.
+                if case .notYourOrder = error { try orders.recordRefusal(error.description, status: nil, carrier: carrier ?? actor.rawValue, address: nil) }
+                throw error
+            }
         }
     }
 

@@ -349,12 +349,15 @@ struct LogCommand: AsyncParsableCommand {
                 throw LogError.verificationFailed(seq: report.firstBadSeq ?? 0, report.problem ?? "unknown")
             }
             if report.entriesAfterCheckpoint > 0 {
-                console.warn("the newest \(report.entriesAfterCheckpoint) entries (from \(report.checkpointedSize) on) are in no signed checkpoint yet: "
+                let count = report.entriesAfterCheckpoint == 1 ? "entry (\(report.checkpointedSize))" : "\(report.entriesAfterCheckpoint) entries (from \(report.checkpointedSize) on)"
+                console.warn("the newest \(count) \(report.entriesAfterCheckpoint == 1 ? "is" : "are") in no signed checkpoint yet: "
                     + "someone with the store file could rewrite or cut them unnoticed (mgov log checkpoint -o FILE signs one; keep it outside the store)")
             }
             if !console.isJSON {
                 console.out("log intact: \(report.size) entries, root \(report.root)")
-                console.out("checked \(report.entriesChecked) entries, \(report.nodesChecked) tree nodes, \(report.checkpointsChecked) checkpoints")
+                func counted(_ n: some BinaryInteger, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+                console.out("checked \(counted(report.entriesChecked, "entry", "entries")), \(counted(report.nodesChecked, "tree node", "tree nodes")), "
+                    + counted(report.checkpointsChecked, "checkpoint", "checkpoints"))
                 if let checkpointNote { console.out(checkpointNote) }
             }
         }

@@ -74,9 +74,6 @@ extension SignCommand {
         }
 
         func run() async throws {
-            if let contentOutput, let overwritten = (files + [content].compactMap { $0 }).first(where: { FileSystem.isSameFile($0, contentOutput) }) {
-                throw CoreError.invalidArgument("--content-output \(contentOutput) is \(overwritten), which this command reads: write the content to another file")
-            }
             let context = global.makeContext()
             var options = VerificationOptions()
             options.anySigner = anySigner
@@ -89,6 +86,11 @@ extension SignCommand {
             var anchorPaths = trusted
             if anchorPaths.isEmpty, FileManager.default.fileExists(atPath: context.home.databasePath), let profile = try context.profileIfAny() {
                 anchorPaths = profile.trustPaths
+            }
+            // Every file this command reads, anchors and keys included, stays as it is.
+            let read = files + [content, cert, hmacKey].compactMap { $0 } + anchorPaths
+            if let contentOutput, let overwritten = read.first(where: { FileSystem.isSameFile($0, contentOutput) }) {
+                throw CoreError.invalidArgument("--content-output \(contentOutput) is \(overwritten), which this command reads: write the content to another file")
             }
             options.trustAnchors = try anchorPaths.flatMap { try Certificate.loadAll(path: $0) }
             let verifier = XMLVerifier(options: options)
@@ -109,7 +111,7 @@ extension SignCommand {
                     }
                     if contentPath != nil {
                         let looksLikeXML = data.prefix(64).first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "<")
-                        throw CryptoError.operationFailed(looksLikeXML ? "--content goes with detached CMS signatures, and \(file) is XML"
+                        throw CryptoError.operationFailed(looksLikeXML ? "--content goes with CMS signatures, and \(file) is XML"
                                                                        : "\(file) is not a CMS signature (DER, PEM or S/MIME)")
                     }
                     let document = try XMLDocument(data: data, name: file)
@@ -185,7 +187,9 @@ extension SignCommand {
         }
 
         static func describe(_ report: FileReport) -> String {
-            if let error = report.error, report.signatures.isEmpty { return "\(report.file): ERROR: \(error)" }
+            if let error = report.error, report.signatures.isEmpty {
+                return "\(report.file): ERROR: \(error.hasPrefix("\(report.file): ") ? String(error.dropFirst(report.file.count + 2)) : error)"
+            }
             var lines: [String] = []
             for (i, s) in report.signatures.enumerated() {
                 let label = report.signatures.count > 1 ? "\(report.file) [signature \(i + 1)]" : report.file

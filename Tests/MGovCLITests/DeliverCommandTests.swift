@@ -164,6 +164,17 @@ struct DeliverEnvironment {
         #expect((try d.mgov("deliver", "list", "--stale", "1s", "--json").json() as? [[String: Any]])?.isEmpty == true)
         #expect(try d.mgov("deliver", "list", "--status", "Ready").stdout.contains(fresh))
         #expect(try d.mgov("deliver", "--help").stdout.contains("Delivering -> Delivering (carrier)"))
+        // Another registered carrier may not act on Posta Moldovei's order: refused and logged.
+        let carried = try d.create(["--carrier", "Posta Moldovei"])
+        let fan = try TestPKI.makeLeaf(in: d.env.dir, name: "fan-cli", ca: d.ca)
+        #expect(try d.mgov("deliver", "carrier", "add", "Fan Courier", "--cert", fan.cert).status == 0)
+        #expect(try d.mgov("deliver", "update", carried, "Ready", "--as", "sender").status == 0)
+        try d.mgov("deliver", "update", carried, "Delivering", "--as", "carrier", "--carrier", "Fan Courier")
+            .expectOneLineError(1, containing: "carried by Posta Moldovei, not Fan Courier")
+        try d.mgov("deliver", "update", carried, "Delivering", "--as", "carrier", "--carrier", " Fan Courier")
+            .expectOneLineError(2, containing: "not a registered carrier")
+        let denied = try #require(try d.mgov("log", "query", "--type", "MDelivery.Access.Denied", "--json").json() as? [String: Any])
+        #expect((denied["entries"] as? [[String: Any]])?.contains { ($0["event"] as? [String: Any])?["user"] as? String == "Fan Courier" } == true)
     }
 
     @Test func filesToDeliverGoToTheDocumentStore() throws {

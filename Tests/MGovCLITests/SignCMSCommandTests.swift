@@ -174,6 +174,23 @@ import Testing
         try s.mgov("sign", "verify", content + ".p7m", "--trusted", s.ca.cert, "--content-output", content + ".p7m")
             .expectOneLineError(2, containing: "which this command reads")
         #expect(try Data(contentsOf: URL(fileURLWithPath: content + ".p7m")) == signed)
+        // ...nor a trust anchor, a pinned certificate or an HMAC key it reads.
+        let anchor = try s.dir.write("anchor.pem", data: try Data(contentsOf: URL(fileURLWithPath: s.ca.cert)))
+        try s.mgov("sign", "verify", content + ".p7m", "--trusted", anchor, "--content-output", anchor)
+            .expectOneLineError(2, containing: "which this command reads")
+        try s.mgov("sign", "verify", content + ".p7m", "--trusted", s.ca.cert, "--cert", s.ec.cert, "--content-output", s.ec.cert)
+            .expectOneLineError(2, containing: "which this command reads")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: anchor)) == Data(contentsOf: URL(fileURLWithPath: s.ca.cert)))
+
+        // Without a certificate the signature is not checked, but a file that is not the content is still told apart.
+        #expect(try s.mgov.run(["sign", "cms", content, "--attached", "--no-certs", "-o", s.dir.file("bare.p7m")] + key).status == 0)
+        let bare = try s.mgov("sign", "verify", s.dir.file("bare.p7m"), "--trusted", s.ca.cert, "--content", other, "--json")
+        let bareSignature = try #require(((try bare.json() as? [String: Any])?["signatures"] as? [[String: Any]])?.first)
+        #expect(bare.status == 1 && bareSignature["checked"] as? Bool == true && bareSignature["valid"] as? Bool == false, "\(bare.stdout)")
+        let bareContent = try #require(bareSignature["content"] as? [String: Any])
+        #expect(bareContent["sha256"] as? String == String(sha256sum) && bareContent["matches_file"] as? Bool == false && bareContent["file_sha256"] != nil)
+        let unchecked = try s.mgov("sign", "verify", s.dir.file("bare.p7m"), "--trusted", s.ca.cert, "--content", content)
+        #expect(unchecked.status == 1 && unchecked.stdout.contains("NOT CHECKED") && unchecked.stdout.contains("the same as"), "\(unchecked.stdout)")
     }
 
     @Test func aTamperedByteOrASwappedCertificateFails() throws {

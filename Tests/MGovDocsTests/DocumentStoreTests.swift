@@ -253,6 +253,9 @@ struct DocsFixture {
         #expect(try f.documents.document(held.id).holdBy == f.agency.urn)
         try f.documents.hold(held.id, reason: nil, actor: f.agency)
         #expect(throws: DocsError.notHeld(held.id)) { try f.documents.hold(held.id, reason: nil, actor: f.agency) }
+        #expect(throws: DocsError.self, "urn:public holds nothing: anyone could release it") {
+            try f.documents.hold(held.id, reason: "case", actor: .everyone)
+        }
         report = try f.documents.purge(actor: f.agency)
         #expect(report.purged == [held.id])
         #expect(f.events.types.contains("MDocs.Document.Purged") && f.events.types.contains("MDocs.Document.Held"))

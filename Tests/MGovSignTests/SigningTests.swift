@@ -77,6 +77,9 @@ let assertion = #"<Response xmlns="urn:example"><Assertion Id="a1"><User>alice</
         for mode in [XMLSigningOptions.Mode.enveloped, .enveloping, .detached(["#a1"])] {
             #expect(throws: SignError.self, "\(mode)") { try f.sign(whole) { $0.mode = mode } }
         }
+        // Nothing goes inside an enveloping signature (its root is ds:Signature).
+        let enveloping = try f.sign(assertion) { $0.mode = .enveloping }
+        #expect(throws: SignError.self) { try f.sign(enveloping) }
         let broken = whole.replacingOccurrences(of: "alice", with: "mallory")
         #expect(try !f.verify(broken).valid)
         _ = try f.sign(broken)
@@ -98,6 +101,8 @@ let assertion = #"<Response xmlns="urn:example"><Assertion Id="a1"><User>alice</
         #expect(pinned.valid && pinned.checked && pinned.trusted)
         let wrong = try f.verify(keyless.replacingOccurrences(of: "alice", with: "mallory")) { $0.pinnedCertificate = f.certificate }
         #expect(!wrong.valid && wrong.checked)
+        let changed = try f.verify(keyless.replacingOccurrences(of: "alice", with: "mallory"))
+        #expect(!changed.valid && changed.checked, "a changed document is INVALID, key or no key")
 
         let part = try f.verify(try f.sign(assertion) { $0.mode = .detached(["#a1"]) })
         #expect(part.valid && part.warnings.contains { $0.hasPrefix("it signs only /") && $0.hasSuffix("the rest of the document is not signed and may be changed without breaking it") }, "\(part.warnings)")
