@@ -55,7 +55,8 @@ public struct CMSVerifier: Sendable {
             var valid = check.valid && contentProblem == nil
             if let problem = check.problem { report.problems.append(problem) }
             // No certificate to check the signer with: not checked, unless the content is known not to match.
-            report.checked = !check.signerNotFound || contentProblem != nil
+            // A --cert that is not the signer's is a signature by someone else: INVALID.
+            report.checked = !check.signerNotFound || contentProblem != nil || options.pinnedCertificate != nil
             if let contentProblem { report.problems.append(contentProblem) }
 
             switch signer.digest {

@@ -109,11 +109,12 @@ extension SignCommand {
                         results[index] = VerifiedFile(report: report, malformed: false)
                         return
                     }
+                    let looksLikeXML = data.prefix(64).first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "<")
                     if contentPath != nil {
-                        let looksLikeXML = data.prefix(64).first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "<")
                         throw CryptoError.operationFailed(looksLikeXML ? "--content goes with CMS signatures, and \(file) is XML"
                                                                        : "\(file) is not a CMS signature (DER, PEM or S/MIME)")
                     }
+                    if !looksLikeXML { throw CryptoError.notASignature(path: file, detail: data.isEmpty ? "it is empty" : "neither CMS (DER, PEM, S/MIME) nor XML") }
                     let document = try XMLDocument(data: data, name: file)
                     let reports = try verifier.verify(document)
                     var report = FileReport(file: file, signatures: reports)

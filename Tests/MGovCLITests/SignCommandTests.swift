@@ -147,6 +147,10 @@ let c14nMethods = [("exc", "http://www.w3.org/2001/10/xml-exc-c14n#"), ("exc-wit
         #expect(try t.mgov("sign", "verify", out, "--any-signer").status == 0)
         let broken = try t.dir.write("broken.xml", "<doc><a></doc>")
         #expect(try t.mgov("sign", "verify", broken).status == 2)
+        for (name, data) in [("empty.p7m", Data()), ("random.p7m", Data([0x13, 0x37, 0xFE, 0x01, 0x99]))] {
+            let junk = try t.mgov("sign", "verify", try t.dir.write(name, data: data))
+            #expect(junk.status == 2 && junk.stdout.contains(data.isEmpty ? "it is empty" : "neither CMS (DER, PEM, S/MIME) nor XML"), "\(junk.stdout)")
+        }
         // Not a signature at all is bad input (2), as the exit codes say, not a refused signature (1).
         let unsigned = try t.dir.write("unsigned.xml", "<doc/>")
         let noSignature = try t.mgov("sign", "verify", unsigned)
