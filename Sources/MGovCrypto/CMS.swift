@@ -446,11 +446,12 @@ public final class CMSSignedData: @unchecked Sendable {
         return String(cString: buffer)
     }
 
-    /// OpenSSL's reasons, in words a user can act on.
+    /// OpenSSL's reasons say the content's digest did not match (so all of it was read).
     private static func isContentMismatch(_ reasons: String) -> Bool {
         reasons.contains("content verify error") || reasons.contains("digest failure")
     }
 
+    /// OpenSSL's reasons, in words a user can act on.
     private static func explain(_ reasons: String) -> String {
         if isContentMismatch(reasons) {
             return "the content does not match the signature's message digest: the signed content was changed "
