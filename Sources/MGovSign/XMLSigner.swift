@@ -8,7 +8,8 @@ public struct XMLSigningOptions: Sendable {
     public enum Mode: Sendable, Equatable {
         /// `Reference URI=""` with the enveloped-signature transform; the Signature is the root's last child.
         case enveloped
-        /// The content is wrapped in `ds:Object Id="object"` inside a new `ds:Signature` root.
+        /// The content is wrapped in `ds:Object Id="object"` (or `object-N`, when the document uses
+        /// that Id) inside a new `ds:Signature` root.
         case enveloping
         /// References to elements of the same document (`#id`); the Signature is the root's last child.
         case detached([String])
@@ -65,6 +66,8 @@ public struct XMLSigner: Sendable {
         let output: XMLDocument
         let signature: XMLNode
         var references: [(uri: String, transforms: [XMLTransform])] = []
+        // Enveloping: the ds:Object's Id, "object" unless the document uses it already.
+        var objectID = "object"
         let c14n = XMLTransform.canonicalize(options.canonicalization, prefixes: [])
         switch options.mode {
         case .enveloped:
@@ -75,7 +78,10 @@ public struct XMLSigner: Sendable {
             let made = XMLDocument.make(rootNamed: "Signature", namespace: DSig.namespace, prefix: "ds", name: document.name)
             output = made.0
             signature = made.1
-            references = [("#object", [c14n])]
+            let ids = try document.elementsByID(attributeNames: options.idAttributes)
+            var suffix = 1
+            while ids[objectID] != nil { objectID = "object-\(suffix)"; suffix += 1 }
+            references = [("#" + objectID, [c14n])]
         case .detached(let uris):
             guard !uris.isEmpty else { throw SignError.invalidOption("--detached needs at least one --reference '#ID'") }
             output = document
@@ -119,7 +125,7 @@ public struct XMLSigner: Sendable {
         }
         if options.mode == .enveloping {
             let object = signature.addElement("Object", namespace: DSig.namespace, prefix: "ds")
-            object.setAttribute("Id", "object")
+            object.setAttribute("Id", objectID)
             guard object.addCopy(of: root) != nil else { throw SignError.malformedSignature("cannot copy the content into ds:Object") }
         }
 

@@ -55,6 +55,10 @@ let assertion = #"<Response xmlns="urn:example"><Assertion Id="a1"><User>alice</
         let enveloping = try f.sign(assertion) { $0.mode = .enveloping }
         #expect(enveloping.contains("<ds:Object Id=\"object\">"))
         #expect(try f.verify(enveloping).valid)
+        // A document that uses Id="object" itself gets the next free one.
+        let taken = try f.sign(#"<doc><a Id="object">1</a><b Id="object-1">2</b></doc>"#) { $0.mode = .enveloping }
+        #expect(taken.contains("<ds:Object Id=\"object-2\">") && taken.contains("URI=\"#object-2\""))
+        #expect(try f.verify(taken).valid)
         let detached = try f.sign(assertion) { $0.mode = .detached(["#a1"]) }
         let report = try f.verify(detached)
         #expect(report.valid && report.trusted, "\(report.problems)")
