@@ -258,6 +258,12 @@ public struct CMSCheck: Sendable {
     public let contentLength: UInt64
 }
 
+/// A signature file as read: a CMS message, or bytes that are not CMS (XML, perhaps).
+public enum SignatureFileContents {
+    case cms(CMSSignedData)
+    case other(Data)
+}
+
 /// A parsed CMS SignedData (DER or BER, PEM, or S/MIME).
 public final class CMSSignedData: @unchecked Sendable {
     // @unchecked: used by one thread at a time (one file per task).
@@ -295,20 +301,28 @@ public final class CMSSignedData: @unchecked Sendable {
         return nil
     }
 
-    /// Parses a signature file's bytes in the given (or detected) format.
+    /// Parses a signature file's bytes in the given (or detected) format. The bytes are parsed
+    /// where they are, not copied first, so a large attached signature is held once as bytes
+    /// and once parsed, and the bytes can be let go as soon as this returns.
     public static func parse(_ data: Data, name: String, format: CMSFormat? = nil) throws -> CMSSignedData {
-        guard let format = format ?? detectFormat(data.prefix(512)) else {
+        guard let format = format ?? detectFormat(data.prefix(4096)) else {
             throw CryptoError.notASignature(path: name, detail: "neither CMS (DER, PEM, S/MIME) nor XML")
         }
+        if format != .der, data.count > Int(Int32.max) {
+            throw CryptoError.notASignature(path: name, detail: "a \(format == .pem ? "PEM" : "S/MIME") file over 2 GB; convert it to DER (openssl cms -cmsout -outform DER)")
+        }
         OpenSSLErrors.clear()
-        guard let bio = makeReadBIO(data) else { throw CryptoError.operationFailed("out of memory") }
-        defer { BIO_free(bio) }
         var content: OpaquePointer?
-        let parsed: OpaquePointer?
-        switch format {
-        case .der: parsed = d2i_CMS_bio(bio, nil)
-        case .pem: parsed = PEM_read_bio_CMS(bio, nil, nil, nil)
-        case .smime: parsed = SMIME_read_CMS(bio, &content)
+        let parsed: OpaquePointer? = data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count > 0 else { return nil }
+            if format == .der {
+                var cursor: UnsafePointer<UInt8>? = base
+                return d2i_CMS_ContentInfo(nil, &cursor, raw.count)
+            }
+            // A read-only memory BIO over the bytes: no copy, and end of data reads as end of file.
+            guard let bio = BIO_new_mem_buf(base, Int32(raw.count)) else { return nil }
+            defer { BIO_free(bio) }
+            return format == .pem ? PEM_read_bio_CMS(bio, nil, nil, nil) : SMIME_read_CMS(bio, &content)
         }
         guard let parsed else {
             if let content { BIO_free(content) }
@@ -321,6 +335,14 @@ public final class CMSSignedData: @unchecked Sendable {
         return message
     }
 
+    /// Reads the file at `path` ("-" for standard input) and parses it when it is CMS. The bytes
+    /// of a CMS file are let go once parsed; other bytes are returned for the caller to try as XML.
+    public static func load(_ path: String, name: String) throws -> SignatureFileContents {
+        let data = try FileSystem.read(path)
+        guard let format = detectFormat(data.prefix(4096)) else { return .other(data) }
+        return .cms(try parse(data, name: name, format: format))
+    }
+
     /// The content is not inside the message (and, for S/MIME, not in a multipart/signed part either).
     public var isDetached: Bool { mimeContent == nil && CMS_is_detached(pointer) == 1 }
 
@@ -330,7 +352,7 @@ public final class CMSSignedData: @unchecked Sendable {
         guard mimeContent == nil, let slot = CMS_get0_content(pointer), let octets = slot.pointee else { return nil }
         let length = Int(ASN1_STRING_length(octets))
         guard let bytes = ASN1_STRING_get0_data(octets) else { return (Digest.sha256(Data()), 0) }
-        return (Digest.sha256(Data(bytes: bytes, count: length)), UInt64(length))
+        return (Digest.sha256Parts([UnsafeRawBufferPointer(start: bytes, count: length)]), UInt64(length))
     }
 
     /// The certificates the message carries.

@@ -449,13 +449,15 @@ struct DocsCommand: AsyncParsableCommand {
         /// The signature check of a blob that is signed content, or nil when it is not.
         private func signatureReport(_ path: String, options: VerificationOptions) -> FileReport? {
             guard let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil, size <= 64 << 20,
-                  let data = try? FileSystem.read(path) else { return nil }
+                  let contents = try? CMSSignedData.load(path, name: path) else { return nil }
             let name = "content"
             do {
-                if let format = CMSSignedData.detectFormat(data.prefix(4096)) {
-                    let message = try CMSSignedData.parse(data, name: name, format: format)
+                let data: Data
+                switch contents {
+                case .cms(let message):
                     guard !message.isDetached else { return nil }  // a detached signature: its content is elsewhere
                     return FileReport(file: name, signatures: try CMSVerifier(options: options).verify(message, name: name, content: nil))
+                case .other(let bytes): data = bytes
                 }
                 guard data.first == UInt8(ascii: "<") || data.starts(with: [0xEF, 0xBB, 0xBF]),
                       data.range(of: Data("http://www.w3.org/2000/09/xmldsig#".utf8)) != nil else { return nil }

@@ -17,7 +17,7 @@ extension SignCommand {
                 FILE (detached; by default the signature's name without .p7s or .sig, when that file exists). \
                 --content FILE with a signature that carries its content checks that FILE is that content \
                 (INVALID when not). The report gives the content's size and SHA-256. \
-                Detached content is streamed; an attached signature is read into memory. The signer's certificate comes from the message (or --cert) and must chain \
+                Detached content is streamed; an attached signature is parsed whole (about twice its size in memory, as openssl cms). The signer's certificate comes from the message (or --cert) and must chain \
                 to the anchors as below, through the certificates the message carries. ESS signing-certificate \
                 attributes (CAdES-BES) are checked against the signer's certificate; the signing time is \
                 reported (it is the signer's claim, not a trusted time). SHA-1 fails unless --allow-sha1; MD5 fails.
@@ -102,12 +102,13 @@ extension SignCommand {
             DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
                 let file = jobs[index]
                 do {
-                    let data = try FileSystem.read(file)
-                    if let format = CMSSignedData.detectFormat(data.prefix(512)) {
-                        let message = try CMSSignedData.parse(data, name: file, format: format)
+                    let data: Data
+                    switch try CMSSignedData.load(file, name: file) {
+                    case .cms(let message):
                         let report = try Self.verifyCMS(message, file: file, verifier: cmsVerifier, content: contentPath, contentOutput: contentOutputPath)
                         results[index] = VerifiedFile(report: report, malformed: false)
                         return
+                    case .other(let bytes): data = bytes
                     }
                     let looksLikeXML = data.prefix(64).first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "<")
                     if contentPath != nil {

@@ -120,6 +120,27 @@ extension SigningFixture {
         #expect(CMSSignedData.detectFormat(Data("<doc/>".utf8)) == nil)
         #expect(throws: CryptoError.self) { try CMSSignedData.parse(Data([0x30, 0x03, 0x02, 0x01, 0x00]), name: "junk") }
         #expect(throws: CryptoError.self) { try CMSSignedData.parse(Data("hello".utf8), name: "text") }
+        #expect(throws: CryptoError.self) { try CMSSignedData.parse(Data(), name: "empty", format: .der) }
+    }
+
+    /// A file is parsed as CMS when it is one (a cut-short one is an error), else handed back as it is.
+    @Test func aFileIsLoadedAsCMSOrHandedBack() throws {
+        let fixture = try SigningFixture()
+        for attached in [false, true] {
+            let signed = try fixture.signCMS(Data("the content".utf8)) { $0.detached = !attached }
+            guard case .cms(let message) = try CMSSignedData.load(signed.signature, name: "s") else {
+                Issue.record("a signature was not loaded as CMS"); continue
+            }
+            #expect(message.isDetached == !attached)
+            let whole = try FileSystem.read(signed.signature)
+            let cut = try fixture.dir.write("cut-\(attached)", data: whole.prefix(whole.count - 10))
+            #expect(throws: CryptoError.self) { try CMSSignedData.load(cut, name: "cut") }
+        }
+        let xml = Data("<doc>not CMS</doc>".utf8)
+        guard case .other(let bytes) = try CMSSignedData.load(try fixture.dir.write("doc.xml", data: xml), name: "doc.xml") else {
+            Issue.record("XML was loaded as CMS"); return
+        }
+        #expect(bytes == xml)
     }
 
     /// A detached signature needs its content; content given with an attached one is compared with
