@@ -291,7 +291,7 @@ public final class AtomicFile {
     public func write(_ text: String) throws { try write(Data(text.utf8)) }
 
     /// Lets `body` write to the temporary file's descriptor directly (e.g. a serializer that streams).
-    public func withDescriptor<T>(_ body: (Int32) throws -> T) throws -> T {
+    @discardableResult public func withDescriptor<T>(_ body: (Int32) throws -> T) throws -> T {
         guard fd >= 0 else { throw CoreError.fileUnwritable(path, reason: "already committed") }
         return try body(fd)
     }

@@ -16,6 +16,11 @@ public struct BlobStore: Sendable {
         root = FileSystem.parent(of: home.databasePath) + "/blobs"
     }
 
+    /// A blob's name: 64 lower-case hex digits (SHA-256).
+    public static func isHash(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
     public func path(of hash: String) -> String {
         "\(root)/\(hash.prefix(2))/\(hash.dropFirst(2))"
     }

@@ -151,10 +151,13 @@ public final class DocumentStore: Sendable {
                     throw DocsError.invalidArgument("the access code is not a link reserved by \(new.owner) and still unused")
                 }
             }
+            // The event commits with the record it tells of (docs verify checks the one against the other).
+            let document = try self.document(id, db)
+            try record("MDocs.Document.Added", contentFields(document, version: 1, sha256: staged.hash, actor: actor,
+                                                             message: "added \(new.name) (\(staged.size) bytes, sha256 \(staged.hash))"), in: db)
             try staged.place()
-            return try self.document(id, db)
+            return document
         }
-        try record("MDocs.Document.Added", documentFields(document, actor: actor, message: "added \(new.name) (\(staged.size) bytes, sha256 \(staged.hash))"))
         return document
     }
 
@@ -167,10 +170,12 @@ public final class DocumentStore: Sendable {
             try self.require(.write, of: actor, on: current, db)
             let next = (current.versions.last?.version ?? 0) + 1
             try db.execute(sql: "INSERT INTO docs_version VALUES (?, ?, ?, ?, ?, ?)", arguments: [id, next, staged.hash, staged.size, actor.urn, now])
+            let document = try self.document(id, db)
+            try record("MDocs.Document.VersionAdded", contentFields(document, version: next, sha256: staged.hash, actor: actor,
+                                                                   message: "version \(next) (\(staged.size) bytes, sha256 \(staged.hash))"), in: db)
             try staged.place()
-            return try self.document(id, db)
+            return document
         }
-        try record("MDocs.Document.VersionAdded", documentFields(document, actor: actor, message: "version \(document.versions.count)"))
         return document
     }
 
@@ -376,23 +381,64 @@ public final class DocumentStore: Sendable {
         /// The documents (id and version) that use it.
         public let usedBy: [String]
         public let problem: String?
+        /// Of `usedBy`, the versions whose hash the log does not hold (added before the log recorded
+        /// hashes, or an add whose event was lost in a crash); nil when the log was not consulted.
+        public let notInLog: [String]?
 
-        enum CodingKeys: String, CodingKey { case sha256, problem, usedBy = "used_by" }
+        enum CodingKeys: String, CodingKey { case sha256, problem, usedBy = "used_by", notInLog = "not_in_log" }
+    }
+
+    /// One version of one document.
+    public struct VersionRef: Hashable, Sendable, CustomStringConvertible {
+        public let document: String
+        public let version: Int
+        public init(document: String, version: Int) { self.document = document; self.version = version }
+        public var description: String { "\(document) v\(version)" }
+    }
+
+    /// The event types that record a version's content hash (`object_version`, `object_sha256`).
+    public static let contentEventTypes = ["MDocs.Document.Added", "MDocs.Document.VersionAdded"]
+
+    /// The version and content hash an add event of `contentEventTypes` records, read from its
+    /// fields; nil when it records none. Events written before the hash had fields of its own give
+    /// it in the message of a first version ("added NAME (N bytes, sha256 HEX)").
+    public static func loggedContent(type: String, fields: [String: String]) -> (VersionRef, sha256: String)? {
+        guard contentEventTypes.contains(type), let document = fields["object"] else { return nil }
+        if let version = fields["object_version"].flatMap(Int.init), let hash = fields["object_sha256"], BlobStore.isHash(hash) {
+            return (VersionRef(document: document, version: version), hash)
+        }
+        guard type == "MDocs.Document.Added", let message = fields["event_message"], message.hasSuffix(")"),
+              let marker = message.range(of: " bytes, sha256 ", options: .backwards) else { return nil }
+        let hash = String(message[marker.upperBound...].dropLast())
+        return BlobStore.isHash(hash) ? (VersionRef(document: document, version: 1), hash) : nil
     }
 
     /// Re-hashes every blob (or those of one document) and reports the missing and corrupted ones.
-    public func verify(_ id: String? = nil) throws -> [BlobCheck] {
+    /// With `logged` (what the audit log recorded of each version as it was added, from
+    /// `loggedContent`), a version whose record in the store names other content than the log
+    /// does is a problem too: the store's record, and perhaps the blob with it, was replaced.
+    public func verify(_ id: String? = nil, logged: [VersionRef: Set<String>]? = nil) throws -> [BlobCheck] {
         let rows = try store.database.read { db -> [Row] in
             if let id { _ = try self.document(id, db) }
             return try Row.fetchAll(db, sql: "SELECT blob, document_id, version FROM docs_version \(id == nil ? "" : "WHERE document_id = ?") ORDER BY blob",
                                     arguments: id.map { [$0] } ?? [])
         }
-        var uses: [String: [String]] = [:]
-        for row in rows { uses[row["blob"], default: []].append("\(row["document_id"] as String) v\(row["version"] as Int)") }
+        var uses: [String: [VersionRef]] = [:]
+        for row in rows { uses[row["blob"], default: []].append(VersionRef(document: row["document_id"], version: row["version"])) }
         return uses.keys.sorted().map { hash in
-            var problem: String?
-            do { try blobs.check(hash) } catch { problem = (error as? UserFacingError)?.description ?? String(describing: error) }
-            return BlobCheck(sha256: hash, usedBy: uses[hash] ?? [], problem: problem)
+            let refs = uses[hash] ?? []
+            var problems: [String] = []
+            do { try blobs.check(hash) } catch { problems.append((error as? UserFacingError)?.description ?? String(describing: error)) }
+            var notInLog: [String]?
+            if let logged {
+                notInLog = refs.filter { logged[$0] == nil }.map(\.description)
+                for ref in refs {
+                    guard let recorded = logged[ref], !recorded.contains(hash) else { continue }
+                    problems.append("the log recorded \(ref) as sha256 \(recorded.sorted().joined(separator: " or ")) when it was added: "
+                        + "the store's record of it was changed")
+                }
+            }
+            return BlobCheck(sha256: hash, usedBy: refs.map(\.description), problem: problems.isEmpty ? nil : problems.joined(separator: "; "), notInLog: notInLog)
         }
     }
 
@@ -447,11 +493,21 @@ public final class DocumentStore: Sendable {
         try audit.record(type, at: clock.now(), fields)
     }
 
+    /// Records an event inside the caller's write transaction: it commits with the change, or neither does.
+    func record(_ type: String, _ fields: [String: String?], in db: Database) throws {
+        try audit.record([AuditEvent(type, at: clock.now(), fields)], in: db)
+    }
+
     /// The subject of an event about a document (shared, unshared, refused): its owner when a person,
     /// so the event shows in that person's access history. Nothing for an unknown id or an institution.
     func ownerSubject(_ documentID: String?, owner: String? = nil) -> [String: String?] {
         guard let documentID, let owner = owner ?? (try? document(documentID).owner), let idnp = (try? Principal(owner))?.idnp else { return [:] }
         return ["subject": idnp, "subject_type": "idnp"]
+    }
+
+    /// `documentFields` with the version added and its content hash, which `verify` checks the store against.
+    func contentFields(_ document: Document, version: Int, sha256: String, actor: Principal, message: String) -> [String: String?] {
+        documentFields(document, actor: actor, message: message).merging(["object_version": String(version), "object_sha256": sha256]) { $1 }
     }
 
     func documentFields(_ document: Document, actor: Principal, message: String) -> [String: String?] {

@@ -3,6 +3,7 @@ import Foundation
 import MGovCore
 import MGovCrypto
 import MGovDocs
+import MGovLog
 import MGovNet
 import MGovSign
 import MGovXML
@@ -413,8 +414,14 @@ struct DocsCommand: AsyncParsableCommand {
                 its content), up to 64 MB, is also checked as 'mgov sign verify' checks it, against the profile's \
                 trust anchors (or --trusted); the result is shown beside the blob.
 
+                Each version is also checked against the audit log: the content hash its MDocs.Document.Added or \
+                VersionAdded event recorded must be the one the store names now, so a record changed in the store \
+                (with content to match) is caught. Versions whose hash the log does not hold (versions after the first \
+                added by an earlier mgov, which logged no hash for them) are listed as not in the log. The log's own integrity is what \
+                'mgov log verify' checks.
+
                 Exit codes: 0 every blob intact (and every signature found valid); 1 a blob is missing or \
-                corrupted, or a signature in one is invalid; 2 bad input.
+                corrupted, a version's record disagrees with the log, or a signature in one is invalid; 2 bad input.
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "A document's id (default: every blob).") var id: String?
@@ -424,7 +431,7 @@ struct DocsCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             let documents = try DocsCommand.documents(context, existing: true)
-            let checks = try documents.verify(id)
+            let checks = try documents.verify(id, logged: try Self.loggedContent(context, document: id))
             var options = VerificationOptions()
             let anchorPaths = trusted.isEmpty ? ((try? context.profileIfAny())??.trustPaths ?? []) : trusted
             options.trustAnchors = try anchorPaths.flatMap { try Certificate.loadAll(path: $0) }
@@ -438,12 +445,35 @@ struct DocsCommand: AsyncParsableCommand {
                     try console.jsonLine(VerifiedBlob(check: check, signature: signature))
                 } else {
                     var line = "\(check.sha256): \(check.problem ?? "ok") (\(check.usedBy.joined(separator: ", ")))"
+                    if let notInLog = check.notInLog, !notInLog.isEmpty { line += "; not in the log: \(notInLog.joined(separator: ", "))" }
                     if let signature { line += "\n  signature: " + SignCommand.Verify.describe(signature).replacingOccurrences(of: "\n", with: "\n  ") }
                     console.out(line)
                 }
             }
-            console.info("\(checks.count) blobs checked, \(bad) damaged\(badSignatures > 0 ? ", \(badSignatures) with an invalid signature" : "")")
+            let unlogged = checks.reduce(0) { $0 + ($1.notInLog?.count ?? 0) }
+            console.info("\(checks.count) blobs checked, \(bad) damaged or not as logged\(badSignatures > 0 ? ", \(badSignatures) with an invalid signature" : "")"
+                + (unlogged > 0 ? "; \(unlogged) version\(unlogged == 1 ? "" : "s") not in the log" : ""))
             if bad > 0 || badSignatures > 0 { throw ExitCode(1) }
+        }
+
+        /// What the audit log recorded of each version's content (of one document, or all) as it was added.
+        static func loggedContent(_ context: Context, document id: String?) throws -> [DocumentStore.VersionRef: Set<String>] {
+            let log = AuditLog(store: try context.store())
+            var query = LogQuery()
+            query.types = DocumentStore.contentEventTypes
+            query.pageSize = 10_000
+            if let id { query.filters = [("object", id)] }
+            var logged: [DocumentStore.VersionRef: Set<String>] = [:]
+            while true {
+                let page = try log.query(query)
+                for entry in page.entries {
+                    let fields = entry.event.compactMapValues { value -> String? in if case .string(let text) = value { text } else { nil } }
+                    guard let (version, hash) = DocumentStore.loggedContent(type: fields["event_type"] ?? "", fields: fields) else { continue }
+                    logged[version, default: []].insert(hash)
+                }
+                if page.entries.count < page.pageSize { return logged }
+                query.page += 1
+            }
         }
 
         /// The signature check of a blob that is signed content, or nil when it is not.

@@ -54,6 +54,29 @@ private let bob = "urn:md:idnp:2009876543210"
         #expect(verified.stdout.contains("corrupted"))
     }
 
+    /// A record changed in the store, pointing at other content that is there, is caught by the log.
+    @Test func verifyFindsARecordThatDisagreesWithTheLog() throws {
+        let env = try CLIEnvironment()
+        let original = try env.dir.write("a.txt", "the act")
+        let id = try env.mgov("docs", "add", original, "--owner", alice).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let forged = try env.dir.write("b.txt", "the forged act")
+        #expect(try env.mgov("docs", "add", forged, "--owner", bob).status == 0)
+        #expect(try env.mgov("docs", "version", "add", id, try env.dir.write("c.txt", "the act, amended")).status == 0)
+        let clean = try env.mgov("docs", "verify")
+        #expect(clean.status == 0 && !clean.stdout.contains("not in the log"), "\(clean.stdout)\(clean.stderr)")
+
+        func sha256(_ path: String) throws -> String { String(try TestProcess.run("/usr/bin/sha256sum", [path]).stdout.prefix(64)) }
+        let forgedHash = try sha256(forged)
+        try TestProcess.run("/usr/bin/sqlite3", [env.mgov.home + "/mgov.sqlite",
+                                                 "UPDATE docs_version SET blob = '\(forgedHash)' WHERE document_id = '\(id)' AND version = 1"])
+        let caught = try env.mgov("docs", "verify", id, "--json")
+        #expect(caught.status == 1)
+        let lines = caught.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let problem = try #require(lines.first { $0["sha256"] as? String == forgedHash }?["problem"] as? String)
+        #expect(problem.contains("the log recorded \(id) v1 as sha256 \(try sha256(original))"), "\(problem)")
+        #expect(try env.mgov("docs", "verify").stdout.contains("the store's record of it was changed"))
+    }
+
     @Test func verifyShowsTheSignatureOfSignedContent() throws {
         let s = try SignEnvironment()
         let signedXML = s.dir.file("signed.xml")

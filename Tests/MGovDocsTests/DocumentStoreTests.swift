@@ -1,5 +1,6 @@
 import Foundation
 import MGovCore
+import MGovCrypto
 import MGovTestSupport
 import Testing
 @testable import MGovDocs
@@ -107,6 +108,45 @@ struct DocsFixture {
         #expect(checks.count == 1 && checks[0].problem?.contains("corrupted") == true)
         try FileManager.default.removeItem(atPath: blob)
         #expect(try f.documents.verify(doc.id)[0].problem?.contains("missing") == true)
+    }
+
+    /// Each version's record in the store is checked against the content hash its add event recorded.
+    @Test func verifyChecksEachVersionAgainstWhatTheLogRecorded() throws {
+        let f = try DocsFixture()
+        let doc = try f.add(Data("v1".utf8))
+        let other = try f.add(Data("other".utf8))
+        let path = try f.dir.write("v2", "v2")
+        let fd = try FileSystem.openForReading(path)
+        defer { close(fd) }
+        _ = try f.documents.addVersion(doc.id, from: fd, actor: f.alice)
+        var logged: [DocumentStore.VersionRef: Set<String>] = [:]
+        for event in f.events.all {
+            let fields = event.fields.compactMapValues { value -> String? in if case .string(let text) = value { text } else { nil } }
+            if let (version, hash) = DocumentStore.loggedContent(type: event.type, fields: fields) { logged[version, default: []].insert(hash) }
+        }
+        #expect(logged.count == 3)
+        #expect(try f.documents.verify(logged: logged).allSatisfy { $0.problem == nil && $0.notInLog == [] })
+        #expect(try f.documents.verify().allSatisfy { $0.problem == nil && $0.notInLog == nil })
+
+        // The store's record of v1 now names other stored content: intact as a blob, but not what was added.
+        try f.documents.store.database.write { db in
+            try db.execute(sql: "UPDATE docs_version SET blob = ? WHERE document_id = ? AND version = 1", arguments: [other.latest!.sha256, doc.id])
+        }
+        #expect(try f.documents.verify().allSatisfy { $0.problem == nil }, "the blobs alone are intact")
+        let checks = try f.documents.verify(logged: logged)
+        let changed = try #require(checks.first { $0.usedBy.contains("\(doc.id) v1") })
+        #expect(changed.problem?.contains("the log recorded \(doc.id) v1 as sha256 \(Hex.encode(Digest.sha256(Data("v1".utf8))))") == true)
+        #expect(checks.filter { $0.problem != nil }.count == 1)
+
+        // A version the log holds no hash for is listed, not failed.
+        logged[DocumentStore.VersionRef(document: doc.id, version: 2)] = nil
+        #expect(try f.documents.verify(doc.id, logged: logged).flatMap { $0.notInLog ?? [] } == ["\(doc.id) v2"])
+
+        // Events written before the hash had fields of their own: the first version's is in the message.
+        let hash = String(repeating: "ab", count: 32)
+        #expect(DocumentStore.loggedContent(type: "MDocs.Document.Added", fields: ["object": "d", "event_message": "added a (1) (5 bytes, sha256 \(hash))"])?.sha256 == hash)
+        #expect(DocumentStore.loggedContent(type: "MDocs.Document.Added", fields: ["object": "d", "event_message": "added a (5 bytes, sha256 xyz)"]) == nil)
+        #expect(DocumentStore.loggedContent(type: "MDocs.Document.Read", fields: ["object": "d", "object_version": "1", "object_sha256": hash]) == nil)
     }
 
     @Test func principalsAreValidatedAsMDocsWritesThem() throws {
