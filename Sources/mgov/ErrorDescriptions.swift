@@ -13,3 +13,12 @@ enum ErrorDescriptions {
         }
     }
 }
+
+extension String {
+    /// The message as said of `file`: "FILE: message", named once even when it names the file
+    /// already (XML errors do).
+    func said(of file: String, as label: String = "") -> String {
+        let message = hasPrefix("\(file): ") ? String(dropFirst(file.count + 2)) : self
+        return "\(file): \(label)\(message)"
+    }
+}

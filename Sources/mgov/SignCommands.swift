@@ -301,7 +301,7 @@ private func signInParallel(_ files: [String], into outDir: String?, context: Co
         }
         if let problem {
             failed += 1
-            console.error(problem.hasPrefix("\(file): ") ? problem : "\(file): \(problem)")  // XML errors name their file already
+            console.error(problem.said(of: file))
         } else if FileManager.default.fileExists(atPath: context.home.databasePath) {
             try context.record("MGov.Sign.Signed", ["object": file, "object_type": objectType, "event_message": "signed \(file)"])
         }

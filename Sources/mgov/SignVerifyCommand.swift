@@ -190,7 +190,7 @@ extension SignCommand {
 
         static func describe(_ report: FileReport) -> String {
             if let error = report.error, report.signatures.isEmpty {
-                return "\(report.file): ERROR: \(error.hasPrefix("\(report.file): ") ? String(error.dropFirst(report.file.count + 2)) : error)"
+                return error.said(of: report.file, as: "ERROR: ")
             }
             var lines: [String] = []
             for (i, s) in report.signatures.enumerated() {
