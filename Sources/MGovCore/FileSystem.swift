@@ -336,7 +336,13 @@ public final class AtomicBatch: @unchecked Sendable {
     private let syncEachFile: Bool
     // @unchecked: the mutable state is guarded by `lock`.
     private var pending: [(temporary: String, path: String)] = []
+    /// Temporary files being written, not yet pending.
+    private var inFlight = Set<String>()
     private var destinations = Set<String>()
+    /// `abandon()` removed everything: no file is written after it.
+    private var abandoned = false
+    /// `commit()` has begun: `abandon()` leaves it to finish.
+    private var committing = false
     /// One descriptor per folder, opened before its first file is written: syncfs reports the
     /// write-back errors that happen after the descriptor was opened.
     private var folders: [String: Int32] = [:]
@@ -375,35 +381,69 @@ public final class AtomicBatch: @unchecked Sendable {
         lock.unlock()
         guard fresh else { throw CoreError.invalidArgument("\(path) would be written twice by this command (two inputs with one name?)") }
         var template = Array("\(directory)/.\((path as NSString).lastPathComponent).tmp-XXXXXX".utf8CString)
+        // Made and noted under the lock, so `abandon()` misses no temporary file.
+        lock.lock()
+        guard !abandoned else {
+            lock.unlock()
+            throw CoreError.fileUnwritable(path, reason: "the command was interrupted")
+        }
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
             return mgov_mkstemp_cloexec(base)
         }
-        guard fd >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
+        let made = errno
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if fd >= 0 { inFlight.insert(temporary) }
+        lock.unlock()
+        guard fd >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(made))) }
         fchmod(fd, mode ?? FileSystem.mode(replacing: path))
+        func drop() {
+            lock.lock()
+            inFlight.remove(temporary)
+            unlink(temporary)
+            lock.unlock()
+        }
         do {
             try body(fd)
             if syncEachFile, fsync(fd) != 0 { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
         } catch {
             close(fd)
-            unlink(temporary)
+            drop()
             throw error
         }
         guard close(fd) == 0 else {
             let reason = String(cString: strerror(errno))
-            unlink(temporary)
+            drop()
             throw CoreError.fileUnwritable(path, reason: reason)
         }
         lock.lock()
+        defer { lock.unlock() }
+        inFlight.remove(temporary)
+        // Abandoned while this file was written: abandon() has unlinked it already.
+        guard !abandoned else { throw CoreError.fileUnwritable(path, reason: "the command was interrupted") }
         pending.append((temporary, path))
-        lock.unlock()
+    }
+
+    /// Removes every temporary file, written or being written, so that the process can stop at
+    /// once (on a signal) leaving nothing behind; later writes fail. Returns false, removing
+    /// nothing, once `commit()` has begun: that is left to finish, putting the files in place.
+    public func abandon() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !committing else { return false }
+        abandoned = true
+        for file in pending { unlink(file.temporary) }
+        for temporary in inFlight { unlink(temporary) }
+        pending = []
+        inFlight = []
+        return true
     }
 
     /// Syncs each filesystem once, renames every file into place and syncs the folders. Returns the
     /// files that could not be committed, with the reason; the others are in place.
     public func commit() -> [String: String] {
         lock.lock()
+        committing = true
         let files = pending
         let folders = self.folders
         pending = []

@@ -478,16 +478,16 @@ struct NotifyCommand: AsyncParsableCommand {
             let console = context.console
             if watch {
                 guard interval >= 0.1 else { throw ValidationError("--interval is at least 0.1 seconds") }
-                let stop = StopSignal(console)
+                let stop = SignalTrap.gracefulStop(console, saying: "stopping once the messages in hand are sent (a second signal stops at once)")
                 console.info("dispatching every \(interval) s; stop with SIGTERM or SIGINT")
-                try await dispatcher.watch(interval: interval, shouldStop: { stop.isSet }) { summary in
+                try await dispatcher.watch(interval: interval, shouldStop: { stop.caught != nil }) { summary in
                     console.info(Dispatch.describe(summary))
                 }
                 console.info("stopped")
                 return
             }
-            let stop = StopSignal(console)
-            let summary = try await dispatcher.run(ignoreBackoff: now, shouldStop: { stop.isSet }, progress: { summary in console.progress("attempted \(summary.attempted)") })
+            let stop = SignalTrap.gracefulStop(console, saying: "stopping once the messages in hand are sent (a second signal stops at once)")
+            let summary = try await dispatcher.run(ignoreBackoff: now, shouldStop: { stop.caught != nil }, progress: { summary in console.progress("attempted \(summary.attempted)") })
             console.progress(nil)
             if console.isJSON { try console.json(summary) } else { console.out(Dispatch.describe(summary)) }
             if summary.failed > 0 { throw ExitCode(ExitStatus.refused.rawValue) }
@@ -553,38 +553,3 @@ extension ChannelKind: ExpressibleByArgument {}
 extension Language: ExpressibleByArgument {}
 extension MessageStatus: ExpressibleByArgument {}
 extension SMSRequestTemplate.Encoding: ExpressibleByArgument {}
-
-/// Set by SIGTERM or SIGINT, for loops that finish their work in hand before stopping.
-final class StopSignal: @unchecked Sendable {
-    // @unchecked: `set` is guarded by `lock`; the sources live as long as the object.
-    private let lock = NSLock()
-    private var set = false
-    private var sources: [DispatchSourceSignal] = []
-
-    private let console: Console
-
-    /// `console` says, on the first signal, that the work in hand is being finished.
-    init(_ console: Console) {
-        self.console = console
-        for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.raise() }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    /// The first signal asks for a graceful stop; a second one stops at once (as kill -9 would:
-    /// within the documented at-least-once window).
-    private func raise() {
-        lock.lock()
-        let again = set
-        set = true
-        lock.unlock()
-        if again { _exit(130) }
-        console.info("stopping once the messages in hand are sent (a second signal stops at once)")
-    }
-
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return set }
-}

@@ -29,6 +29,14 @@ struct SignCommand: AsyncParsableCommand {
         }
     }
 
+    /// What `sign xml` and `sign cms` exit with.
+    static let exitCodes = """
+        Exit codes: 0 every file signed; 1 a file could not be signed (each is named on stderr, the others \
+        are signed), or the certificate is out of its validity period (--allow-expired); 2 bad arguments, or \
+        a key or certificate that cannot be used (unreadable, not matching, too weak, of an unsupported type); \
+        130 or 143 stopped by SIGINT or SIGTERM while signing (nothing is put in place, no temporary file is left).
+        """
+
     struct XML: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "xml",
@@ -42,9 +50,7 @@ struct SignCommand: AsyncParsableCommand {
                 --json prints one JSON line per file, {"file", "output", "ok", "error"} (the signatures go to \
                 files then: -o FILE or --out-dir DIR).
 
-                Exit codes: 0 every file signed; 1 a file could not be signed (each is named on stderr, the others \
-                are signed), or the certificate is out of its validity period (--allow-expired); 2 bad arguments, or \
-                a key or certificate that cannot be used (unreadable, not matching, too weak, of an unsupported type).
+                \(SignCommand.exitCodes)
                 """
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
@@ -160,9 +166,7 @@ struct SignCommand: AsyncParsableCommand {
                 --json prints one JSON line per file, {"file", "output", "ok", "error"} (the signatures go to \
                 files then: -o FILE or --out-dir DIR).
 
-                Exit codes: 0 every file signed; 1 a file could not be signed (each is named on stderr, the others \
-                are signed), or the certificate is out of its validity period (--allow-expired); 2 bad arguments, or \
-                a key or certificate that cannot be used (unreadable, not matching, too weak, of an unsupported type).
+                \(SignCommand.exitCodes)
                 """
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
@@ -279,6 +283,19 @@ private func signInParallel(_ files: [String], into outDir: String?, context: Co
                             _ sign: @escaping @Sendable (String, AtomicBatch) throws -> String?) throws {
     let console = context.console
     let batch = AtomicBatch(expectedFiles: files.count)
+    // Stopped while signing: nothing is put in place and no temporary file is left. Stopped while
+    // the signatures are put in place: that finishes, and is logged, before the process stops.
+    let trap = SignalTrap { signal, count in
+        if batch.abandon() {
+            console.error("interrupted: no signature was put in place")
+        } else if count > 1 {
+            console.error("interrupted while the signatures were put in place: some are, unlogged")
+        } else {
+            return
+        }
+        _exit(SignalTrap.exitStatus(signal))
+    }
+    defer { trap.release() }
     let problems = ConcurrentSlots<String?>(count: files.count)
     let destinations = ConcurrentSlots<String?>(count: files.count)
     let progress = Progress(total: files.count, console: console)
@@ -313,6 +330,10 @@ private func signInParallel(_ files: [String], into outDir: String?, context: Co
         let place = outDir.map { " into \($0)" } ?? ""
         console.info(failed == 0 ? "signed \(files.count) files\(place)"
                                  : "signed \(files.count - failed) of \(files.count) files\(place); \(failed) failed (named above)")
+    }
+    if let signal = trap.caught {
+        console.error("interrupted: the signatures written are in place")
+        throw ExitCode(SignalTrap.exitStatus(signal))
     }
     if failed > 0 { throw ExitCode(1) }
 }

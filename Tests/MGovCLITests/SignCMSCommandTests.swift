@@ -119,6 +119,29 @@ import Testing
 }
 
 @Suite struct CMSCommandTests {
+    /// A batch stopped by a signal while it signs puts nothing in place and leaves no temporary file.
+    @Test func anInterruptedBatchLeavesNothingBehind() throws {
+        let s = try SignEnvironment()
+        let slow = try TestPKI.makeLeaf(in: s.dir, name: "slow-signer", ca: s.ca, keyType: "rsa:4096")
+        let inputs = try (0..<600).map { try s.dir.write("in-\($0).bin", data: Data(repeating: UInt8($0 % 251), count: 4096)) }
+        let out = s.dir.file("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        let batch = try BackgroundProcess(MGovRunner.executable, ["sign", "cms"] + inputs + ["--key", slow.key, "--cert", slow.cert, "--out-dir", out],
+                                          environment: s.mgov.environment)
+        // Signing is under way once the first temporary file is there (all stay until the batch commits).
+        let deadline = Date().addingTimeInterval(30)
+        var started = false
+        while !started, batch.process.isRunning, Date() < deadline {
+            started = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).contains { $0.contains(".tmp-") }
+            if !started { usleep(5_000) }
+        }
+        try #require(started, "the batch ended before it could be interrupted: \(batch.stderr)")
+        batch.stop(SIGINT)
+        #expect(batch.process.terminationStatus == 130, "\(batch.stderr)")
+        #expect(batch.stderr.contains("interrupted: no signature was put in place"), "\(batch.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out) == [])
+    }
+
     /// A signed copy of a private document is private too, and re-signing in place keeps the mode.
     @Test func aSignedCopyIsAsPrivateAsTheDocument() throws {
         let s = try SignEnvironment()
