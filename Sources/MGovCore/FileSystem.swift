@@ -236,6 +236,64 @@ func posixMessage(_ error: Error) -> String {
     return ns.localizedDescription
 }
 
+extension FileSystem {
+    /// Makes a new file named `prefix` and six random characters (owner-only, close-on-exec).
+    /// nil, with `errno` set, when it cannot be made.
+    public static func makeTemporaryFile(_ prefix: String) -> (fd: Int32, path: String)? {
+        var template = Array("\(prefix)XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mgov_mkstemp_cloexec(base)
+        }
+        guard fd >= 0 else { return nil }
+        return (fd, String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+}
+
+/// The temporary files this process is writing that are not in place yet (`AtomicFile`'s, staged
+/// document content), so that a command stopped by a signal can remove them (`removeAll()`)
+/// rather than leave them behind.
+public enum PartialFiles {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var paths = Set<String>()
+
+    /// `FileSystem.makeTemporaryFile`, noted until `rename` or `remove`.
+    public static func create(_ prefix: String) -> (fd: Int32, path: String)? {
+        lock.lock()
+        defer { lock.unlock() }
+        let made = FileSystem.makeTemporaryFile(prefix)
+        if let made { paths.insert(made.path) }
+        return made
+    }
+
+    /// Renames a noted file into place; false, with `errno` set, when that fails (it stays noted).
+    public static func rename(_ path: String, to destination: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard Foundation.rename(path, destination) == 0 else { return false }
+        paths.remove(path)
+        return true
+    }
+
+    /// Removes a noted file.
+    public static func remove(_ path: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        unlink(path)
+        paths.remove(path)
+    }
+
+    /// Removes every noted file (when the process is about to stop); returns how many there were.
+    @discardableResult public static func removeAll() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        for path in paths { unlink(path) }
+        let count = paths.count
+        paths = []
+        return count
+    }
+}
+
 /// A file written in pieces that appears at its path only when committed:
 /// a temporary file beside it, fsynced, then renamed. Dropped uncommitted, it
 /// leaves nothing behind. A device, FIFO or socket at the path is written
@@ -264,14 +322,11 @@ public final class AtomicFile {
             destination = target
             let parent = FileSystem.parent(of: target)
             directory = parent.isEmpty ? "." : parent
-            var template = Array("\(directory)/.\((target as NSString).lastPathComponent).tmp-XXXXXX".utf8CString)
-            let descriptor = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-                guard let base = buffer.baseAddress else { return -1 }
-                return mgov_mkstemp_cloexec(base)
+            guard let made = PartialFiles.create("\(directory)/.\((target as NSString).lastPathComponent).tmp-") else {
+                throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno)))
             }
-            guard descriptor >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(errno))) }
-            fd = descriptor
-            temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            fd = made.fd
+            temporaryPath = made.path
             fchmod(fd, mode ?? FileSystem.mode(replacing: target))
         }
     }
@@ -279,7 +334,7 @@ public final class AtomicFile {
     deinit {
         if fd >= 0 {
             close(fd)
-            if let temporaryPath { unlink(temporaryPath) }
+            if let temporaryPath { PartialFiles.remove(temporaryPath) }
         }
     }
 
@@ -310,12 +365,12 @@ public final class AtomicFile {
         close(fd)
         fd = -1
         guard synced else {
-            unlink(temporaryPath)
+            PartialFiles.remove(temporaryPath)
             throw CoreError.fileUnwritable(path, reason: String(cString: strerror(savedErrno)))
         }
-        guard rename(temporaryPath, destination) == 0 else {
+        guard PartialFiles.rename(temporaryPath, to: destination) else {
             let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
+            PartialFiles.remove(temporaryPath)
             throw CoreError.fileUnwritable(path, reason: reason)
         }
         let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -380,22 +435,17 @@ public final class AtomicBatch: @unchecked Sendable {
         }
         lock.unlock()
         guard fresh else { throw CoreError.invalidArgument("\(path) would be written twice by this command (two inputs with one name?)") }
-        var template = Array("\(directory)/.\((path as NSString).lastPathComponent).tmp-XXXXXX".utf8CString)
         // Made and noted under the lock, so `abandon()` misses no temporary file.
         lock.lock()
         guard !abandoned else {
             lock.unlock()
             throw CoreError.fileUnwritable(path, reason: "the command was interrupted")
         }
-        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return -1 }
-            return mgov_mkstemp_cloexec(base)
-        }
-        let made = errno
-        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        if fd >= 0 { inFlight.insert(temporary) }
+        let made = FileSystem.makeTemporaryFile("\(directory)/.\((path as NSString).lastPathComponent).tmp-")
+        let failure = errno
+        if let made { inFlight.insert(made.path) }
         lock.unlock()
-        guard fd >= 0 else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(made))) }
+        guard let (fd, temporary) = made else { throw CoreError.fileUnwritable(path, reason: String(cString: strerror(failure))) }
         fchmod(fd, mode ?? FileSystem.mode(replacing: path))
         func drop() {
             lock.lock()

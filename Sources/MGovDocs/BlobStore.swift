@@ -1,4 +1,3 @@
-import CMGovSystem
 import Foundation
 import MGovCore
 import MGovCrypto
@@ -28,10 +27,9 @@ public struct BlobStore: Sendable {
     /// Streams `input` (a descriptor the caller owns) into a temporary file in the store.
     public func stage(from input: Int32) throws -> StagedBlob {
         try FileSystem.makeOwnerOnlyDirectory(root, existing: .tighten)
-        var template = Array("\(root)/.incoming-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mgov_mkstemp_cloexec($0.baseAddress!) }  // safe: non-empty buffer
-        guard fd >= 0 else { throw CoreError.fileUnwritable(root, reason: String(cString: strerror(errno))) }
-        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let (fd, temporary) = PartialFiles.create("\(root)/.incoming-") else {
+            throw CoreError.fileUnwritable(root, reason: String(cString: strerror(errno)))
+        }
         fchmod(fd, 0o600)
         do {
             defer { close(fd) }
@@ -45,7 +43,7 @@ public struct BlobStore: Sendable {
             guard fsync(fd) == 0 else { throw CoreError.fileUnwritable(temporary, reason: String(cString: strerror(errno))) }
             return StagedBlob(store: self, temporary: temporary, hash: Hex.encode(digest.finish()), size: size)
         } catch {
-            unlink(temporary)
+            PartialFiles.remove(temporary)
             throw error
         }
     }
@@ -135,7 +133,7 @@ public final class StagedBlob: @unchecked Sendable {
         self.size = size
     }
 
-    deinit { if !placed { unlink(temporary) } }
+    deinit { if !placed { PartialFiles.remove(temporary) } }
 
     /// Links the content under its hash (or drops it when identical content is there already).
     /// Call inside the store transaction that records the reference.
@@ -144,9 +142,9 @@ public final class StagedBlob: @unchecked Sendable {
         let folder = FileSystem.parent(of: final)
         try FileSystem.makeOwnerOnlyDirectory(folder, existing: .tighten)
         if FileManager.default.fileExists(atPath: final) {
-            unlink(temporary)
+            PartialFiles.remove(temporary)
         } else {
-            guard rename(temporary, final) == 0 else { throw CoreError.fileUnwritable(final, reason: String(cString: strerror(errno))) }
+            guard PartialFiles.rename(temporary, to: final) else { throw CoreError.fileUnwritable(final, reason: String(cString: strerror(errno))) }
             let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if fd >= 0 { fsync(fd); close(fd) }
         }

@@ -91,6 +91,8 @@ struct DocsCommand: AsyncParsableCommand {
             new.expiresOn = expires
             new.tags = tag
             new.linkCode = linkCode
+            let trap = SignalTrap.removingPartialFiles(context.console)
+            defer { trap.release() }
             let input = try FileSystem.openForReading(file)
             defer { close(input) }
             let document = try DocsCommand.documents(context).add(new, from: input, actor: actor ?? owner)
@@ -112,6 +114,8 @@ struct DocsCommand: AsyncParsableCommand {
             let context = global.makeContext()
             let documents = try DocsCommand.documents(context)
             let reader = try actingPrincipal(actor, documentID: id, documents)
+            let trap = SignalTrap.removingPartialFiles(context.console)
+            defer { trap.release() }
             if let output, output != "-" {
                 let file = try AtomicFile(path: output, mode: 0o600)
                 try file.withDescriptor { try documents.read(id, version: version, actor: reader, to: $0, discardedOnError: true) }
@@ -184,6 +188,8 @@ struct DocsCommand: AsyncParsableCommand {
             let context = global.makeContext()
             let documents = try DocsCommand.documents(context)
             let writer = try actingPrincipal(actor, documentID: id, documents)
+            let trap = SignalTrap.removingPartialFiles(context.console)
+            defer { trap.release() }
             let input = try FileSystem.openForReading(file)
             defer { close(input) }
             let document = try documents.addVersion(id, from: input, actor: writer)

@@ -50,6 +50,16 @@ final class SignalTrap: @unchecked Sendable {
     /// The exit status a shell gives a process ended by `signal`.
     static func exitStatus(_ signal: Int32) -> Int32 { 128 + signal }
 
+    /// For commands that write one file: a signal removes what is half-written (`PartialFiles`)
+    /// and stops the process.
+    static func removingPartialFiles(_ console: Console) -> SignalTrap {
+        SignalTrap { signal, _ in
+            let removed = PartialFiles.removeAll()
+            console.error("interrupted\(removed > 0 ? ": the file being written was removed" : "")")
+            _exit(exitStatus(signal))
+        }
+    }
+
     /// For loops that finish the work in hand before stopping: the first signal asks for that
     /// (and says so on `console`), a second one stops at once.
     static func gracefulStop(_ console: Console, saying message: String) -> SignalTrap {

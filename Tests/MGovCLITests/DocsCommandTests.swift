@@ -54,6 +54,25 @@ private let bob = "urn:md:idnp:2009876543210"
         #expect(verified.stdout.contains("corrupted"))
     }
 
+    /// An add stopped by a signal leaves no staged content and no document.
+    @Test func anInterruptedAddLeavesNothingBehind() throws {
+        let env = try CLIEnvironment()
+        #expect(try env.mgov("docs", "add", try env.dir.write("a.txt", "first"), "--owner", alice).status == 0)
+        let blobs = env.mgov.home + "/blobs"
+        let add = try BackgroundProcess(MGovRunner.executable, ["docs", "add", "/dev/zero", "--owner", alice, "--name", "endless"],
+                                        environment: env.mgov.environment)
+        let deadline = Date().addingTimeInterval(30)
+        func staged() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: blobs)) ?? []).filter { $0.hasPrefix(".incoming-") } }
+        while staged().isEmpty, add.process.isRunning, Date() < deadline { usleep(5_000) }
+        try #require(!staged().isEmpty, "the add did not start: \(add.stderr)")
+        add.stop(SIGINT)
+        #expect(add.process.terminationStatus == 130, "\(add.stderr)")
+        #expect(add.stderr.contains("interrupted: the file being written was removed"), "\(add.stderr)")
+        #expect(staged().isEmpty)
+        let listed = try env.mgov("docs", "list", "--json")
+        #expect(!listed.stdout.contains("endless"), "\(listed.stdout)")
+    }
+
     /// A record changed in the store, pointing at other content that is there, is caught by the log.
     @Test func verifyFindsARecordThatDisagreesWithTheLog() throws {
         let env = try CLIEnvironment()
