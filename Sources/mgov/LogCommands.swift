@@ -563,6 +563,8 @@ struct LogCommand: AsyncParsableCommand {
             var exporter = LogExporter(format: try ExportFormat(name: format))
             let log = AuditLog(store: try context.existingStore())
             // The log holds personal data (subjects, legal bases): the export is for its owner only.
+            let trap = SignalTrap.removingPartialFiles(context.console)
+            defer { trap.release() }
             let file = try output.flatMap { $0 == "-" ? nil : try AtomicFile(path: $0, mode: 0o600) }
             let write: (String) throws -> Void = { text in
                 if let file { try file.write(text) } else { context.console.outData(Data(text.utf8)) }

@@ -93,6 +93,8 @@ extension SignCommand {
                 throw CoreError.invalidArgument("--content-output \(contentOutput) is \(overwritten), which this command reads: write the content to another file")
             }
             options.trustAnchors = try anchorPaths.flatMap { try Certificate.loadAll(path: $0) }
+            let trap = contentOutput.map { _ in SignalTrap.removingPartialFiles(context.console) }
+            defer { trap?.release() }
             let verifier = XMLVerifier(options: options)
             let cmsVerifier = CMSVerifier(options: options)
             let contentPath = content
