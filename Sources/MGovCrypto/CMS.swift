@@ -368,12 +368,14 @@ public final class CMSSignedData: @unchecked Sendable {
     ///
     /// - Parameter signerCertificate: the only certificate the signer may use (pinning); default: the
     ///   certificates in the message.
-    public func check(content: Int32?, contentOutput: Int32? = nil, signerCertificate: Certificate? = nil) throws -> CMSCheck {
+    /// - Parameter text: the content was signed as text (S/MIME always is): each bare LF is read as CRLF.
+    public func check(content: Int32?, contentOutput: Int32? = nil, signerCertificate: Certificate? = nil, text: Bool = false) throws -> CMSCheck {
         if content != nil, !isDetached { throw CryptoError.operationFailed("the signature carries its content: drop --content") }
         if content == nil, isDetached { throw CryptoError.operationFailed("the signature is detached: give the signed file with --content FILE") }
         OpenSSLErrors.clear()
         var flags = UInt32(CMS_NO_SIGNER_CERT_VERIFY)
-        if format != .smime { flags |= UInt32(CMS_BINARY) }
+        let asText = text || format == .smime
+        if !asText { flags |= UInt32(CMS_BINARY) }
         guard let pinned = mgov_sk_X509_new_null() else { throw CryptoError.operationFailed("out of memory") }
         defer { mgov_sk_X509_free(pinned) }
         if let signerCertificate {
@@ -398,8 +400,8 @@ public final class CMSSignedData: @unchecked Sendable {
         if let content { source = BIO_new_fd(content, BIO_NOCLOSE) } else if let mimeContent { source = mimeContent }
         if let source {
             detached = BIO_push(digest, source)
-            // S/MIME content is read by lines, and BIO_gets on the digest filter would return the digest.
-            if format == .smime {
+            // Text is read by lines, and BIO_gets on the digest filter would return the digest.
+            if asText {
                 buffer = BIO_new(BIO_f_buffer())
                 guard let buffer else { throw CryptoError.operationFailed("out of memory") }
                 detached = BIO_push(buffer, digest)
@@ -416,7 +418,7 @@ public final class CMSSignedData: @unchecked Sendable {
 
         let valid = CMS_verify(pointer, pinned, nil, detached, out, flags) == 1
         let reasons = valid ? "" : OpenSSLErrors.drain()
-        let problem = valid ? nil : Self.explain(reasons)
+        let problem = valid ? nil : Self.explain(reasons, text: asText)
         var hash = [UInt8](repeating: 0, count: 32)
         // OpenSSL reads the content only once the signers' signatures check out: all of it when
         // valid or when its digest is what failed; otherwise it may not have been read at all.
@@ -474,10 +476,10 @@ public final class CMSSignedData: @unchecked Sendable {
     }
 
     /// OpenSSL's reasons, in words a user can act on.
-    private static func explain(_ reasons: String) -> String {
+    private static func explain(_ reasons: String, text: Bool) -> String {
         if isContentMismatch(reasons) {
-            return "the content does not match the signature's message digest: the signed content was changed "
-                + "(or, for a detached signature made in text mode, its line ends: mgov reads content as binary)"
+            return "the content does not match the signature's message digest: the signed content was changed"
+                + (text ? "" : " (or its line ends, when it was signed as text, as openssl cms -sign does without -binary: then try --text)")
         }
         if reasons.contains("signer certificate not found") {
             return "the signer's certificate is neither in the message nor the one given with --cert (give the signer's with --cert FILE)"

@@ -17,7 +17,7 @@ public struct CMSVerifier: Sendable {
                        contentOutput: Int32? = nil) throws -> [SignatureReport] {
         let compared = message.isDetached ? nil : content
         let check = try message.check(content: compared == nil ? content : nil, contentOutput: contentOutput,
-                                      signerCertificate: options.pinnedCertificate)
+                                      signerCertificate: options.pinnedCertificate, text: options.textContent)
         guard !check.signers.isEmpty else { throw SignError.noSignature(name, kind: "CMS signer") }
         let carried = message.certificates
         var contentReport = check.contentSHA256.map { ContentReport(file: contentName, size: check.contentLength, sha256: Hex.encode($0)) }
@@ -33,11 +33,12 @@ public struct CMSVerifier: Sendable {
         var contentProblem: String?
         if let compared, var report = contentReport {
             // S/MIME signs text with CRLF line ends: the file is compared as it would have been signed.
-            let given = try Self.sha256(of: compared, name: contentName ?? "the content file", crlf: message.format == .smime).hex
+            let asText = message.format == .smime || options.textContent
+            let given = try Self.sha256(of: compared, name: contentName ?? "the content file", crlf: asText).hex
             report.matchesFile = given == report.sha256
             if report.matchesFile == false {
                 report.fileSHA256 = given
-                contentProblem = "\(contentName ?? "the --content file") is not the content this signature carries (its SHA-256\(message.format == .smime ? " with CRLF line ends" : "") is \(given)): "
+                contentProblem = "\(contentName ?? "the --content file") is not the content this signature carries (its SHA-256\(asText ? " with CRLF line ends" : "") is \(given)): "
                     + "the signature is not valid for it"
             }
             contentReport = report
@@ -58,6 +59,9 @@ public struct CMSVerifier: Sendable {
             // A --cert that is not the signer's is a signature by someone else: INVALID.
             report.checked = !check.signerNotFound || contentProblem != nil || options.pinnedCertificate != nil
             if let contentProblem { report.problems.append(contentProblem) }
+            if options.textContent, message.format != .smime {
+                report.warnings.append("the content was checked as text (--text): its line ends were made CRLF, so a copy with other line ends verifies too")
+            }
 
             switch signer.digest {
             case .sha1:

@@ -23,6 +23,11 @@ public struct VerificationOptions: Sendable {
     /// Which signatures to check (XPath 1.0, prefix `ds` bound); default: every ds:Signature.
     public var signatureXPath: String?
 
+    // CMS signatures only.
+    /// The content was signed as text (`openssl cms -sign` without `-binary`): it is checked with
+    /// each bare LF made CRLF, as S/MIME canonicalises text.
+    public var textContent = false
+
     public init() {}
 }
 

@@ -65,6 +65,8 @@ extension SignCommand {
         var content: String?
         @Option(help: ArgumentHelp("Check only the signatures this XPath selects (prefix ds is bound).", valueName: "xpath"))
         var signatureXpath: String?
+        @Flag(help: "CMS content signed as text (openssl cms -sign without -binary): check it with its line ends made CRLF.")
+        var text = false
 
         func validate() throws {
             if contentOutput != nil, files.count != 1 { throw ValidationError("--content-output takes one input file") }
@@ -78,6 +80,7 @@ extension SignCommand {
             var options = VerificationOptions()
             options.anySigner = anySigner
             options.allowSHA1 = allowSha1
+            options.textContent = text
             options.signatureXPath = signatureXpath
             options.at = at
             if !idAttr.isEmpty { options.idAttributes = idAttr }

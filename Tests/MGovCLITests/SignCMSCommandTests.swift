@@ -30,6 +30,27 @@ import Testing
         }
     }
 
+    /// `openssl cms -sign` without -binary signs text with CRLF line ends: --text checks a file so.
+    @Test func aTextModeSignatureVerifiesWithText() throws {
+        let s = try SignEnvironment()
+        let text = try s.dir.write("notice.txt", "Line one\nline two\n")
+        let signature = s.dir.file("notice.p7s")
+        try TestProcess.openssl(["cms", "-sign", "-in", text, "-signer", s.ec.cert, "-inkey", s.ec.key, "-outform", "DER", "-out", signature])
+        let binary = try s.mgov("sign", "verify", signature, "--content", text, "--trusted", s.ca.cert)
+        #expect(binary.status == 1 && binary.stdout.contains("try --text"), "\(binary.stdout)")
+        let asText = try s.mgov("sign", "verify", signature, "--content", text, "--trusted", s.ca.cert, "--text")
+        #expect(asText.status == 0 && asText.stdout.contains("valid, trusted") && asText.stdout.contains("checked as text"), "\(asText.stdout)")
+        let crlf = try s.dir.write("notice-crlf.txt", "Line one\r\nline two\r\n")
+        #expect(try s.mgov("sign", "verify", signature, "--content", crlf, "--trusted", s.ca.cert).status == 0)
+        let changed = try s.dir.write("changed.txt", "Line one\nline 2\n")
+        #expect(try s.mgov("sign", "verify", signature, "--content", changed, "--trusted", s.ca.cert, "--text").status == 1)
+        // The same through openssl's attached text mode, compared with the file.
+        let attached = s.dir.file("notice.p7m")
+        try TestProcess.openssl(["cms", "-sign", "-nodetach", "-in", text, "-signer", s.ec.cert, "-inkey", s.ec.key, "-outform", "DER", "-out", attached])
+        #expect(try s.mgov("sign", "verify", attached, "--content", text, "--trusted", s.ca.cert).status == 1)
+        #expect(try s.mgov("sign", "verify", attached, "--content", text, "--trusted", s.ca.cert, "--text").status == 0)
+    }
+
     @Test func pemAndSMIMEFromOpenSSLVerifyAndGiveTheirContent() throws {
         let s = try SignEnvironment()
         let text = try s.dir.write("letter.txt", "Stimate cetățean,\nactul dumneavoastră este gata.\n")
