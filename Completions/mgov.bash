@@ -497,7 +497,7 @@ _mgov_sign_cms() {
 
 _mgov_sign_verify() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --any-signer --allow-sha1 --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --any-signer --allow-sha1 --text --version -h --help)
     repeating_options=(--trusted --id-attr)
     non_repeating_options=(--home --profile --cert --at --hmac-key --content-output --signed-output --content --signature-xpath)
     __mgov_offer_flags_options -1
