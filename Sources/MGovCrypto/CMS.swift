@@ -385,31 +385,36 @@ public final class CMSSignedData: @unchecked Sendable {
         _ = CMS_set1_signers_certs(pointer, pinned, flags)
         OpenSSLErrors.clear()
 
-        // The content passes through a SHA-256 filter on its way in (detached) or out (attached),
-        // so the report can say what was signed.
-        guard let digest = mgov_BIO_new_sha256() else { throw CryptoError.operationFailed("out of memory") }
+        // The report says what was signed: binary content's SHA-256 is the signer's messageDigest
+        // once the signature verifies (no second pass over the content; when it does not, the
+        // caller hashes the content inside, or reads a file again). Otherwise, and for content
+        // that cannot be read again (a pipe), the content passes through a SHA-256 filter on its
+        // way in (detached) or out (attached).
+        let rereadable = content.map { lseek($0, 0, SEEK_CUR) >= 0 } ?? true
+        let signedDigest = asText || !rereadable ? nil : signedSHA256()
+        let digest = signedDigest == nil ? mgov_BIO_new_sha256() : nil
+        if signedDigest == nil, digest == nil { throw CryptoError.operationFailed("out of memory") }
         var source: OpaquePointer?, sink: OpaquePointer?, buffer: OpaquePointer?
         defer {
             if let buffer { BIO_pop(buffer); BIO_free(buffer) }
-            BIO_pop(digest)
-            BIO_free(digest)
+            if let digest { BIO_pop(digest); BIO_free(digest) }
             if content != nil, let source { BIO_free(source) }
             if let sink { BIO_free(sink) }
         }
         var detached: OpaquePointer?, out: OpaquePointer?
         if let content { source = BIO_new_fd(content, BIO_NOCLOSE) } else if let mimeContent { source = mimeContent }
         if let source {
-            detached = BIO_push(digest, source)
+            detached = digest.map { BIO_push($0, source) } ?? source
             // Text is read by lines, and BIO_gets on the digest filter would return the digest.
             if asText {
                 buffer = BIO_new(BIO_f_buffer())
                 guard let buffer else { throw CryptoError.operationFailed("out of memory") }
-                detached = BIO_push(buffer, digest)
+                detached = BIO_push(buffer, detached)
             }
         } else {
             sink = contentOutput.map { BIO_new_fd($0, BIO_NOCLOSE) } ?? BIO_new(BIO_s_null())
             guard let sink else { throw CryptoError.operationFailed("out of memory") }
-            out = BIO_push(digest, sink)
+            out = digest.map { BIO_push($0, sink) } ?? sink
         }
         if let contentOutput, source != nil {
             sink = BIO_new_fd(contentOutput, BIO_NOCLOSE)
@@ -423,10 +428,33 @@ public final class CMSSignedData: @unchecked Sendable {
         // OpenSSL reads the content only once the signers' signatures check out: all of it when
         // valid or when its digest is what failed; otherwise it may not have been read at all.
         let read = valid || Self.isContentMismatch(reasons)
-        let hashed = read && hash.withUnsafeMutableBytes { BIO_gets(digest, $0.baseAddress?.assumingMemoryBound(to: CChar.self), 32) } == 32
-        let length = source != nil ? BIO_number_read(digest) : BIO_number_written(digest)
+        var hashed = false
+        if let digest {
+            hashed = read && hash.withUnsafeMutableBytes { BIO_gets(digest, $0.baseAddress?.assumingMemoryBound(to: CChar.self), 32) } == 32
+        } else if valid, let signedDigest {
+            hash = signedDigest
+            hashed = true
+        }
+        let length = source.map { BIO_number_read($0) } ?? sink.map { BIO_number_written($0) } ?? 0
         return CMSCheck(valid: valid, problem: problem, signerNotFound: reasons.contains("signer certificate not found"),
                         signers: signerInfos(), contentSHA256: hashed ? hash : nil, contentLength: length)
+    }
+
+    /// The messageDigest attribute of a signer that digests with SHA-256: once every signer
+    /// verifies, the SHA-256 of the content. nil when no signer has one.
+    private func signedSHA256() -> [UInt8]? {
+        guard let infos = CMS_get0_SignerInfos(pointer), let oid = OBJ_nid2obj(NID_pkcs9_messageDigest) else { return nil }
+        for index in 0..<mgov_sk_CMS_SignerInfo_num(infos) {
+            guard let info = mgov_sk_CMS_SignerInfo_value(infos, index) else { continue }
+            var algorithm: UnsafeMutablePointer<X509_ALGOR>?
+            CMS_SignerInfo_get0_algs(info, nil, nil, &algorithm, nil)
+            guard let algorithm, mgov_CMS_digest_nid(algorithm) == NID_sha256,
+                  let attribute = CMS_signed_get0_data_by_OBJ(info, oid, -3, V_ASN1_OCTET_STRING) else { continue }
+            let octets = UnsafePointer(attribute.assumingMemoryBound(to: ASN1_STRING.self))
+            guard ASN1_STRING_length(octets) == 32, let bytes = ASN1_STRING_get0_data(octets) else { continue }
+            return Array(UnsafeBufferPointer(start: bytes, count: 32))
+        }
+        return nil
     }
 
     private func signerInfos() -> [CMSSignerInfo] {

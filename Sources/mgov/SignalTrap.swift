@@ -3,7 +3,7 @@ import Foundation
 import MGovCore
 
 /// While it lives (until `release()`), SIGTERM and SIGINT do not end the process: `handler` runs
-/// on a global queue with the signal and how many have come so far. Then the default action
+/// on a queue of its own with the signal and how many have come so far. Then the default action
 /// returns.
 final class SignalTrap: @unchecked Sendable {
     // @unchecked: the state is guarded by `lock`; the sources live as long as the object.
@@ -11,11 +11,14 @@ final class SignalTrap: @unchecked Sendable {
     private var count = 0
     private var last: Int32?
     private var sources: [DispatchSourceSignal] = []
+    /// A queue of its own: a global queue's threads may all be busy (a batch's concurrentPerform),
+    /// and the signal must be handled while they are.
+    private static let queue = DispatchQueue(label: "mgov.signals")
 
     init(_ handler: @escaping @Sendable (_ signal: Int32, _ count: Int) -> Void) {
         for number in [SIGTERM, SIGINT] {
             signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: number, queue: Self.queue)
             source.setEventHandler { [weak self] in
                 guard let self else { return }
                 self.lock.lock()
