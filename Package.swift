@@ -93,7 +93,7 @@ let package = Package(
             ],
             path: "Benchmarks/LoadGenerator"
         ),
-        .target(name: "MGovTestSupport", path: "Tests/MGovTestSupport"),
+        .target(name: "MGovTestSupport", dependencies: ["MGovCore", .product(name: "GRDB", package: "GRDB.swift")], path: "Tests/MGovTestSupport"),
         .testTarget(name: "MGovCoreTests", dependencies: ["MGovCore", "MGovCrypto", "MGovTestSupport"]),
         .testTarget(name: "MGovCryptoTests", dependencies: ["MGovCrypto", "MGovTestSupport"]),
         .testTarget(name: "MGovXMLTests", dependencies: ["MGovXML", "MGovTestSupport"], resources: [.copy("Fixtures")]),

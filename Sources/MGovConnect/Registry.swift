@@ -146,8 +146,8 @@ public final class ConnectRegistry: Sendable {
                     try db.execute(sql: "INSERT OR IGNORE INTO connect_key VALUES (?, ?, ?, ?)", arguments: [code, key, DatasetLoader.text(value), n])
                 }
             }
+            try record("MConnect.Service.Added", ["object": code, "object_type": "service", "event_message": "dataset from \(source), \(rows.count) rows"], in: db)
         }
-        try record("MConnect.Service.Added", ["object": code, "object_type": "service", "event_message": "dataset from \(source), \(rows.count) rows"])
         return try service(code)
     }
 
@@ -184,8 +184,8 @@ public final class ConnectRegistry: Sendable {
             try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
             try db.execute(sql: "INSERT INTO connect_service VALUES (?, 'proxy', '[]', ?, NULL, ?)",
                            arguments: [code, base, Timestamp.format(clock.now())])
+            try record("MConnect.Service.Added", ["object": code, "object_type": "service", "event_message": "proxy to \(base)"], in: db)
         }
-        try record("MConnect.Service.Added", ["object": code, "object_type": "service", "event_message": "proxy to \(base)"])
         return try service(code)
     }
 
@@ -194,15 +194,15 @@ public final class ConnectRegistry: Sendable {
     @discardableResult
     public func removeService(_ code: String) throws -> Int {
         let now = Timestamp.format(clock.now())
-        let revoked = try change { db -> Int in
+        return try change { db -> Int in
             try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
             guard db.changesCount > 0 else { throw ConnectError.unknownService(code) }
             try db.execute(sql: "UPDATE connect_grant SET revoked_at = ? WHERE service = ? AND revoked_at IS NULL", arguments: [now, code])
-            return db.changesCount
+            let revoked = db.changesCount
+            try record("MConnect.Service.Removed", ["object": code, "object_type": "service",
+                                                    "event_message": revoked == 0 ? "removed" : "removed, with its \(revoked) grant(s) revoked"], in: db)
+            return revoked
         }
-        try record("MConnect.Service.Removed", ["object": code, "object_type": "service",
-                                                "event_message": revoked == 0 ? "removed" : "removed, with its \(revoked) grant(s) revoked"])
-        return revoked
     }
 
     public func services() throws -> [ConnectService] {
@@ -264,9 +264,9 @@ public final class ConnectRegistry: Sendable {
         try change { db in
             try db.execute(sql: "INSERT INTO connect_grant (client, service, legal_bases, fields, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [client.description, service, try Self.json(legalBases), try fields.map(Self.json), expires.map(Timestamp.format), now])
+            try record("MConnect.Grant.Created", ["object": service, "object_type": "service", "legal_entity": client.memberCode,
+                                                  "legal_basis": legalBases.joined(separator: "; "), "event_message": "granted to \(client)"], in: db)
         }
-        try record("MConnect.Grant.Created", ["object": service, "object_type": "service", "legal_entity": client.memberCode,
-                                              "legal_basis": legalBases.joined(separator: "; "), "event_message": "granted to \(client)"])
         return Grant(client: client.description, service: service, legalBases: legalBases, fields: fields, expiresAt: expires.map(Timestamp.format), createdAt: now)
     }
 
@@ -290,9 +290,9 @@ public final class ConnectRegistry: Sendable {
             try db.execute(sql: "UPDATE connect_grant SET revoked_at = ? WHERE client = ? AND service = ? AND revoked_at IS NULL",
                            arguments: [now, client.description, service])
             guard db.changesCount > 0 else { throw ConnectError.invalidArgument("\(client) holds no grant for \(service)") }
+            try record("MConnect.Grant.Revoked", ["object": service, "object_type": "service", "legal_entity": client.memberCode,
+                                                  "event_message": "revoked for \(client)"], in: db)
         }
-        try record("MConnect.Grant.Revoked", ["object": service, "object_type": "service", "legal_entity": client.memberCode,
-                                              "event_message": "revoked for \(client)"])
     }
 
     /// Live (unrevoked) grants, expired ones included: the caller tells expiry apart.
@@ -340,18 +340,15 @@ public final class ConnectRegistry: Sendable {
             throw ConnectError.invalidArgument("the certificate names \(first) already (its SAN URI): it needs no binding, and may act as no other client")
         }
         let fingerprint = certificate.sha256Fingerprint
-        let added = try change { db -> Bool in
+        try change { db in
             if let bound = try self.client(fingerprint: fingerprint, db) {
                 guard bound == identity.description else {
                     throw ConnectError.invalidArgument("the certificate is bound to \(bound): remove that first ('mgov connect clients rm \(bound)')")
                 }
-                return false
+                return  // bound already: nothing changes, nothing to log
             }
             try db.execute(sql: "INSERT INTO connect_client VALUES (?, ?, ?)", arguments: [fingerprint, identity.description, Timestamp.format(clock.now())])
-            return true
-        }
-        if added {
-            try record("MConnect.Client.Registered", ["object": identity.description, "object_type": "client", "event_message": "certificate \(fingerprint)"])
+            try record("MConnect.Client.Registered", ["object": identity.description, "object_type": "client", "event_message": "certificate \(fingerprint)"], in: db)
         }
     }
 
@@ -367,14 +364,14 @@ public final class ConnectRegistry: Sendable {
     /// Removes the certificates bound to `identity`; returns how many there were.
     @discardableResult
     public func removeClient(_ identity: MemberIdentity) throws -> Int {
-        let removed = try change { db -> Int in
+        return try change { db -> Int in
             try db.execute(sql: "DELETE FROM connect_client WHERE identity = ?", arguments: [identity.description])
-            return db.changesCount
+            let removed = db.changesCount
+            guard removed > 0 else { throw ConnectError.invalidArgument("no certificate is bound to \(identity)") }
+            try record("MConnect.Client.Removed", ["object": identity.description, "object_type": "client",
+                                                   "event_message": "\(removed) certificate binding\(removed == 1 ? "" : "s") removed"], in: db)
+            return removed
         }
-        guard removed > 0 else { throw ConnectError.invalidArgument("no certificate is bound to \(identity)") }
-        try record("MConnect.Client.Removed", ["object": identity.description, "object_type": "client",
-                                               "event_message": "\(removed) certificate binding\(removed == 1 ? "" : "s") removed"])
-        return removed
     }
 
     public func client(fingerprint: String) throws -> String? {
@@ -397,8 +394,9 @@ public final class ConnectRegistry: Sendable {
         return result
     }
 
-    func record(_ type: String, _ fields: [String: String?]) throws {
-        try audit.record(type, at: clock.now(), fields)
+    /// Records an event inside the write transaction that made the change: the two commit together.
+    func record(_ type: String, _ fields: [String: String?], in db: Database) throws {
+        try audit.record([AuditEvent(type, at: clock.now(), fields)], in: db)
     }
 
     /// A string list stored as JSON text (key fields, legal bases, granted fields).

@@ -58,7 +58,7 @@ public final class Context: @unchecked Sendable {
     }
 
     public func profiles() throws -> ProfileManager {
-        ProfileManager(store: try store(), validator: credentialValidator, clock: clock)
+        ProfileManager(store: try store(), validator: credentialValidator, clock: clock, audit: { try self.audit() })
     }
 
     /// The selected profile: --profile, then MGOV_PROFILE, then the store's default.

@@ -72,11 +72,27 @@ public struct ProfileManager: Sendable {
     public let store: Store
     public let validator: any CredentialValidating
     public let clock: Clock
+    /// Where changes are logged, each in the transaction that makes it; nil logs nothing (tests of
+    /// the rules alone). Asked for before the transaction: making the sink reads the store.
+    public let audit: (@Sendable () throws -> any AuditSink)?
 
-    public init(store: Store, validator: any CredentialValidating, clock: Clock = .system) {
+    public init(store: Store, validator: any CredentialValidating, clock: Clock = .system,
+                audit: (@Sendable () throws -> any AuditSink)? = nil) {
         self.store = store
         self.validator = validator
         self.clock = clock
+        self.audit = audit
+    }
+
+    /// Runs `body` in a write transaction that also records the event telling of it: both commit, or neither.
+    private func change<T: Sendable>(_ type: String, _ fields: [String: String?], _ body: @Sendable (Database) throws -> T) throws -> T {
+        let sink = try audit?()
+        let event = AuditEvent(type, at: clock.now(), fields)
+        return try store.write { db in
+            let result = try body(db)
+            try sink?.record([event], in: db)
+            return result
+        }
     }
 
     public static let migrations: [StoreMigration] = [
@@ -114,7 +130,7 @@ public struct ProfileManager: Sendable {
         profile.updatedAt = now
         let row = try ProfileRow(profile)
         let created = profile
-        return try store.write { db in
+        return try change("MGov.Profile.Created", ["object": created.name, "object_type": "profile", "subject": created.identity.description]) { db in
             if try ProfileRow.fetchOne(db, key: created.name) != nil { throw CoreError.profileExists(created.name) }
             try row.insert(db)
             let hasDefault = try String.fetchOne(db, sql: "SELECT value FROM core_setting WHERE key = 'default_profile'") != nil
@@ -163,7 +179,7 @@ public struct ProfileManager: Sendable {
         profile = try validated(profile)
         profile.updatedAt = clock.now()
         let row = try ProfileRow(profile)
-        try store.write { db in
+        try change("MGov.Profile.Changed", ["object": name, "object_type": "profile", "event_message": "\(key) changed"]) { db in
             guard try ProfileRow.fetchOne(db, key: name) != nil else { throw CoreError.profileNotFound(name) }
             try row.update(db)
         }
@@ -171,7 +187,7 @@ public struct ProfileManager: Sendable {
     }
 
     public func use(_ name: String) throws {
-        try store.write { db in
+        try change("MGov.Profile.DefaultChanged", ["object": name, "object_type": "profile"]) { db in
             guard try ProfileRow.fetchOne(db, key: name) != nil else { throw CoreError.profileNotFound(name) }
             try Self.setDefault(name, db)
         }
@@ -179,7 +195,7 @@ public struct ProfileManager: Sendable {
 
     /// Deletes a profile; the default one only with `force` (the store is then left without a default).
     public func delete(_ name: String, force: Bool) throws {
-        try store.write { db in
+        try change("MGov.Profile.Deleted", ["object": name, "object_type": "profile"]) { db in
             guard try ProfileRow.fetchOne(db, key: name) != nil else { throw CoreError.profileNotFound(name) }
             let current = try String.fetchOne(db, sql: "SELECT value FROM core_setting WHERE key = 'default_profile'")
             if current == name {

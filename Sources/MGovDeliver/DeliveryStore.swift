@@ -237,7 +237,7 @@ public final class DeliveryStore: Sendable {
         let initial: DeliveryStatus = new.awaitingPayment ? .awaitingPayment : .processing
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        try store.database.write { db in
+        return try store.database.write { db in
             try db.execute(sql: """
                 INSERT INTO deliver_order (id, service, sender, recipient, address, pickup_point, documents, packages, paid,
                                            accepted_until, estimated_ready, carrier, created_at)
@@ -249,10 +249,10 @@ public final class DeliveryStore: Sendable {
                                  Timestamp.format(now)])
             try db.execute(sql: "INSERT INTO deliver_event (order_id, seq, status, actor, actor_name, message, time) VALUES (?, 1, ?, 'sender', ?, 'created', ?)",
                            arguments: [id, initial.rawValue, new.sender, Timestamp.format(now)])
+            let order = try self.order(id, db)
+            try record("MDelivery.Order.Created", order, actor: "sender", message: "created, \(initial.rawValue)", in: db)
+            return order
         }
-        let order = try self.order(id)
-        try record("MDelivery.Order.Created", order, actor: "sender", message: "created, \(initial.rawValue)")
-        return order
     }
 
     /// Throws what `create` would refuse `new` for, writing nothing: a caller that stores files
@@ -276,7 +276,7 @@ public final class DeliveryStore: Sendable {
         let now = Timestamp.format(clock.now())
         if let message = update.message, message.count > 1000 { throw DeliverError.invalidArgument("a message has at most 1,000 characters") }
         var update = update
-        try store.database.write { db in
+        return try store.database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT service, carrier FROM deliver_order WHERE id = ?", arguments: [id]) else {
                 throw DeliverError.unknownOrder(id)
             }
@@ -309,11 +309,11 @@ public final class DeliveryStore: Sendable {
                 WHERE id = ?
                 """, arguments: [update.carrier ?? (update.actor == .carrier ? update.actorName : nil), update.trackingID,
                                  update.estimatedDeliveryFrom, update.estimatedDeliveryTo, update.cost, update.status == .paid, id])
+            let order = try self.order(id, db)
+            try record("MDelivery.Order.StatusChanged", order, actor: update.actorName ?? update.actor.rawValue,
+                       message: "\(update.status.rawValue) by the \(update.actor.rawValue)\(update.message.map { ": \($0)" } ?? "")", in: db)
+            return order
         }
-        let order = try self.order(id)
-        try record("MDelivery.Order.StatusChanged", order, actor: update.actorName ?? update.actor.rawValue,
-                   message: "\(update.status.rawValue) by the \(update.actor.rawValue)\(update.message.map { ": \($0)" } ?? "")")
-        return order
     }
 
     public func order(_ id: String) throws -> DeliveryOrder {
@@ -374,8 +374,9 @@ public final class DeliveryStore: Sendable {
             }
             // A carrier registered again gets the new certificate (a renewal).
             try db.execute(sql: "INSERT OR REPLACE INTO deliver_carrier VALUES (?, ?, ?)", arguments: [name, fingerprint, Timestamp.format(clock.now())])
+            try audit.record([AuditEvent("MDelivery.Carrier.Registered", at: clock.now(),
+                                         ["object": name, "object_type": "carrier", "event_message": "certificate \(fingerprint)"])], in: db)
         }
-        try record(type: "MDelivery.Carrier.Registered", ["object": name, "object_type": "carrier", "event_message": "certificate \(fingerprint)"])
     }
 
     /// The carrier a certificate fingerprint belongs to.
@@ -405,14 +406,14 @@ public final class DeliveryStore: Sendable {
                    extra: ["user_address": address])
     }
 
-    private func record(_ type: String, _ order: DeliveryOrder, actor: String, message: String, extra: [String: String?] = [:]) throws {
+    /// Records an event about `order`: inside the write transaction `db` that changed it (the two
+    /// commit together), or on its own when nothing changed (a read).
+    private func record(_ type: String, _ order: DeliveryOrder, actor: String, message: String, extra: [String: String?] = [:],
+                        in db: Database? = nil) throws {
         var fields: [String: String?] = ["object": order.id, "object_type": "delivery_order", "user": actor, "event_message": message,
                                          "status": order.status.rawValue].merging(extra) { $1 }
         if order.recipient.type == "Person" { fields["subject"] = order.recipient.code; fields["subject_type"] = "idnp" }
-        try record(type: type, fields)
-    }
-
-    private func record(type: String, _ fields: [String: String?]) throws {
-        try audit.record(type, at: clock.now(), fields)
+        let event = AuditEvent(type, at: clock.now(), fields)
+        if let db { try audit.record([event], in: db) } else { try audit.record(event) }
     }
 }

@@ -90,9 +90,9 @@ public final class DocumentStore: Sendable {
             if try Row.fetchOne(db, sql: "SELECT 1 FROM docs_type WHERE code = ?", arguments: [code]) != nil { throw DocsError.typeExists(code) }
             try db.execute(sql: "INSERT INTO docs_type VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [code, period.description, deleteOnExpiry, official, anonymousVerify, now])
+            try record("MDocs.Type.Added", ["object": code, "object_type": "document_type", "event_message": "retention \(period)"], in: db)
             return try self.type(code, db)
         }
-        try record("MDocs.Type.Added", ["object": code, "object_type": "document_type", "event_message": "retention \(period)"])
         return type
     }
 
@@ -257,25 +257,23 @@ public final class DocumentStore: Sendable {
 
     public func remove(_ id: String, actor: Principal) throws {
         let now = Timestamp.format(clock.now())
-        let document = try store.database.write { db -> Document in
+        try store.database.write { db in
             let document = try self.document(id, db)
             if document.deletedAt != nil { throw DocsError.deleted(id) }
             try self.requireOwner(actor, document)
             try db.execute(sql: "UPDATE docs_document SET deleted_at = ? WHERE id = ?", arguments: [now, id])
-            return document
+            try record("MDocs.Document.Deleted", documentFields(document, actor: actor, message: "moved to the recycle bin"), in: db)
         }
-        try record("MDocs.Document.Deleted", documentFields(document, actor: actor, message: "moved to the recycle bin"))
     }
 
     public func restore(_ id: String, actor: Principal) throws {
-        let document = try store.database.write { db -> Document in
+        try store.database.write { db in
             let document = try self.document(id, db)
             guard document.deletedAt != nil else { throw DocsError.notDeleted(id) }
             try self.requireOwner(actor, document)
             try db.execute(sql: "UPDATE docs_document SET deleted_at = NULL WHERE id = ?", arguments: [id])
-            return document
+            try record("MDocs.Document.Restored", documentFields(document, actor: actor, message: "restored from the recycle bin"), in: db)
         }
-        try record("MDocs.Document.Restored", documentFields(document, actor: actor, message: "restored from the recycle bin"))
     }
 
     /// Puts a legal hold on (reason) or takes it off (nil): a held document is never purged. The
@@ -294,15 +292,14 @@ public final class DocumentStore: Sendable {
             }
             try db.execute(sql: "UPDATE docs_document SET hold_reason = ?, hold_by = ? WHERE id = ?",
                            arguments: [reason, reason == nil ? nil : actor.urn, id])
+            try record(reason == nil ? "MDocs.Document.Released" : "MDocs.Document.Held",
+                       documentFields(document, actor: actor, message: reason.map { "legal hold: \($0)" } ?? "legal hold released"), in: db)
             return (document, nil)
         }
-        let document = outcome.0
         if let refusal = outcome.refusal {
-            try recordRefusal(.notHolder, object: id, owner: document.owner, principal: actor.urn, address: nil)
+            try recordRefusal(.notHolder, object: id, owner: outcome.0.owner, principal: actor.urn, address: nil)
             throw DocsError.denied(refusal)
         }
-        try record(reason == nil ? "MDocs.Document.Released" : "MDocs.Document.Held",
-                   documentFields(document, actor: actor, message: reason.map { "legal hold: \($0)" } ?? "legal hold released"))
     }
 
     /// What `purge` did.
@@ -331,9 +328,10 @@ public final class DocumentStore: Sendable {
         let now = clock.now()
         let today = Self.day(now)
         var report = PurgeReport()
-        var purgedDocuments: [Document] = []
-        // A dry run does everything in the transaction but delete blob files, then rolls it back:
-        // its figures are the real run's (it counted no blobs before).
+        var unusedBlobs: [String] = []
+        // A dry run does everything in the transaction, then rolls it back: its figures are the real
+        // run's (it counted no blobs before). Blob files go only once the records that used them are
+        // gone for good: removed inside the transaction, a failed commit would leave records without content.
         struct RolledBack: Error {}
         do { try store.database.write { db in
             let rows = try Row.fetchAll(db, sql: """
@@ -352,26 +350,20 @@ public final class DocumentStore: Sendable {
                     report.retained[document.id] = Timestamp.format(end)
                 } else {
                     report.purged.append(document.id)
-                    purgedDocuments.append(document)
                     try db.execute(sql: "DELETE FROM docs_document WHERE id = ?", arguments: [document.id])
+                    if !dryRun { try record("MDocs.Document.Purged", documentFields(document, actor: actor, message: "purged"), in: db) }
                     for hash in Set(document.versions.map(\.sha256)) {
                         let used = try Int.fetchOne(db, sql: "SELECT count(*) FROM docs_version WHERE blob = ?", arguments: [hash]) ?? 0
-                        if used == 0 {
-                            if !dryRun { self.blobs.remove(hash) }
-                            report.blobsRemoved += 1
-                        }
+                        if used == 0 { unusedBlobs.append(hash) }
                     }
                 }
             }
             if dryRun { throw RolledBack() }
         } } catch is RolledBack {}
+        report.blobsRemoved = unusedBlobs.count
+        if !dryRun { for hash in unusedBlobs { blobs.remove(hash) } }
         // File times are the system clock's, whatever clock the store's records use.
         report.abandonedUploadsRemoved = blobs.abandonedStaging(olderThan: Self.abandonedUploadAge, now: Date(), remove: !dryRun)
-        if !dryRun {
-            for document in purgedDocuments {
-                try record("MDocs.Document.Purged", documentFields(document, actor: actor, message: "purged"))
-            }
-        }
         return report
     }
 
@@ -489,6 +481,7 @@ public final class DocumentStore: Sendable {
 
     // MARK: Helpers
 
+    /// Records an event on its own: for what changes nothing in the store (a read, a refusal).
     func record(_ type: String, _ fields: [String: String?]) throws {
         try audit.record(type, at: clock.now(), fields)
     }
@@ -501,7 +494,18 @@ public final class DocumentStore: Sendable {
     /// The subject of an event about a document (shared, unshared, refused): its owner when a person,
     /// so the event shows in that person's access history. Nothing for an unknown id or an institution.
     func ownerSubject(_ documentID: String?, owner: String? = nil) -> [String: String?] {
-        guard let documentID, let owner = owner ?? (try? document(documentID).owner), let idnp = (try? Principal(owner))?.idnp else { return [:] }
+        guard let documentID, let owner = owner ?? (try? document(documentID).owner) else { return [:] }
+        return Self.subject(owner: owner)
+    }
+
+    /// `ownerSubject` inside a transaction (`db`).
+    func ownerSubject(_ documentID: String?, _ db: Database) -> [String: String?] {
+        guard let documentID, let owner = try? document(documentID, db).owner else { return [:] }
+        return Self.subject(owner: owner)
+    }
+
+    static func subject(owner: String) -> [String: String?] {
+        guard let idnp = (try? Principal(owner))?.idnp else { return [:] }
         return ["subject": idnp, "subject_type": "idnp"]
     }
 

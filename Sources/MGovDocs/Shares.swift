@@ -59,13 +59,14 @@ extension DocumentStore {
             try db.execute(sql: "INSERT INTO docs_share VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                            arguments: [id, documentID, grantee?.urn, request.permission.rawValue, Timestamp.format(request.from),
                                        Timestamp.format(request.to), codeHash, actor.urn, Timestamp.format(now)])
-            return try self.share(id, db)
+            let share = try self.share(id, db)
+            var fields: [String: String?] = ["object": documentID, "object_type": "document", "user": actor.urn, "share_id": id,
+                                             "grantee": grantee?.urn ?? "link", "permission": request.permission.rawValue,
+                                             "event_message": "shared until \(share.validTo)"]
+            fields.merge(ownerSubject(documentID, db)) { $1 }
+            try record("MDocs.Share.Created", fields, in: db)
+            return share
         }
-        var fields: [String: String?] = ["object": documentID, "object_type": "document", "user": actor.urn, "share_id": id,
-                                         "grantee": grantee?.urn ?? "link", "permission": request.permission.rawValue,
-                                         "event_message": "shared until \(share.validTo)"]
-        fields.merge(ownerSubject(documentID)) { $1 }
-        try record("MDocs.Share.Created", fields)
         return share
     }
 
@@ -107,17 +108,16 @@ extension DocumentStore {
     /// Ends a share at once; the sharer or the document's owner may.
     public func revoke(_ id: String, actor: Principal) throws {
         let now = Timestamp.format(clock.now())
-        let share = try store.database.write { db -> Share in
+        try store.database.write { db in
             let share = try self.share(id, db)
             var allowed = share.sharedBy == actor.urn
             if !allowed, let documentID = share.document { allowed = try self.document(documentID, db).owner == actor.urn }
             guard allowed else { throw DocsError.denied("only the sharer (\(share.sharedBy)) or the owner may revoke share \(id)") }
             guard share.revokedAt == nil else { throw DocsError.invalidArgument("share \(id) is revoked already") }
             try db.execute(sql: "UPDATE docs_share SET revoked_at = ? WHERE id = ?", arguments: [now, id])
-            return try self.share(id, db)
+            try record("MDocs.Share.Revoked", ["object": share.document, "object_type": "document", "user": actor.urn, "share_id": id,
+                                                "event_message": "share revoked"].merging(ownerSubject(share.document, db)) { $1 }, in: db)
         }
-        try record("MDocs.Share.Revoked", ["object": share.document, "object_type": "document", "user": actor.urn, "share_id": id,
-                                            "event_message": "share revoked"].merging(ownerSubject(share.document)) { $1 })
     }
 
     /// Why an access was refused: all of them look alike from outside (404), the audit log tells them apart.

@@ -64,7 +64,6 @@ struct ProfileCommand: AsyncParsableCommand {
             let draft = Profile(name: name, identity: identity, keyPath: key,
                                 certificatePath: cert, pkcs12Path: pkcs12, trustPaths: trust, endpoints: endpoints)
             let created = try context.profiles().create(draft, makeDefault: `default`)
-            try context.record("MGov.Profile.Created", ["object": created.name, "object_type": "profile", "subject": created.identity.description])
             let console = context.console
             for warning in ProfileCommand.warnings(created, now: context.clock.now()) { console.warn(warning) }
             if console.isJSON { try console.json(created) } else {
@@ -167,7 +166,6 @@ struct ProfileCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             try context.profiles().use(name)
-            try context.record("MGov.Profile.DefaultChanged", ["object": name, "object_type": "profile"])
             let console = context.console
             if console.isJSON { try console.json(["default": name]) } else { console.out("default profile is now \(name)") }
         }
@@ -196,7 +194,6 @@ struct ProfileCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
             let profile = try context.profiles().set(name, key: key, value: value)
-            try context.record("MGov.Profile.Changed", ["object": name, "object_type": "profile", "event_message": "\(key) changed"])
             let console = context.console
             if ["identity", "cert", "trust"].contains(key) {
                 for warning in ProfileCommand.warnings(profile, now: context.clock.now()) { console.warn(warning) }
@@ -221,7 +218,6 @@ struct ProfileCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             try context.profiles().delete(name, force: force)
-            try context.record("MGov.Profile.Deleted", ["object": name, "object_type": "profile"])
             let console = context.console
             if console.isJSON { try console.json(["deleted": name]) } else { console.out("deleted profile \(name)") }
         }

@@ -81,6 +81,31 @@ extension ServerResponse {
         await f.provider.shutdown()
     }
 
+    @Test func aRegistryChangeWhoseAuditEventCannotBeWrittenIsNotMade() throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store(home: MGovHome(path: dir.file("home")), migrations: ConnectRegistry.migrations)
+        let client = try MemberIdentity(parsing: clientID)
+        let csv = try dir.write("people.csv", "idnp,name\n2001234567890,Ion\n2009876543210,Maria\n")
+        let setUp = ConnectRegistry(store: store, clock: .system, audit: Events())
+        _ = try setUp.addDataset(code: "people", source: csv, keys: ["idnp"])
+        _ = try setUp.grant(client: client, service: "people", legalBases: ["Legea 133/2011"], fields: nil, expires: nil)
+        let log = TransactionRefusingSink()
+        let registry = ConnectRegistry(store: store, clock: .system, audit: log)
+
+        #expect(throws: TransactionRefusingSink.Refused.self) { try registry.addDataset(code: "more", source: csv, keys: ["idnp"]) }
+        #expect(throws: TransactionRefusingSink.Refused.self, "replacing a service neither") { try registry.addDataset(code: "people", source: csv, keys: ["name"]) }
+        #expect(throws: TransactionRefusingSink.Refused.self) { try registry.addProxy(code: "up", upstream: "http://127.0.0.1:9") }
+        #expect(try registry.services().map(\.code) == ["people"])
+        #expect(throws: TransactionRefusingSink.Refused.self) {
+            try registry.grant(client: try MemberIdentity(parsing: "MD/GOV/1002000000002/OTHER"), service: "people", legalBases: ["Legea 133/2011"], fields: nil, expires: nil)
+        }
+        #expect(throws: TransactionRefusingSink.Refused.self) { try registry.revoke(client: client, service: "people") }
+        #expect(throws: TransactionRefusingSink.Refused.self) { try registry.removeService("people") }
+        #expect(try registry.grants().map(\.client) == [clientID], "the grant stands, and no other was made")
+        #expect(try registry.service("people").rows == 2 && registry.service("people").keys == ["idnp"])
+        #expect(log.events.isEmpty, "nothing was logged after a commit either")
+    }
+
     @Test func refusalsNameTheirTypeAndAreLogged() async throws {
         let f = try ProviderFixture()
         let cases: [(headers: [(String, String)], target: String, status: Int, type: String)] = [

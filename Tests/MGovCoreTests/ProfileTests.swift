@@ -33,6 +33,21 @@ import Testing
         #expect(try manager.list().filter(\.isDefault).map(\.name) == ["b"])
     }
 
+    @Test func aChangeWhoseAuditEventCannotBeWrittenIsNotMade() throws {
+        try manager.create(try draft("a"), makeDefault: false)
+        try manager.create(try draft("b"), makeDefault: false)
+        let log = TransactionRefusingSink()
+        let logged = ProfileManager(store: manager.store, validator: manager.validator, audit: { log })
+        #expect(throws: TransactionRefusingSink.Refused.self) { try logged.create(try draft("c"), makeDefault: true) }
+        #expect(throws: TransactionRefusingSink.Refused.self) { try logged.use("b") }
+        #expect(throws: TransactionRefusingSink.Refused.self) { try logged.set("b", key: "output", value: "json") }
+        #expect(throws: TransactionRefusingSink.Refused.self) { try logged.delete("a", force: true) }
+        #expect(try manager.list().map(\.name) == ["a", "b"])
+        #expect(try manager.defaultProfileName() == "a")
+        #expect(try manager.get("b").output == nil)
+        #expect(log.events.isEmpty, "nothing was logged after a commit either")
+    }
+
     @Test func refusesDuplicateNames() throws {
         try manager.create(try draft("a"), makeDefault: false)
         #expect(throws: CoreError.profileExists("a")) { try manager.create(try draft("a"), makeDefault: false) }

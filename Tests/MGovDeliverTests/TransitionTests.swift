@@ -107,6 +107,23 @@ struct DeliverFixture {
         #expect(f.events.types.filter { $0 == "MDelivery.Order.StatusChanged" }.count == 5, "refused moves are not logged as changes")
     }
 
+    @Test func aChangeWhoseAuditEventCannotBeWrittenIsNotMade() throws {
+        let f = try DeliverFixture()
+        let id = try f.order(in: .processing)
+        let log = TransactionRefusingSink()
+        let orders = DeliveryStore(store: f.orders.store, clock: .system, audit: log)
+        var new = DeliveryStore.NewOrder(sender: "MD/GOV/1/REG", recipient: try Recipient("idnp:2001234567890", name: "Ion"))
+        new.address = "Chișinău"
+
+        #expect(throws: TransactionRefusingSink.Refused.self) { try orders.create(new) }
+        #expect(try orders.list().map(\.id) == [id])
+        #expect(throws: TransactionRefusingSink.Refused.self) { try orders.update(id, f.step(.ready, by: .sender)) }
+        #expect(try orders.order(id).status == .processing && orders.order(id).history.count == 1)
+        #expect(throws: TransactionRefusingSink.Refused.self) { try orders.addCarrier(name: "Curier", fingerprint: String(repeating: "CD:", count: 31) + "CD") }
+        #expect(try orders.carriers().map(\.name) == ["Posta Moldovei"])
+        #expect(log.events.isEmpty, "nothing was logged after a commit either")
+    }
+
     @Test func badInputIsRefused() throws {
         #expect(throws: DeliverError.self) { try Recipient("idnp:123", name: "x") }
         #expect(throws: DeliverError.self) { try Recipient("cnp:2001234567890", name: "x") }

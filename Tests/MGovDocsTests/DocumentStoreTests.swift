@@ -175,6 +175,41 @@ struct DocsFixture {
         #expect(throws: DocsError.self) { try f.read(doc.id, as: f.bob) }
     }
 
+    @Test func aChangeWhoseAuditEventCannotBeWrittenIsNotMade() throws {
+        let f = try DocsFixture()
+        let binned = try f.add(Data("binned".utf8), name: "binned.pdf")
+        let doc = try f.add(Data("kept".utf8))
+        let now = f.time.now
+        let window = DocumentStore.ShareRequest(from: now, to: now.addingTimeInterval(3600))
+        let share = try f.documents.share(doc.id, with: f.bob, window, actor: f.alice)
+        try f.documents.remove(binned.id, actor: f.alice)
+        f.time.set(now.addingTimeInterval(60))
+        // The same store, with a log that takes no event inside a transaction.
+        let log = TransactionRefusingSink()
+        let documents = DocumentStore(store: f.documents.store, clock: f.time.clock, audit: log)
+
+        #expect(throws: TransactionRefusingSink.Refused.self) { try documents.remove(doc.id, actor: f.alice) }
+        #expect(try documents.document(doc.id).deletedAt == nil)
+        #expect(throws: TransactionRefusingSink.Refused.self) { try documents.restore(binned.id, actor: f.alice) }
+        #expect(try documents.document(binned.id).deletedAt != nil)
+        #expect(throws: TransactionRefusingSink.Refused.self) { try documents.hold(doc.id, reason: "case 1", actor: f.agency) }
+        #expect(try documents.document(doc.id).holdReason == nil)
+        #expect(throws: TransactionRefusingSink.Refused.self) { try documents.share(doc.id, with: f.agency, window, actor: f.alice) }
+        #expect(throws: TransactionRefusingSink.Refused.self) { try documents.shareLink(doc.id, window, actor: f.alice) }
+        #expect(try documents.shares(document: doc.id).map(\.id) == [share.id])
+        #expect(throws: TransactionRefusingSink.Refused.self) { try documents.revoke(share.id, actor: f.alice) }
+        #expect(try documents.share(share.id).revokedAt == nil)
+        #expect(throws: TransactionRefusingSink.Refused.self) {
+            try documents.addType(code: "CERT", retention: "1y", deleteOnExpiry: false, official: false, anonymousVerify: false)
+        }
+        #expect(try documents.types().isEmpty)
+        let blobs = f.blobFiles
+        #expect(throws: TransactionRefusingSink.Refused.self) { try documents.purge(actor: f.agency) }
+        #expect(try documents.document(binned.id).id == binned.id)
+        #expect(f.blobFiles == blobs, "no blob goes before the records that use it")
+        #expect(log.events.isEmpty, "nothing was logged after a commit either")
+    }
+
     @Test func nobodySharesMoreThanTheyHoldOrOutsideTheRules() throws {
         let f = try DocsFixture()
         let doc = try f.add(Data("x".utf8))
