@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __linux__
@@ -48,4 +50,42 @@ int mgov_random(void *buffer, unsigned long count) {
 
 int mgov_contains(const void *haystack, unsigned long haystack_count, const void *needle, unsigned long needle_count) {
     return memmem(haystack, haystack_count, needle, needle_count) != NULL;
+}
+
+/* The self-pipe: the handler only write()s, which is async-signal-safe. The write end does not
+   block (a flood of signals drops bytes rather than stalling the thread it interrupted). */
+static int signal_pipe[2] = {-1, -1};
+
+static void note_signal(int signal_number) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)signal_number;
+    ssize_t written = write(signal_pipe[1], &byte, 1);
+    (void)written;
+    errno = saved;
+}
+
+int mgov_signals_trap(void) {
+    if (signal_pipe[0] < 0) {
+        if (pipe2(signal_pipe, O_CLOEXEC) != 0) return -1;
+        int flags = fcntl(signal_pipe[1], F_GETFL);
+        if (flags < 0 || fcntl(signal_pipe[1], F_SETFL, flags | O_NONBLOCK) != 0) return -1;
+    }
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = note_signal;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(SIGINT, &action, NULL) != 0 || sigaction(SIGTERM, &action, NULL) != 0) return -1;
+    /* A process started with the two blocked (a parent's mask is inherited) would never see them. */
+    sigset_t both;
+    sigemptyset(&both);
+    sigaddset(&both, SIGINT);
+    sigaddset(&both, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &both, NULL);
+    return signal_pipe[0];
+}
+
+void mgov_signals_default(void) {
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
 }

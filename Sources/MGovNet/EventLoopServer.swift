@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MGovCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -160,10 +161,10 @@ public struct EventLoopHTTPServer: Sendable {
         }
         let port = listener.localAddress?.port ?? address.port
         let host = address.host.contains(":") ? "[\(address.host)]" : address.host
-        let stop = StopSignals { _ = listener.close() }
+        let stop = SignalTrap { _, count in if count == 1 { _ = listener.close() } }
         await onListening("\(ssl == nil ? "http" : "https")://\(host):\(port)")
         try? await listener.closeFuture.get()
-        stop.cancel()
+        stop.release()
         // Draining: requests in flight are answered (and logged); idle connections close now.
         let open = connections.all()
         for channel in open { channel.pipeline.fireUserInboundEventTriggered(ExchangeHandler.Quiesce()) }
@@ -187,28 +188,6 @@ final class OpenConnections: @unchecked Sendable {
     }
 
     func all() -> [Channel] { lock.withLock { Array(channels.values) } }
-}
-
-/// SIGTERM and SIGINT call `action` once (the default handlers are set aside while serving).
-final class StopSignals: @unchecked Sendable {
-    // @unchecked: the sources are set once in init and only cancelled after.
-    private let sources: [DispatchSourceSignal]
-
-    init(_ action: @escaping @Sendable () -> Void) {
-        sources = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler(handler: action)
-            source.resume()
-            return source
-        }
-    }
-
-    func cancel() {
-        for source in sources { source.cancel() }
-        signal(SIGTERM, SIG_DFL)
-        signal(SIGINT, SIG_DFL)
-    }
 }
 
 /// One connection's requests: collects each (head, body up to the limit), hands it to the

@@ -15,4 +15,12 @@ int mgov_random(void *buffer, unsigned long count);
 
 /* Whether `needle` occurs in `haystack` (memmem): 1 or 0. */
 int mgov_contains(const void *haystack, unsigned long haystack_count, const void *needle, unsigned long needle_count);
+
+/* SIGINT and SIGTERM, from now on, each write their number as one byte to a pipe; returns the
+   pipe's read end (the same every call), or -1 with errno set. Also unblocks both in the calling
+   thread. A handler of the process's own, installed at once: no signal is lost in between. */
+int mgov_signals_trap(void);
+
+/* SIGINT and SIGTERM take their default action again. */
+void mgov_signals_default(void);
 #endif
