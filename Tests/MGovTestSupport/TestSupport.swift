@@ -175,9 +175,14 @@ public final class BackgroundProcess: @unchecked Sendable {
         return false
     }
 
-    /// Sends `signal` and waits for the process to end.
-    public func stop(_ signal: Int32 = SIGTERM) {
+    /// Sends `signal` and waits for the process to end; one that is still running after `timeout`
+    /// (it ignored the signal) is killed, so a test fails instead of hanging (a `docs add /dev/zero`
+    /// that missed its SIGINT would fill the disk).
+    public func stop(_ signal: Int32 = SIGTERM, timeout: TimeInterval = 90) {
         if process.isRunning { kill(process.processIdentifier, signal) }
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 }
