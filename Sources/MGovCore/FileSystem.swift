@@ -307,6 +307,10 @@ public final class AtomicFile {
     private let temporaryPath: String?
     private var fd: Int32
 
+    /// Whether the bytes go straight to a device or FIFO (which keeps whatever it was given),
+    /// not to a temporary file that only a commit puts in place.
+    public var writesThrough: Bool { temporaryPath == nil }
+
     /// `mode` nil: as `FileSystem.mode(replacing:)` says.
     public init(path: String, mode: mode_t? = nil) throws {
         self.path = path

@@ -15,7 +15,11 @@ public final class SignalTrap: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
     private var last: Int32?
+    private var lastTime: UInt64 = 0
     private let handler: Handler
+    /// Signals closer together than this are one: `timeout` and a terminal's Ctrl-C signal the
+    /// process and its group, which is two signals at once, and a second one means "stop now".
+    static let coalescing: UInt64 = 500_000_000  // nanoseconds
 
     private static let lock = NSLock()
     /// The traps in force, the latest last: a signal goes to the latest. Held weakly, so a trap
@@ -58,9 +62,15 @@ public final class SignalTrap: @unchecked Sendable {
     public static func exitStatus(_ signal: Int32) -> Int32 { 128 + signal }
 
     private func deliver(_ signal: Int32) {
+        let now = DispatchTime.now().uptimeNanoseconds
         lock.lock()
+        if count > 0, now &- lastTime < Self.coalescing {
+            lock.unlock()
+            return
+        }
         count += 1
         last = signal
+        lastTime = now
         let count = self.count
         lock.unlock()
         handler(signal, count)

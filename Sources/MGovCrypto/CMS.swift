@@ -256,6 +256,9 @@ public struct CMSCheck: Sendable {
     public let contentSHA256: [UInt8]?
     /// Bytes of content read.
     public let contentLength: UInt64
+    /// No signer could be checked, but the content is known not to be what was signed: its SHA-256
+    /// is not a SHA-256 signer's messageDigest (which needs no key to compare).
+    public var digestMismatch = false
 }
 
 /// A signature file as read: a CMS message, or bytes that are not CMS (XML, perhaps).
@@ -285,7 +288,9 @@ public final class CMSSignedData: @unchecked Sendable {
 
     /// What kind of signature container `prefix` (the first bytes of a file) starts, if CMS.
     public static func detectFormat(_ prefix: Data) -> CMSFormat? {
-        let bytes = prefix.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        // A UTF-8 byte-order mark (a Windows editor's) goes before anything else.
+        let unmarked = prefix.starts(with: [0xEF, 0xBB, 0xBF]) ? prefix.dropFirst(3) : prefix
+        let bytes = unmarked.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         guard let first = bytes.first else { return nil }
         if first == 0x30 { return .der }
         let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
@@ -298,6 +303,8 @@ public final class CMSSignedData: @unchecked Sendable {
            headers.contains("application/pkcs7-") || headers.contains("application/x-pkcs7-") {
             return .smime
         }
+        // PEM after lines of text (openssl reads past them too); never in what looks like XML.
+        if first != UInt8(ascii: "<"), text.contains("\n-----BEGIN CMS-----") || text.contains("\n-----BEGIN PKCS7-----") { return .pem }
         return nil
     }
 
@@ -436,8 +443,34 @@ public final class CMSSignedData: @unchecked Sendable {
             hashed = true
         }
         let length = source.map { BIO_number_read($0) } ?? sink.map { BIO_number_written($0) } ?? 0
-        return CMSCheck(valid: valid, problem: problem, signerNotFound: reasons.contains("signer certificate not found"),
-                        signers: signerInfos(), contentSHA256: hashed ? hash : nil, contentLength: length)
+        let signerNotFound = reasons.contains("signer certificate not found")
+        var check = CMSCheck(valid: valid, problem: problem, signerNotFound: signerNotFound,
+                             signers: signerInfos(), contentSHA256: hashed ? hash : nil, contentLength: length)
+        if signerNotFound, !asText, let signed = signedSHA256(), let actual = binaryContentSHA256(content) {
+            check.digestMismatch = actual != signed
+        }
+        return check
+    }
+
+    /// The SHA-256 of the content as binary: the file `content` from its start (nil when it cannot be
+    /// read again, a pipe), else the content inside. For a check that stopped before reading it.
+    private func binaryContentSHA256(_ content: Int32?) -> [UInt8]? {
+        guard let content else {
+            guard mimeContent == nil, let inside = CMS_get0_content(pointer), let octets = inside.pointee,
+                  let bytes = ASN1_STRING_get0_data(octets) else { return nil }
+            return Digest.sha256Parts([UnsafeRawBufferPointer(start: bytes, count: Int(ASN1_STRING_length(octets)))])
+        }
+        guard lseek(content, 0, SEEK_SET) == 0 else { return nil }
+        let digest = StreamingDigest(.sha256)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(content, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0.prefix(n))) }
+        }
+        return digest.finish()
     }
 
     /// The messageDigest attribute of a signer that digests with SHA-256: once every signer

@@ -409,21 +409,38 @@ public final class DocumentStore: Sendable {
     /// With `logged` (what the audit log recorded of each version as it was added, from
     /// `loggedContent`), a version whose record in the store names other content than the log
     /// does is a problem too: the store's record, and perhaps the blob with it, was replaced.
-    public func verify(_ id: String? = nil, logged: [VersionRef: Set<String>]? = nil) throws -> [BlobCheck] {
+    /// `hashesLoggedSince` is when the log first recorded an add's hash: a version added since
+    /// then that the log holds no add of is a problem (its event was taken out of the log, or the
+    /// record was put in the store behind mgov's back); one added before is only `notInLog`.
+    public func verify(_ id: String? = nil, logged: [VersionRef: Set<String>]? = nil, hashesLoggedSince: Date? = nil) throws -> [BlobCheck] {
         let rows = try store.database.read { db -> [Row] in
             if let id { _ = try self.document(id, db) }
-            return try Row.fetchAll(db, sql: "SELECT blob, document_id, version FROM docs_version \(id == nil ? "" : "WHERE document_id = ?") ORDER BY blob",
+            return try Row.fetchAll(db, sql: "SELECT blob, document_id, version, added_at FROM docs_version \(id == nil ? "" : "WHERE document_id = ?") ORDER BY blob",
                                     arguments: id.map { [$0] } ?? [])
         }
         var uses: [String: [VersionRef]] = [:]
-        for row in rows { uses[row["blob"], default: []].append(VersionRef(document: row["document_id"], version: row["version"])) }
+        var addedAt: [VersionRef: Date] = [:]
+        for row in rows {
+            let ref = VersionRef(document: row["document_id"], version: row["version"])
+            uses[row["blob"], default: []].append(ref)
+            addedAt[ref] = Timestamp.parse(row["added_at"])
+        }
+        /// Whether the log should hold the add of `ref`: it was added once adds were logged with their hash.
+        func mustBeLogged(_ ref: VersionRef) -> Bool {
+            guard let since = hashesLoggedSince, let added = addedAt[ref] else { return false }
+            return added >= since
+        }
         return uses.keys.sorted().map { hash in
             let refs = uses[hash] ?? []
             var problems: [String] = []
             do { try blobs.check(hash) } catch { problems.append((error as? UserFacingError)?.description ?? String(describing: error)) }
             var notInLog: [String]?
             if let logged {
-                notInLog = refs.filter { logged[$0] == nil }.map(\.description)
+                notInLog = refs.filter { logged[$0] == nil && !mustBeLogged($0) }.map(\.description)
+                for ref in refs where logged[ref] == nil && mustBeLogged(ref) {
+                    problems.append("the log holds no record of \(ref)'s add, though every add since \(Timestamp.format(hashesLoggedSince ?? Date())) was logged: "
+                        + "its event was taken out of the log, or the version was put in the store behind mgov's back")
+                }
                 for ref in refs {
                     guard let recorded = logged[ref], !recorded.contains(hash) else { continue }
                     problems.append("the log recorded \(ref) as sha256 \(recorded.sorted().joined(separator: " or ")) when it was added: "

@@ -39,9 +39,12 @@ public struct CMSVerifier: Sendable {
             if report.matchesFile == false {
                 report.fileSHA256 = given
                 contentProblem = "\(contentName ?? "the --content file") is not the content this signature carries (its SHA-256\(asText ? " with CRLF line ends" : "") is \(given)): "
-                    + "the signature is not valid for it"
+                    + "the signature is not valid for it" + (asText ? "" : " (or its line ends, when it was signed as text, as openssl cms -sign does without -binary: then try --text)")
             }
             contentReport = report
+        }
+        if contentProblem == nil, check.digestMismatch {
+            contentProblem = "the content does not match the signature's message digest: the signed content was changed (no certificate is needed to tell)"
         }
         return check.signers.enumerated().map { index, signer in
             var report = SignatureReport()
@@ -59,7 +62,8 @@ public struct CMSVerifier: Sendable {
             // A --cert that is not the signer's is a signature by someone else: INVALID.
             report.checked = !check.signerNotFound || contentProblem != nil || options.pinnedCertificate != nil
             if let contentProblem { report.problems.append(contentProblem) }
-            if options.textContent, message.format != .smime {
+            // Only content from outside (detached, or a --content to compare) is read as text.
+            if options.textContent, message.format != .smime, message.isDetached || compared != nil {
                 report.warnings.append("the content was checked as text (--text): its line ends were made CRLF, so a copy with other line ends verifies too")
             }
 

@@ -103,7 +103,7 @@ struct DocsCommand: AsyncParsableCommand {
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a document's content to a file or stdout, checking its hash.",
-            discussion: "Exit codes: 0 written; 1 refused (no right) or the content is damaged (-o FILE is then not written); 2 bad input.")
+            discussion: "Exit codes: 0 written; 1 refused (no right) or the content is damaged (-o FILE is then not written, and nothing reaches stdout, a FIFO or a device); 2 bad input.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The document's id.") var id: String
         @Option(name: [.short, .long], help: ArgumentHelp("Write here ('-': stdout, the default).", valueName: "file"), completion: .file()) var output: String?
@@ -118,7 +118,8 @@ struct DocsCommand: AsyncParsableCommand {
             defer { trap.release() }
             if let output, output != "-" {
                 let file = try AtomicFile(path: output, mode: 0o600)
-                try file.withDescriptor { try documents.read(id, version: version, actor: reader, to: $0, discardedOnError: true) }
+                // A device or FIFO keeps what it reads: the content is checked before its first byte, as for stdout.
+                try file.withDescriptor { try documents.read(id, version: version, actor: reader, to: $0, discardedOnError: !file.writesThrough) }
                 try file.commit()
                 if context.console.isJSON { try context.console.json(["id": id, "output": output]) }
             } else {
@@ -423,7 +424,8 @@ struct DocsCommand: AsyncParsableCommand {
                 Each version is also checked against the audit log: the content hash its MDocs.Document.Added or \
                 VersionAdded event recorded must be the one the store names now, so a record changed in the store \
                 (with content to match) is caught. Versions whose hash the log does not hold (versions after the first \
-                added by an earlier mgov, which logged no hash for them) are listed as not in the log. The log's own integrity is what \
+                added by an earlier mgov, which logged no hash for them) are listed as not in the log; a version added after the log's first add \
+                with a hash, and not in the log, is a problem (its event was taken out). The log's own integrity is what \
                 'mgov log verify' checks.
 
                 Exit codes: 0 every blob intact (and every signature found valid); 1 a blob is missing or \
@@ -437,7 +439,8 @@ struct DocsCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             let documents = try DocsCommand.documents(context, existing: true)
-            let checks = try documents.verify(id, logged: try Self.loggedContent(context, document: id))
+            let checks = try documents.verify(id, logged: try Self.loggedContent(context, document: id),
+                                              hashesLoggedSince: try Self.hashesLoggedSince(context))
             var options = VerificationOptions()
             let anchorPaths = trusted.isEmpty ? ((try? context.profileIfAny())??.trustPaths ?? []) : trusted
             options.trustAnchors = try anchorPaths.flatMap { try Certificate.loadAll(path: $0) }
@@ -478,6 +481,24 @@ struct DocsCommand: AsyncParsableCommand {
                     logged[version, default: []].insert(hash)
                 }
                 if page.entries.count < page.pageSize { return logged }
+                query.page += 1
+            }
+        }
+
+        /// When the log first recorded an add with its content hash (to the second), or nil when it never has.
+        static func hashesLoggedSince(_ context: Context) throws -> Date? {
+            let log = AuditLog(store: try context.store())
+            var query = LogQuery()
+            query.types = DocumentStore.contentEventTypes
+            query.pageSize = 1000
+            while true {
+                let page = try log.query(query)
+                for entry in page.entries {
+                    guard case .string = entry.event["object_sha256"], case .string(let time) = entry.event["event_time"],
+                          let date = Timestamp.parse(time) else { continue }
+                    return Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+                }
+                if page.entries.count < page.pageSize { return nil }
                 query.page += 1
             }
         }

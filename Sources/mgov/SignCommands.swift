@@ -289,7 +289,7 @@ private func signInParallel(_ files: [String], into outDir: String?, context: Co
         if batch.abandon() {
             console.error("interrupted: no signature was put in place")
         } else if count > 1 {
-            console.error("interrupted while the signatures were put in place: some are, unlogged")
+            console.error("interrupted again while the signatures were put in place: those renamed by now are in place, and their signing is not logged")
         } else {
             return
         }

@@ -59,7 +59,7 @@ extension SignCommand {
         @Option(help: ArgumentHelp("An ID attribute name (repeatable; default Id, ID, id).", valueName: "name"))
         var idAttr: [String] = []
         @Option(name: [.customLong("content-output"), .customLong("signed-output")],
-                help: ArgumentHelp("When valid and trusted, write the signed content here: a CMS signature's content, or what the XML signatures cover (one input only).", valueName: "file"), completion: .file())
+                help: ArgumentHelp("When valid and trusted, write the signed content here: a CMS signature's content, or what the XML signatures cover (one input only). A device or FIFO gets it only after the check.", valueName: "file"), completion: .file())
         var contentOutput: String?
         @Option(help: ArgumentHelp("The signed file of a detached CMS signature, or a file to compare with an attached one's content ('-' for stdin; one input only).", valueName: "file"), completion: .file())
         var content: String?
@@ -177,6 +177,15 @@ extension SignCommand {
                 return FileReport(file: file, signatures: try verifier.verify(message, name: file, content: contentDescriptor, contentName: contentPath))
             }
             let out = try AtomicFile(path: contentOutput, mode: FileSystem.mode(replacing: contentOutput, asPrivateAs: file))
+            if out.writesThrough {
+                // A device or FIFO keeps what it is given: the signature is checked first, and the
+                // content is written by a second pass only when it is valid and trusted.
+                let report = FileReport(file: file, signatures: try verifier.verify(message, name: file, content: contentDescriptor, contentName: contentPath))
+                guard report.ok else { return report }
+                _ = try out.withDescriptor { try verifier.verify(message, name: file, content: nil, contentOutput: $0) }
+                try out.commit()
+                return report
+            }
             let report = FileReport(file: file, signatures: try out.withDescriptor {
                 try verifier.verify(message, name: file, content: contentDescriptor, contentName: contentPath, contentOutput: $0)
             })

@@ -49,6 +49,13 @@ private let bob = "urn:md:idnp:2009876543210"
         // To stdout (a pipe here, or a redirected file) nothing is written either.
         let piped = try env.mgov("docs", "get", id)
         #expect(piped.status == 1 && piped.stdout.isEmpty && piped.stderr.contains("corrupted"), "\(piped.stdout)")
+        // Nor to a FIFO (or a device), which keeps whatever it is given.
+        let fifo = env.dir.file("out.fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = try BackgroundProcess("/bin/sh", ["-c", "cat '\(fifo)' > '\(env.dir.file("read.out"))'"])
+        try env.mgov("docs", "get", id, "-o", fifo).expectOneLineError(1, containing: "corrupted")
+        reader.stop(SIGTERM, timeout: 20)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: env.dir.file("read.out"))).isEmpty)
         let verified = try env.mgov("docs", "verify")
         #expect(verified.status == 1)
         #expect(verified.stdout.contains("corrupted"))

@@ -226,6 +226,23 @@ import Testing
             .expectOneLineError(2, containing: "which this command reads")
         #expect(try Data(contentsOf: URL(fileURLWithPath: anchor)) == Data(contentsOf: URL(fileURLWithPath: s.ca.cert)))
 
+        // A FIFO keeps what it is given: it gets the content of a valid, trusted signature only.
+        let contentBytes = try Data(contentsOf: URL(fileURLWithPath: content))
+        let fifo = s.dir.file("content.fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let tamperedBytes = try Data(contentsOf: URL(fileURLWithPath: content + ".p7m"))
+        let at = try #require(tamperedBytes.range(of: Data(contentBytes.prefix(8))))
+        var forged = tamperedBytes
+        forged[at.lowerBound] ^= 0x01
+        let forgedPath = try s.dir.write("forged.p7m", data: forged)
+        for (signature, expected) in [(forgedPath, Data()), (content + ".p7m", contentBytes)] {
+            let reader = try BackgroundProcess("/bin/sh", ["-c", "cat '\(fifo)' > '\(s.dir.file("read")).out'"])
+            let verified = try s.mgov("sign", "verify", signature, "--trusted", s.ca.cert, "--content-output", fifo)
+            reader.stop(SIGTERM, timeout: 20)
+            #expect(verified.status == (expected.isEmpty ? 1 : 0), "\(verified.stdout)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: s.dir.file("read") + ".out")) == expected)
+        }
+
         // Without a certificate the signature is not checked, but a file that is not the content is still told apart.
         #expect(try s.mgov.run(["sign", "cms", content, "--attached", "--no-certs", "-o", s.dir.file("bare.p7m")] + key).status == 0)
         let bare = try s.mgov("sign", "verify", s.dir.file("bare.p7m"), "--trusted", s.ca.cert, "--content", other, "--json")

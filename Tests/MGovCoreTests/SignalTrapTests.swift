@@ -11,6 +11,8 @@ import Testing
         private var names: [String] = []
         private let arrived = DispatchSemaphore(value: 0)
         func note(_ name: String) { lock.withLock { names.append(name) }; arrived.signal() }
+        /// Notes not read yet.
+        var unread: Int { lock.withLock { names.count } }
         func next() -> String? {
             guard arrived.wait(timeout: .now() + 10) == .success else { return nil }
             return lock.withLock { names.removeFirst() }
@@ -23,10 +25,24 @@ import Testing
             let trap = SignalTrap { signal, count in reached.note("round \(round): signal \(signal), \(count) so far") }
             kill(getpid(), SIGTERM)
             #expect(reached.next() == "round \(round): signal \(SIGTERM), 1 so far")
+            usleep(600_000)  // later than `SignalTrap.coalescing`: a signal of its own
             kill(getpid(), SIGTERM)
             #expect(reached.next() == "round \(round): signal \(SIGTERM), 2 so far")
             trap.release()
         }
+    }
+
+    @Test func signalsCloserThanHalfASecondAreOne() throws {
+        let reached = Reached()
+        let trap = SignalTrap { signal, count in reached.note("\(count)") }
+        kill(getpid(), SIGINT)
+        kill(getpid(), SIGTERM)  // as `timeout` signals the process and its group
+        #expect(reached.next() == "1")
+        usleep(600_000)
+        #expect(reached.unread == 0, "the second of the two reached no handler")
+        kill(getpid(), SIGINT)
+        #expect(reached.next() == "2", "the second signal counted is the one that came later")
+        trap.release()
     }
 
     @Test func theLatestTrapTakesTheSignalUntilItIsReleased() throws {
@@ -38,6 +54,7 @@ import Testing
         inner.release()
         kill(getpid(), SIGTERM)
         #expect(reached.next() == "outer")
+        usleep(600_000)
         do {
             let dropped = SignalTrap { _, _ in reached.note("dropped") }
             _ = dropped

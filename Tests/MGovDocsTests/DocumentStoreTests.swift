@@ -138,9 +138,16 @@ struct DocsFixture {
         #expect(changed.problem?.contains("the log recorded \(doc.id) v1 as sha256 \(Hex.encode(Digest.sha256(Data("v1".utf8))))") == true)
         #expect(checks.filter { $0.problem != nil }.count == 1)
 
-        // A version the log holds no hash for is listed, not failed.
+        // A version the log holds no hash for is listed, not failed: one added before adds were logged with their hash.
         logged[DocumentStore.VersionRef(document: doc.id, version: 2)] = nil
         #expect(try f.documents.verify(doc.id, logged: logged).flatMap { $0.notInLog ?? [] } == ["\(doc.id) v2"])
+        let later = f.time.now.addingTimeInterval(1)
+        let before = try #require(try f.documents.verify(doc.id, logged: logged, hashesLoggedSince: later).first { $0.usedBy == ["\(doc.id) v2"] })
+        #expect(before.notInLog == ["\(doc.id) v2"] && before.problem == nil)
+        // Added once every add was logged with its hash, it must be in the log: its event was taken out.
+        let since = try f.documents.verify(doc.id, logged: logged, hashesLoggedSince: f.time.now)
+        let unlogged = try #require(since.first { $0.usedBy == ["\(doc.id) v2"] })
+        #expect(unlogged.problem?.contains("the log holds no record of \(doc.id) v2's add") == true && unlogged.notInLog == [], "\(since)")
 
         // Events written before the hash had fields of their own: the first version's is in the message.
         let hash = String(repeating: "ab", count: 32)

@@ -158,9 +158,25 @@ extension SigningFixture {
         let unchecked = try fixture.verifyCMS(keyless.signature, content: keyless.content)
         #expect(!unchecked.valid && !unchecked.checked && unchecked.content?.sha256 == checked.content?.sha256, "not checked; what was signed is still told")
         #expect(try fixture.verifyCMS(keyless.signature, content: keyless.content) { $0.pinnedCertificate = fixture.certificate }.valid)
+        // Content that is not what was signed is told without any key: its digest is not the signed one.
+        let changed = try fixture.dir.write("changed", "z")
+        let tampered = try fixture.verifyCMS(keyless.signature, content: changed)
+        #expect(!tampered.valid && tampered.checked, "INVALID, not NOT CHECKED: \(tampered.problems)")
+        #expect(tampered.problems.contains { $0.contains("no certificate is needed to tell") })
         let other = try fixture.dir.write("other", "y")
         let different = try fixture.verifyCMS(attached.signature, content: other)
         #expect(!different.valid && different.content?.matchesFile == false)
         #expect(different.problems.contains { $0.contains("is not the content this signature carries") }, "\(different.problems)")
     }
+
+@Suite struct CMSFormatTests {
+    @Test func pemIsFoundAfterAByteOrderMarkOrLinesOfTextButNotInXML() {
+        let pem = "-----BEGIN CMS-----\nMIIB\n-----END CMS-----\n"
+        #expect(CMSSignedData.detectFormat(Data(pem.utf8)) == .pem)
+        #expect(CMSSignedData.detectFormat(Data([0xEF, 0xBB, 0xBF]) + Data(pem.utf8)) == .pem)
+        #expect(CMSSignedData.detectFormat(Data(("Subject: the act\n" + pem).utf8)) == .pem)
+        #expect(CMSSignedData.detectFormat(Data(("<doc>\n" + pem + "</doc>").utf8)) == nil)
+    }
+}
+
 }
