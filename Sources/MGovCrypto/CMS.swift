@@ -256,9 +256,6 @@ public struct CMSCheck: Sendable {
     public let contentSHA256: [UInt8]?
     /// Bytes of content read.
     public let contentLength: UInt64
-    /// No signer could be checked, but the content is known not to be what was signed: its SHA-256
-    /// is not a SHA-256 signer's messageDigest (which needs no key to compare).
-    public var digestMismatch = false
 }
 
 /// A signature file as read: a CMS message, or bytes that are not CMS (XML, perhaps).
@@ -443,39 +440,14 @@ public final class CMSSignedData: @unchecked Sendable {
             hashed = true
         }
         let length = source.map { BIO_number_read($0) } ?? sink.map { BIO_number_written($0) } ?? 0
-        let signerNotFound = reasons.contains("signer certificate not found")
-        var check = CMSCheck(valid: valid, problem: problem, signerNotFound: signerNotFound,
-                             signers: signerInfos(), contentSHA256: hashed ? hash : nil, contentLength: length)
-        if signerNotFound, !asText, let signed = signedSHA256(), let actual = binaryContentSHA256(content) {
-            check.digestMismatch = actual != signed
-        }
-        return check
-    }
-
-    /// The SHA-256 of the content as binary: the file `content` from its start (nil when it cannot be
-    /// read again, a pipe), else the content inside. For a check that stopped before reading it.
-    private func binaryContentSHA256(_ content: Int32?) -> [UInt8]? {
-        guard let content else {
-            guard mimeContent == nil, let inside = CMS_get0_content(pointer), let octets = inside.pointee,
-                  let bytes = ASN1_STRING_get0_data(octets) else { return nil }
-            return Digest.sha256Parts([UnsafeRawBufferPointer(start: bytes, count: Int(ASN1_STRING_length(octets)))])
-        }
-        guard lseek(content, 0, SEEK_SET) == 0 else { return nil }
-        let digest = StreamingDigest(.sha256)
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(content, $0.baseAddress, $0.count) }
-            if n < 0, errno == EINTR { continue }
-            guard n >= 0 else { return nil }
-            if n == 0 { break }
-            buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0.prefix(n))) }
-        }
-        return digest.finish()
+        return CMSCheck(valid: valid, problem: problem, signerNotFound: reasons.contains("signer certificate not found"),
+                        signers: signerInfos(), contentSHA256: hashed ? hash : nil, contentLength: length)
     }
 
     /// The messageDigest attribute of a signer that digests with SHA-256: once every signer
-    /// verifies, the SHA-256 of the content. nil when no signer has one.
-    private func signedSHA256() -> [UInt8]? {
+    /// verifies, the SHA-256 of the content. nil when no signer has one. Content whose SHA-256 is not
+    /// this was changed, which needs no key to tell.
+    public func signedSHA256() -> [UInt8]? {
         guard let infos = CMS_get0_SignerInfos(pointer), let oid = OBJ_nid2obj(NID_pkcs9_messageDigest) else { return nil }
         for index in 0..<mgov_sk_CMS_SignerInfo_num(infos) {
             guard let info = mgov_sk_CMS_SignerInfo_value(infos, index) else { continue }

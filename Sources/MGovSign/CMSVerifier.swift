@@ -31,9 +31,9 @@ public struct CMSVerifier: Sendable {
             }
         }
         var contentProblem: String?
+        // S/MIME signs text with CRLF line ends: the file is compared as it would have been signed.
+        let asText = message.format == .smime || options.textContent
         if let compared, var report = contentReport {
-            // S/MIME signs text with CRLF line ends: the file is compared as it would have been signed.
-            let asText = message.format == .smime || options.textContent
             let given = try Self.sha256(of: compared, name: contentName ?? "the content file", crlf: asText).hex
             report.matchesFile = given == report.sha256
             if report.matchesFile == false {
@@ -43,7 +43,9 @@ public struct CMSVerifier: Sendable {
             }
             contentReport = report
         }
-        if contentProblem == nil, check.digestMismatch {
+        // No key to check a signer with, but a SHA-256 signer's messageDigest needs none: content that is not it was changed.
+        if contentProblem == nil, check.signerNotFound, !asText, let signed = message.signedSHA256(), let report = contentReport,
+           report.sha256 != Hex.encode(signed) {
             contentProblem = "the content does not match the signature's message digest: the signed content was changed (no certificate is needed to tell)"
         }
         return check.signers.enumerated().map { index, signer in
