@@ -396,7 +396,7 @@ public final class ConnectRegistry: Sendable {
 
     /// Records an event inside the write transaction that made the change: the two commit together.
     func record(_ type: String, _ fields: [String: String?], in db: Database) throws {
-        try audit.record([AuditEvent(type, at: clock.now(), fields)], in: db)
+        try audit.record(type, at: clock.now(), fields, in: db)
     }
 
     /// A string list stored as JSON text (key fields, legal bases, granted fields).

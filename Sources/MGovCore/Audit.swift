@@ -69,6 +69,11 @@ extension AuditSink {
     public func record(_ type: String, at time: Date, _ fields: [String: String?]) throws {
         try record(AuditEvent(type, at: time, fields))
     }
+
+    /// The same, inside the caller's write transaction `db`: the event commits with the change, or neither does.
+    public func record(_ type: String, at time: Date, _ fields: [String: String?], in db: Database) throws {
+        try record([AuditEvent(type, at: time, fields)], in: db)
+    }
 }
 
 /// Gives every event the acting member's identity as `event_source`, unless it names one.

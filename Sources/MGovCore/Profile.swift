@@ -87,10 +87,9 @@ public struct ProfileManager: Sendable {
     /// Runs `body` in a write transaction that also records the event telling of it: both commit, or neither.
     private func change<T: Sendable>(_ type: String, _ fields: [String: String?], _ body: @Sendable (Database) throws -> T) throws -> T {
         let sink = try audit?()
-        let event = AuditEvent(type, at: clock.now(), fields)
         return try store.write { db in
             let result = try body(db)
-            try sink?.record([event], in: db)
+            try sink?.record(type, at: clock.now(), fields, in: db)
             return result
         }
     }

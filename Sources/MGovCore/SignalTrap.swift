@@ -24,8 +24,11 @@ public final class SignalTrap: @unchecked Sendable {
     private static let lock = NSLock()
     /// The traps in force, the latest last: a signal goes to the latest. Held weakly, so a trap
     /// let go without `release()` still ends (in `deinit`).
-    nonisolated(unsafe) private static var traps: [(id: ObjectIdentifier, trap: Weak)] = []
-    private struct Weak { weak var trap: SignalTrap? }
+    nonisolated(unsafe) private static var traps: [Entry] = []
+    private struct Entry {
+        let id: ObjectIdentifier
+        weak var trap: SignalTrap?
+    }
     nonisolated(unsafe) private static var reading = false
 
     public init(_ handler: @escaping Handler) {
@@ -34,7 +37,7 @@ public final class SignalTrap: @unchecked Sendable {
         defer { Self.lock.unlock() }
         let fd = mgov_signals_trap()
         guard fd >= 0 else { return }  // no pipe (out of descriptors): the signals keep their default action
-        Self.traps.append((ObjectIdentifier(self), Weak(trap: self)))
+        Self.traps.append(Entry(id: ObjectIdentifier(self), trap: self))
         if !Self.reading {
             Self.reading = true
             let thread = Thread { Self.read(fd) }
@@ -83,7 +86,7 @@ public final class SignalTrap: @unchecked Sendable {
             if n < 0, errno == EINTR { continue }
             guard n == 1 else { return }
             lock.lock()
-            let latest = traps.last?.trap.trap
+            let latest = traps.last?.trap
             lock.unlock()
             latest?.deliver(Int32(byte))
         }

@@ -374,8 +374,8 @@ public final class DeliveryStore: Sendable {
             }
             // A carrier registered again gets the new certificate (a renewal).
             try db.execute(sql: "INSERT OR REPLACE INTO deliver_carrier VALUES (?, ?, ?)", arguments: [name, fingerprint, Timestamp.format(clock.now())])
-            try audit.record([AuditEvent("MDelivery.Carrier.Registered", at: clock.now(),
-                                         ["object": name, "object_type": "carrier", "event_message": "certificate \(fingerprint)"])], in: db)
+            try audit.record("MDelivery.Carrier.Registered", at: clock.now(),
+                             ["object": name, "object_type": "carrier", "event_message": "certificate \(fingerprint)"], in: db)
         }
     }
 
@@ -413,7 +413,6 @@ public final class DeliveryStore: Sendable {
         var fields: [String: String?] = ["object": order.id, "object_type": "delivery_order", "user": actor, "event_message": message,
                                          "status": order.status.rawValue].merging(extra) { $1 }
         if order.recipient.type == "Person" { fields["subject"] = order.recipient.code; fields["subject_type"] = "idnp" }
-        let event = AuditEvent(type, at: clock.now(), fields)
-        if let db { try audit.record([event], in: db) } else { try audit.record(event) }
+        if let db { try audit.record(type, at: clock.now(), fields, in: db) } else { try audit.record(type, at: clock.now(), fields) }
     }
 }

@@ -425,21 +425,20 @@ public final class DocumentStore: Sendable {
             uses[row["blob"], default: []].append(ref)
             addedAt[ref] = Timestamp.parse(row["added_at"])
         }
-        /// Whether the log should hold the add of `ref`: it was added once adds were logged with their hash.
-        func mustBeLogged(_ ref: VersionRef) -> Bool {
-            guard let since = hashesLoggedSince, let added = addedAt[ref] else { return false }
-            return added >= since
-        }
         return uses.keys.sorted().map { hash in
             let refs = uses[hash] ?? []
             var problems: [String] = []
             do { try blobs.check(hash) } catch { problems.append((error as? UserFacingError)?.description ?? String(describing: error)) }
             var notInLog: [String]?
             if let logged {
-                notInLog = refs.filter { logged[$0] == nil && !mustBeLogged($0) }.map(\.description)
-                for ref in refs where logged[ref] == nil && mustBeLogged(ref) {
-                    problems.append("the log holds no record of \(ref)'s add, though every add since \(Timestamp.format(hashesLoggedSince ?? Date())) was logged: "
-                        + "its event was taken out of the log, or the version was put in the store behind mgov's back")
+                notInLog = []
+                for ref in refs where logged[ref] == nil {
+                    if let since = hashesLoggedSince, let added = addedAt[ref], added >= since {
+                        problems.append("the log holds no record of \(ref)'s add, though every add since \(Timestamp.format(since)) was logged: "
+                            + "its event was taken out of the log, or the version was put in the store behind mgov's back")
+                    } else {
+                        notInLog?.append(ref.description)
+                    }
                 }
                 for ref in refs {
                     guard let recorded = logged[ref], !recorded.contains(hash) else { continue }
@@ -505,7 +504,7 @@ public final class DocumentStore: Sendable {
 
     /// Records an event inside the caller's write transaction: it commits with the change, or neither does.
     func record(_ type: String, _ fields: [String: String?], in db: Database) throws {
-        try audit.record([AuditEvent(type, at: clock.now(), fields)], in: db)
+        try audit.record(type, at: clock.now(), fields, in: db)
     }
 
     /// The subject of an event about a document (shared, unshared, refused): its owner when a person,
