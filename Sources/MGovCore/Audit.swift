@@ -76,18 +76,24 @@ extension AuditSink {
     }
 }
 
-/// Gives every event the acting member's identity as `event_source`, unless it names one.
-struct SourceStampingSink: AuditSink {
+/// Names who acted in every event a command records, unless the event names it itself: the member
+/// (the profile's identity) as `event_source`, and, for an operator's command, the operating-system
+/// account that ran it as `os_user` (with the account that ran sudo as `os_sudo_user`).
+struct ActorStampingSink: AuditSink {
     let inner: any AuditSink
-    let source: String
+    let source: String?
+    let account: OperatorAccount?
 
     func record(_ event: AuditEvent) throws { try inner.record(stamped(event)) }
     func record(_ events: [AuditEvent], in db: Database) throws { try inner.record(events.map(stamped), in: db) }
 
-    private func stamped(_ event: AuditEvent) -> AuditEvent {
-        guard event.fields["event_source"] == nil else { return event }
+    func stamped(_ event: AuditEvent) -> AuditEvent {
         var event = event
-        event.set("event_source", source)
+        if event.fields["event_source"] == nil { event.set("event_source", source) }
+        if let account, event.fields["os_user"] == nil {
+            event.set("os_user", account.name)
+            event.set("os_sudo_user", account.sudoFrom)
+        }
         return event
     }
 }

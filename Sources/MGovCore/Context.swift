@@ -22,7 +22,7 @@ public final class Context: @unchecked Sendable {
     private let lock = NSRecursiveLock()
     private var openedStore: Store?
     private var madeConsole: Console?
-    private var madeAudit: (any AuditSink)?
+    private var madeAudit: [Bool: any AuditSink] = [:]
 
     public init(home: MGovHome, profile: String?, json: Bool, quiet: Bool, noColor: Bool,
                 clock: Clock = .system, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -89,18 +89,20 @@ public final class Context: @unchecked Sendable {
         return console
     }
 
-    /// The audit sink every state-changing action writes to.
-    public func audit() throws -> any AuditSink {
+    /// The audit sink every state-changing action writes to. Every module's events name the member
+    /// acting (the profile's identity) as their `event_source`. An operator's command (`byOperator`,
+    /// the default) also names the OS account that ran it (`os_user`); a server's events are its
+    /// clients' actions, not the account's that runs it, so a server asks for `byOperator: false`.
+    public func audit(byOperator: Bool = true) throws -> any AuditSink {
         lock.lock(); defer { lock.unlock() }
-        if let madeAudit { return madeAudit }
-        var sink = try makeAuditSink(self)
-        // Every module's events name the member acting (the profile's identity) as their source.
-        if let identity = (try? profileIfAny())?.identity { sink = SourceStampingSink(inner: sink, source: identity.description) }
-        madeAudit = sink
+        if let made = madeAudit[byOperator] { return made }
+        let sink = ActorStampingSink(inner: try makeAuditSink(self), source: (try? profileIfAny())?.identity.description,
+                                     account: byOperator ? OperatorAccount.current(environment: environment) : nil)
+        madeAudit[byOperator] = sink
         return sink
     }
 
-    /// Records an event (with the acting profile's identity as `event_source`, as `audit()` does).
+    /// Records an operator's event (naming the profile's identity and the OS account, as `audit()` does).
     public func record(_ type: String, _ fields: [String: String?] = [:]) throws {
         var event = AuditEvent(type: type, time: clock.now())
         for (k, v) in fields { event.set(k, v) }

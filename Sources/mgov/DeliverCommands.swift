@@ -33,8 +33,9 @@ struct DeliverCommand: AsyncParsableCommand {
         }.joined(separator: "\n")
     }
 
-    static func orders(_ context: Context) throws -> DeliveryStore {
-        DeliveryStore(store: try context.store(), clock: context.clock, audit: try context.audit())
+    /// The orders; `byOperator`: false for the server, whose events are the carriers' doing (see `Context.audit`).
+    static func orders(_ context: Context, byOperator: Bool = true) throws -> DeliveryStore {
+        DeliveryStore(store: try context.store(), clock: context.clock, audit: try context.audit(byOperator: byOperator))
     }
 
     static func print(_ order: DeliveryOrder, _ console: Console) throws {
@@ -251,7 +252,7 @@ struct DeliverCommand: AsyncParsableCommand {
             let context = global.makeContext(passwordFile: password.passwordFile)
             let address = listen
             let tls = try TLSIdentity.load(try context.profile(), passwords: PasswordSource(passwordFile: password.passwordFile))
-            let server = DeliveryServer(orders: try DeliverCommand.orders(context))
+            let server = DeliveryServer(orders: try DeliverCommand.orders(context, byOperator: false))
             let console = context.console
             try await HTTPServerRunner(address: address, tls: tls).run(server.router()) { url in
                 if console.isJSON { try? console.jsonLine(["url": url]) } else { console.out("listening on \(url)") }

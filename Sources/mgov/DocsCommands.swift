@@ -23,9 +23,11 @@ struct DocsCommand: AsyncParsableCommand {
                       Purge.self, Hold.self, Release.self, Share.self, Shares.self, Revoke.self, Serve.self, Verify.self]
     )
 
-    /// The document store; `existing`: for a command that only checks it (no store is an error).
-    static func documents(_ context: Context, existing: Bool = false) throws -> DocumentStore {
-        DocumentStore(store: try existing ? context.existingStore() : context.store(), clock: context.clock, audit: try context.audit())
+    /// The document store; `existing`: for a command that only checks it (no store is an error);
+    /// `byOperator`: false for the server, whose events are its clients' doing (see `Context.audit`).
+    static func documents(_ context: Context, existing: Bool = false, byOperator: Bool = true) throws -> DocumentStore {
+        DocumentStore(store: try existing ? context.existingStore() : context.store(), clock: context.clock,
+                      audit: try context.audit(byOperator: byOperator))
     }
 
     struct TypeGroup: AsyncParsableCommand {
@@ -405,7 +407,7 @@ struct DocsCommand: AsyncParsableCommand {
             let address = listen
             if insecure, !isLoopback(address.host) { throw ValidationError("--insecure serves plain HTTP on loopback only (127.0.0.1, ::1)") }
             let tls = insecure ? nil : try TLSIdentity.load(try context.profile(), passwords: PasswordSource(passwordFile: password.passwordFile))
-            let server = DocsServer(documents: try DocsCommand.documents(context))
+            let server = DocsServer(documents: try DocsCommand.documents(context, byOperator: false))
             let console = context.console
             try await HTTPServerRunner(address: address, tls: tls, clientCertificates: .optional).run(server.router()) { url in
                 if console.isJSON { try? console.jsonLine(["url": url]) } else { console.out("listening on \(url)") }

@@ -10,7 +10,10 @@ struct LogCommand: AsyncParsableCommand {
         commandName: "log",
         abstract: "The tamper-evident audit log: append, query, verify, prove, export.",
         discussion: """
-            Every state-changing mgov command appends an event here. Events follow MLog's schema: \
+            Every state-changing mgov command appends an event here, naming the profile's identity as \
+            event_source and the OS account that ran the command as os_user (under sudo, root's events also \
+            name the account that ran sudo as os_sudo_user); a server's events name its client instead. \
+            Events follow MLog's schema: \
             event_type (System.Object.Action) and event_time are required; event_id, event_correlation, \
             event_level, event_source, event_message, event_details, legal_entity, legal_basis, legal_reason, \
             user, user_session, user_address, subject, subject_type, subject_name, object, object_type and \
@@ -618,7 +621,7 @@ struct LogCommand: AsyncParsableCommand {
             if console.isJSON { try console.json(entries.map(EntryView.init)); return }
             if entries.isEmpty { console.info("no personal-data events about \(subject)"); return }
             let rows = entries.map { e in
-                [e.value("event_time") ?? "", e.value("user") ?? e.value("legal_entity") ?? e.value("event_source") ?? "-",
+                [e.value("event_time") ?? "", e.value("user") ?? e.value("os_user") ?? e.value("legal_entity") ?? e.value("event_source") ?? "-",
                  e.value("event_type").map { String($0.split(separator: ".").last ?? "") } ?? "",
                  e.value("legal_basis") ?? "-", e.value("legal_reason") ?? "-", String(e.seq)]
             }

@@ -247,6 +247,12 @@ private let bob = "urn:md:idnp:2009876543210"
         let how = (reads["entries"] as? [[String: Any]] ?? []).compactMap { ($0["event"] as? [String: Any])?["event_message"] as? String }
         #expect(how.contains("served over HTTPS: headers only (HEAD)") && how.contains("served over HTTPS: bytes 0-8 of 23")
                 && how.contains("served over HTTPS: bytes 10-22 of 23"), "\(how)")
+        // A read is the reader's doing, not the server's account's: only an operator's command names an OS account.
+        let readEvents = (reads["entries"] as? [[String: Any]] ?? []).compactMap { $0["event"] as? [String: Any] }
+        #expect(!readEvents.isEmpty && readEvents.allSatisfy { $0["os_user"] == nil }, "\(readEvents)")
+        let shared = try #require(try env.mgov("log", "query", "--type", "MDocs.Share.Created", "--json").json() as? [String: Any])
+        let account = try TestProcess.run("/usr/bin/id", ["-un"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect((shared["entries"] as? [[String: Any]])?.first.flatMap { ($0["event"] as? [String: Any])?["os_user"] as? String } == account)
         let sha = try TestProcess.run("/usr/bin/sha256sum", [file]).stdout.prefix(64)
         let verified = try curl("/verify/" + sha)
         #expect(verified.httpStatus == 200 && verified.stdout.contains(#""number":"AB-1""#) && !verified.stdout.contains("naștere"), "\(verified.stdout)")

@@ -45,6 +45,8 @@ struct LogEnvironment {
         #expect(event["user"] as? String == "alice")
         #expect(event["tag"] as? [String] == ["a", "b"])
         #expect(event["event_source"] as? String == "MD/GOV/1003600123456/REGISTRY")
+        // An appended event is the script's own: mgov adds no OS account to it (a command's own events get one).
+        #expect(event["os_user"] == nil)
         // A level is one of MLog's, named as MLog names it.
         try t.mgov("log", "append", "--type", "A.B.C", "--level", "Bogus").expectOneLineError(64, containing: "--level is one of Trace, Debug, Info")
         let warned = try t.mgov("log", "append", "--type", "A.B.C", "--level", "warning", "--json").json() as? [String: Any]
@@ -56,6 +58,10 @@ struct LogEnvironment {
         let t = try LogEnvironment()
         let tail = try t.mgov("log", "tail", "--json")
         #expect(tail.stdout.contains("MGov.Profile.Created"))
+        // Each names the OS account that ran the command (what `id -un` says) as os_user.
+        let created = try #require(try t.mgov("log", "query", "--type", "MGov.Profile.Created", "--json").json() as? [String: Any])
+        let account = try TestProcess.run("/usr/bin/id", ["-un"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect((created["entries"] as? [[String: Any]])?.first.flatMap { ($0["event"] as? [String: Any])?["os_user"] as? String } == account)
     }
 
     @Test func anNDJSONBatchIsAllOrNothingAndNamesTheBadLine() throws {
