@@ -469,38 +469,40 @@ struct DocsCommand: AsyncParsableCommand {
 
         /// What the audit log recorded of each version's content (of one document, or all) as it was added.
         static func loggedContent(_ context: Context, document id: String?) throws -> [DocumentStore.VersionRef: Set<String>] {
+            var logged: [DocumentStore.VersionRef: Set<String>] = [:]
+            try forEachContentEvent(context, document: id) { entry in
+                let fields = entry.event.compactMapValues { value -> String? in if case .string(let text) = value { text } else { nil } }
+                if let (version, hash) = DocumentStore.loggedContent(type: fields["event_type"] ?? "", fields: fields) {
+                    logged[version, default: []].insert(hash)
+                }
+                return true
+            }
+            return logged
+        }
+
+        /// When the log first recorded an add with its content hash (to the second), or nil when it never has.
+        static func hashesLoggedSince(_ context: Context) throws -> Date? {
+            var since: Date?
+            try forEachContentEvent(context, document: nil) { entry in
+                guard case .string = entry.event["object_sha256"], case .string(let time) = entry.event["event_time"],
+                      let date = Timestamp.parse(time) else { return true }
+                since = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+                return false
+            }
+            return since
+        }
+
+        /// The log's MDocs add events (of one document, or all), oldest first, page by page, until `body` says stop.
+        private static func forEachContentEvent(_ context: Context, document id: String?, _ body: (LogEntry) -> Bool) throws {
             let log = AuditLog(store: try context.store())
             var query = LogQuery()
             query.types = DocumentStore.contentEventTypes
             query.pageSize = 10_000
             if let id { query.filters = [("object", id)] }
-            var logged: [DocumentStore.VersionRef: Set<String>] = [:]
             while true {
                 let page = try log.query(query)
-                for entry in page.entries {
-                    let fields = entry.event.compactMapValues { value -> String? in if case .string(let text) = value { text } else { nil } }
-                    guard let (version, hash) = DocumentStore.loggedContent(type: fields["event_type"] ?? "", fields: fields) else { continue }
-                    logged[version, default: []].insert(hash)
-                }
-                if page.entries.count < page.pageSize { return logged }
-                query.page += 1
-            }
-        }
-
-        /// When the log first recorded an add with its content hash (to the second), or nil when it never has.
-        static func hashesLoggedSince(_ context: Context) throws -> Date? {
-            let log = AuditLog(store: try context.store())
-            var query = LogQuery()
-            query.types = DocumentStore.contentEventTypes
-            query.pageSize = 1000
-            while true {
-                let page = try log.query(query)
-                for entry in page.entries {
-                    guard case .string = entry.event["object_sha256"], case .string(let time) = entry.event["event_time"],
-                          let date = Timestamp.parse(time) else { continue }
-                    return Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
-                }
-                if page.entries.count < page.pageSize { return nil }
+                for entry in page.entries where !body(entry) { return }
+                if page.entries.count < page.pageSize { return }
                 query.page += 1
             }
         }
