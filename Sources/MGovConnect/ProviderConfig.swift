@@ -86,7 +86,13 @@ public struct ProviderConfig: Decodable, Sendable {
     }
 
     public static func load(path: String) throws -> ProviderConfig {
-        let text = String(decoding: try FileSystem.read(path), as: UTF8.self)
+        let bytes = try FileSystem.read(path)
+        do {
+            try YAMLPrescan.check([UInt8](bytes))
+        } catch let problem as YAMLPrescan.Problem {
+            throw ConnectError.invalidArgument("\(path): \(problem.description)")
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
         // A key written twice: YAML says it is an error, the decoder would keep one of the two silently.
         if let root = try? Yams.compose(yaml: text), let (key, mark) = duplicateKey(in: root) {
             throw ConnectError.invalidArgument("\(path): the key '\(key)' is given twice\(mark.map { " (line \($0.line), column \($0.column))" } ?? "")")

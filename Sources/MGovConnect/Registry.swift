@@ -261,13 +261,22 @@ public final class ConnectRegistry: Sendable {
         let granted = try self.service(service, countingRows: false)
         if let fields { try checkFields(fields, of: granted) }
         let now = Timestamp.format(clock.now())
-        try change { db in
+        let values: [(any DatabaseValueConvertible)?] = [client.description, service, try Self.json(legalBases), try fields.map(Self.json), expires.map(Timestamp.format)]
+        let createdAt = try change { db -> String in
+            // The same grant again (a script run twice) is the one already held, not a second row to revoke.
+            if let held = try String.fetchOne(db, sql: """
+                SELECT created_at FROM connect_grant WHERE client = ? AND service = ? AND legal_bases = ? AND fields IS ? AND expires_at IS ?
+                    AND revoked_at IS NULL
+                """, arguments: StatementArguments(values)) {
+                return held
+            }
             try db.execute(sql: "INSERT INTO connect_grant (client, service, legal_bases, fields, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [client.description, service, try Self.json(legalBases), try fields.map(Self.json), expires.map(Timestamp.format), now])
+                           arguments: StatementArguments(values + [now]))
             try record("MConnect.Grant.Created", ["object": service, "object_type": "service", "legal_entity": client.memberCode,
                                                   "legal_basis": legalBases.joined(separator: "; "), "event_message": "granted to \(client)"], in: db)
+            return now
         }
-        return Grant(client: client.description, service: service, legalBases: legalBases, fields: fields, expiresAt: expires.map(Timestamp.format), createdAt: now)
+        return Grant(client: client.description, service: service, legalBases: legalBases, fields: fields, expiresAt: expires.map(Timestamp.format), createdAt: createdAt)
     }
 
     /// A grant's fields must name columns of its dataset: a misspelt one would silently return

@@ -103,4 +103,11 @@ public enum CoreError: UserFacingError, Equatable {
             return text
         }
     }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .defaultProfileDeletion: return .refused  // a refused action, as DESIGN.md §1 has it
+        default: return .failure
+        }
+    }
 }

@@ -156,6 +156,8 @@ public struct ProfileManager: Sendable {
             profile.certificatePath = empty ? nil : absolute(value)
         case "pkcs12":
             profile.pkcs12Path = empty ? nil : absolute(value)
+            // The file holds the key and the certificate: it replaces the pair, as `create` takes one or the other.
+            if !empty { profile.keyPath = nil; profile.certificatePath = nil }
         case "trust":
             profile.trustPaths = value.split(separator: ",").map { absolute(String($0)) }
         case "output":
@@ -178,7 +180,7 @@ public struct ProfileManager: Sendable {
         profile = try validated(profile)
         profile.updatedAt = clock.now()
         let row = try ProfileRow(profile)
-        try change("MGov.Profile.Changed", ["object": name, "object_type": "profile", "event_message": "\(key) changed"]) { db in
+        try change("MGov.Profile.Changed", ["object": name, "object_type": "profile", "event_message": "\(key) changed\(key == "pkcs12" && !empty ? " (it replaces key and cert)" : "")"]) { db in
             guard try ProfileRow.fetchOne(db, key: name) != nil else { throw CoreError.profileNotFound(name) }
             try row.update(db)
         }
@@ -257,6 +259,10 @@ public struct ProfileManager: Sendable {
         profile.certificatePath = profile.certificatePath.map(absolute)
         profile.pkcs12Path = profile.pkcs12Path.map(absolute)
         profile.trustPaths = profile.trustPaths.map(absolute)
+        if profile.pkcs12Path != nil, profile.keyPath != nil || profile.certificatePath != nil {
+            throw CoreError.invalidSetting(key: profile.keyPath != nil ? "key" : "cert",
+                                           reason: "the profile takes its key and certificate from its PKCS#12 file (clear it first: pkcs12 '')")
+        }
         if let key = profile.keyPath { try validator.validatePrivateKey(at: key) }
         if let cert = profile.certificatePath { try validator.validateCertificates(at: cert) }
         if let p12 = profile.pkcs12Path { try validator.validatePKCS12(at: p12) }

@@ -64,16 +64,24 @@ public final class Store: Sendable {
         try migrate(migrations)
     }
 
+    /// The store's files are the owner's only: a database restored from a backup or made by hand
+    /// with 0644 loses its group and other bits (so do the side files, made with its mode).
+    ///
     /// SQLite makes -wal and -shm with the database's mode, and never changes it after: opened while
     /// the database was 0400, the store stayed unwritable once it was 0600 again. The side files
     /// are given the database's owner-write bit back when the database has it (and they are ours).
     static func alignSideFiles(of path: String) {
         var database = stat()
-        guard stat(path, &database) == 0, database.st_uid == geteuid(), database.st_mode & S_IWUSR != 0 else { return }
+        guard stat(path, &database) == 0, database.st_uid == geteuid() else { return }
+        let open = mode_t(S_IRWXG | S_IRWXO)
+        if database.st_mode & open != 0 { chmod(path, database.st_mode & 0o700) }
         for suffix in ["-wal", "-shm"] {
             var side = stat()
-            if stat(path + suffix, &side) == 0, side.st_uid == geteuid(), side.st_mode & S_IWUSR == 0 {
+            guard stat(path + suffix, &side) == 0, side.st_uid == geteuid() else { continue }
+            if database.st_mode & S_IWUSR != 0, side.st_mode & S_IWUSR == 0 {
                 chmod(path + suffix, 0o600)
+            } else if side.st_mode & open != 0 {
+                chmod(path + suffix, side.st_mode & 0o700)
             }
         }
     }

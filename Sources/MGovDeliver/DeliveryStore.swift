@@ -40,6 +40,7 @@ public struct Recipient: Codable, Sendable, Equatable {
             throw DeliverError.invalidArgument("'\(text)' is not a recipient: write idnp:<13 digits> (a person) or idno:<13 digits> (an organization)")
         }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 250 else { throw DeliverError.invalidArgument("a recipient's name has 1 to 250 characters") }
+        try DeliveryStore.requireOneLine(name, "a recipient's name")
         if let phone, phone.range(of: #"^\+[1-9][0-9]{6,14}\z"#, options: .regularExpression) == nil {
             throw DeliverError.invalidArgument("'\(phone)' is not an E.164 phone number (+373…)")
         }
@@ -258,6 +259,17 @@ public final class DeliveryStore: Sendable {
     /// Throws what `create` would refuse `new` for, writing nothing: a caller that stores files
     /// for the order first checks it, so a refused order leaves no documents behind.
     public func check(_ new: NewOrder) throws {
+        guard (try? MemberIdentity(parsing: new.sender)) != nil else {
+            throw DeliverError.invalidArgument("the sender '\(new.sender)' is not a member identity (INSTANCE/CLASS/MEMBER[/SUBSYSTEM])")
+        }
+        // The {service} of the carrier endpoints' paths: what a URL path segment holds unencoded.
+        guard (1...100).contains(new.service.utf8.count),
+              new.service.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }),
+              new.service != ".", new.service != ".." else {
+            throw DeliverError.invalidArgument("a service code has 1 to 100 letters, digits, '-', '_' or '.'")
+        }
+        try Self.requireOneLine(new.address, "an address")
+        try Self.requireOneLine(new.pickupPoint, "a pickup point code")
         guard (new.address == nil) != (new.pickupPoint == nil) else {
             throw DeliverError.invalidArgument("give an address or a pickup point code (one of them)")
         }
@@ -275,6 +287,9 @@ public final class DeliveryStore: Sendable {
     public func update(_ id: String, _ update: StatusUpdate, service: String? = nil) throws -> DeliveryOrder {
         let now = Timestamp.format(clock.now())
         if let message = update.message, message.count > 1000 { throw DeliverError.invalidArgument("a message has at most 1,000 characters") }
+        try Self.requireOneLine(update.message, "a message")
+        try Self.requireOneLine(update.eventCode, "an event code")
+        try Self.requireOneLine(update.trackingID, "a tracking id")
         var update = update
         return try store.database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT service, carrier FROM deliver_order WHERE id = ?", arguments: [id]) else {
@@ -293,6 +308,12 @@ public final class DeliveryStore: Sendable {
             if update.actor == .carrier, let assigned, let name = update.actorName, assigned != name {
                 throw DeliverError.notYourOrder("order \(id) is carried by \(assigned), not \(name)")
             }
+            // An order's carrier is named once: a status update that named another would hand the
+            // order (and the recipient's address) to it without a word in the history.
+            if let assigned, let named = update.carrier, named != assigned {
+                throw DeliverError.invalidArgument("order \(id) is carried by \(assigned): a status update cannot give it to \(named)")
+            }
+            let newCarrier = assigned == nil ? update.carrier ?? (update.actor == .carrier ? update.actorName : nil) : nil
             let last = try Row.fetchOne(db, sql: "SELECT seq, status FROM deliver_event WHERE order_id = ? ORDER BY seq DESC LIMIT 1", arguments: [id])
             let current = DeliveryStatus(rawValue: last?["status"] ?? "") ?? .unknown
             if let refusal = DeliveryTransitions.refusal(from: current, to: update.status, by: update.actor) {
@@ -307,11 +328,11 @@ public final class DeliveryStore: Sendable {
                     estimated_delivery_from = COALESCE(?, estimated_delivery_from), estimated_delivery_to = COALESCE(?, estimated_delivery_to),
                     cost = COALESCE(?, cost), paid = CASE WHEN ? THEN 1 ELSE paid END
                 WHERE id = ?
-                """, arguments: [update.carrier ?? (update.actor == .carrier ? update.actorName : nil), update.trackingID,
+                """, arguments: [newCarrier, update.trackingID,
                                  update.estimatedDeliveryFrom, update.estimatedDeliveryTo, update.cost, update.status == .paid, id])
             let order = try self.order(id, db)
             try record("MDelivery.Order.StatusChanged", order, actor: update.actorName ?? update.actor.rawValue,
-                       message: "\(update.status.rawValue) by the \(update.actor.rawValue)\(update.message.map { ": \($0)" } ?? "")", in: db)
+                       message: "\(update.status.rawValue) by the \(update.actor.rawValue)\(newCarrier.map { ", carrier \($0) assigned" } ?? "")\(update.message.map { ": \($0)" } ?? "")", in: db)
             return order
         }
     }
@@ -382,6 +403,15 @@ public final class DeliveryStore: Sendable {
     /// The carrier a certificate fingerprint belongs to.
     public func carrier(fingerprint: String) throws -> String? {
         try store.database.read { db in try String.fetchOne(db, sql: "SELECT name FROM deliver_carrier WHERE fingerprint = ?", arguments: [fingerprint]) }
+    }
+
+    /// Refuses control characters (a line break above all) in a value that `deliver list`, `show` and
+    /// the history print one per line: an order's row split in two reads as two orders.
+    static func requireOneLine(_ value: String?, _ what: String) throws {
+        guard let value else { return }
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw DeliverError.invalidArgument("\(what) may not hold a line break or another control character")
+        }
     }
 
     /// Throws unless `name` is a registered carrier's, naming those that are.

@@ -177,6 +177,10 @@ public final class AuditLog: Sendable {
     static func frontier(_ db: Database, known: MerkleFrontier? = nil) throws -> MerkleFrontier {
         let size = try Self.size(db)
         if let known, known.size == size { return known }
+        // Appending after a cut would hide it: the new entries would take the deleted ones' places.
+        if let covered = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(size) FROM log_checkpoint")), UInt64(covered) > size {
+            throw LogError.treeDamaged("a checkpoint covers \(covered) entries but the log holds \(size): entries from \(size) on were deleted from the store (run mgov log verify)")
+        }
         return try MerkleFrontier(size: size) { level, index in try Self.node(db, level, index) }
     }
 

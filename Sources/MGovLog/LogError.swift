@@ -44,7 +44,7 @@ public indirect enum LogError: UserFacingError, Equatable {
         case let .invalidField(name, why):
             return "\(name) \(why)"
         case let .invalidType(type):
-            return "event_type '\(type)' is not of the form System.Object.Action (three or more dot-separated names of letters, digits and _)"
+            return "event_type '\(type)' is not of the form System.Object.Action (three or more dot-separated names of letters, digits and _, each starting with a letter)"
         case let .invalidTime(text):
             return "event_time '\(text)' is not a time (use YYYY-MM-DD[THH:MM:SS[.SSS][Z|±HH[MM]]])"
         case let .reservedName(name):

@@ -27,7 +27,7 @@ public enum NotifyError: UserFacingError, Equatable {
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .referenceConflict, .notCancellable: return .refused
+        case .referenceConflict, .notCancellable, .inUse: return .refused
         default: return .failure
         }
     }

@@ -94,8 +94,14 @@ struct DeliverCommand: AsyncParsableCommand {
             try orders.check(new)  // before any file is stored for it
             if !doc.isEmpty || !file.isEmpty {
                 let documents = try DocsCommand.documents(context)
-                for id in doc { _ = try documents.document(id) }
                 let owner = try Principal("urn:md:\(new.recipient.type == "Person" ? "idnp" : "idno"):\(new.recipient.code)")
+                for id in doc {
+                    // An order delivers the recipient's documents: another person's would be disclosed to them.
+                    let document = try documents.document(id)
+                    guard document.owner == owner.urn else {
+                        throw DeliverError.invalidArgument("document \(id) is owned by \(document.owner), not by the recipient (\(owner.urn))")
+                    }
+                }
                 var stored: [String] = []
                 for path in file {
                     let input = try FileSystem.openForReading(path)

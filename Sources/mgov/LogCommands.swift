@@ -79,6 +79,11 @@ struct LogCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Read NDJSON events from this file instead of stdin.", valueName: "file"), completion: .file())
         var input: String?
 
+        func validate() throws {
+            // An event made from flags is checked before the store is opened (source and time aside, filled in then).
+            if let type { _ = try makeEvent(type: type, source: nil, now: Date()) }
+        }
+
         func run() async throws {
             let context = global.makeContext()
             let events: [LogEvent]
@@ -133,7 +138,11 @@ struct LogCommand: AsyncParsableCommand {
                 if let k = extra.firstIndex(where: { $0.0 == name }) { extra[k].1.append(value) } else { extra.append((name, [value])) }
             }
             for (name, values) in extra { fields[name] = values.count == 1 ? .string(values[0]) : .array(values) }
-            return try LogEvent(fields: fields)
+            do {
+                return try LogEvent(fields: fields)
+            } catch let error as LogError {
+                throw ValidationError(error.description)  // a flag's value, as a mistyped number is: usage, 64
+            }
         }
     }
 
@@ -274,7 +283,7 @@ struct LogCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext()
-            let log = AuditLog(store: try context.store())
+            let log = AuditLog(store: try context.existingStore())
             let console = context.console
             func print(_ entry: LogEntry) throws {
                 if console.isJSON { try console.jsonLine(EntryView(entry)) } else { console.out(EntryView.line(entry)) }
@@ -391,9 +400,9 @@ struct LogCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
+            let log = AuditLog(store: try context.existingStore())  // first: finding the profile would make a store
             let profile = try context.profile()
             let credentials = try ProfileCredentials.load(profile, passwords: PasswordSource(passwordFile: password.passwordFile))
-            let log = AuditLog(store: try context.existingStore())
             let head = try log.treeHead()
             let checkpoint = try MGovLog.Checkpoint.sign(origin: origin ?? "\(profile.identity)/log", head: head, key: credentials.key)
             let console = context.console
@@ -548,7 +557,7 @@ struct LogCommand: AsyncParsableCommand {
                 otel: one OTLP/JSON ExportLogsServiceRequest per line, up to 1,000 records each. A file written \
                 with -o is readable by its owner only (the log holds personal data).
 
-                Exit codes: 0 exported; 2 bad input.
+                Exit codes: 0 exported; 2 bad input; 64 usage (an unknown --format).
                 """
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
@@ -560,6 +569,10 @@ struct LogCommand: AsyncParsableCommand {
         var toSeq: UInt64?
         @Option(name: [.short, .long], help: ArgumentHelp("Write to this file, atomically ('-': stdout).", valueName: "file"), completion: .file())
         var output: String?
+
+        func validate() throws {
+            do { _ = try ExportFormat(name: format) } catch let error as LogError { throw ValidationError(error.description) }
+        }
 
         func run() async throws {
             let context = global.makeContext()
@@ -663,6 +676,7 @@ extension LogCommand {
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
             let passwords = PasswordSource(passwordFile: password.passwordFile)
+            let log = AuditLog(store: try context.existingStore())  // first: finding the profile would make a store
             let profile = try context.profileIfAny()
             if insecure { try requireLoopback(to) }
             var tls: TLSIdentity?
@@ -678,7 +692,7 @@ extension LogCommand {
                 signer = (credentials.key, certificate)
             }
             let client = MutualTLSClient(tls: tls)
-            let shipper = LogShipper(log: AuditLog(store: try context.store()), destination: to, client: client, signer: signer)
+            let shipper = LogShipper(log: log, destination: to, client: client, signer: signer)
             let console = context.console
             do {
                 if follow {

@@ -164,7 +164,7 @@ struct NotifyCommand: AsyncParsableCommand {
             func run() async throws {
                 let context = global.makeContext()
                 try NotifyCommand.outbox(context).removeTemplate(code)
-                context.console.info("removed template \(code)")
+                if context.console.isJSON { try context.console.json(["removed": code]) } else { context.console.info("removed template \(code)") }
             }
         }
 
@@ -305,14 +305,15 @@ struct NotifyCommand: AsyncParsableCommand {
         }
 
         struct Remove: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a channel no unsent message needs.")
+            static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a channel no unsent message needs.",
+                                                            discussion: "Exit codes: 0 removed; 1 refused (messages still wait for the channel); 2 no such channel.")
             @OptionGroup(title: "Global Options") var global: GlobalOptions
             @Argument(help: "The channel's name.") var name: String
 
             func run() async throws {
                 let context = global.makeContext()
                 try NotifyCommand.outbox(context).removeChannel(name)
-                context.console.info("removed channel \(name)")
+                if context.console.isJSON { try context.console.json(["removed": name]) } else { context.console.info("removed channel \(name)") }
             }
         }
     }
@@ -363,7 +364,7 @@ struct NotifyCommand: AsyncParsableCommand {
             func run() async throws {
                 let context = global.makeContext()
                 try NotifyCommand.outbox(context).removeContact(id)
-                context.console.info("removed contact \(id)")
+                if context.console.isJSON { try context.console.json(["removed": id]) } else { context.console.info("removed contact \(id)") }
             }
         }
     }

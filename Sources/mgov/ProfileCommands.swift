@@ -175,8 +175,8 @@ struct ProfileCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change one setting of a profile.",
             discussion: """
-                Keys: identity, key, cert, pkcs12, trust (comma-separated files; replaces the list), \
-                endpoint.NAME (a URL), output (human or json). An empty VALUE clears an optional setting.
+                Keys: identity, key, cert, pkcs12 (replaces key and cert), trust (comma-separated files; replaces \
+                the list), endpoint.NAME (a URL), output (human or json). An empty VALUE clears an optional setting.
                 """
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
@@ -193,8 +193,12 @@ struct ProfileCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext(passwordFile: password.passwordFile)
+            let before = try context.profiles().get(name)
             let profile = try context.profiles().set(name, key: key, value: value)
             let console = context.console
+            if key == "pkcs12", !value.isEmpty, before.keyPath != nil || before.certificatePath != nil {
+                console.info("\(name): key and cert cleared (the PKCS#12 file holds both)")
+            }
             if ["identity", "cert", "trust"].contains(key) {
                 for warning in ProfileCommand.warnings(profile, now: context.clock.now()) { console.warn(warning) }
             }
@@ -205,7 +209,7 @@ struct ProfileCommand: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete a profile (the default one only with --force).",
-            discussion: "Key and certificate files are left where they are."
+            discussion: "Key and certificate files are left where they are. Exit codes: 0 deleted; 1 refused (the default profile without --force); 2 no such profile."
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
 

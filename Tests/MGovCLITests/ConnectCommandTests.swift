@@ -151,6 +151,8 @@ struct ConnectEnvironment {
         #expect(refusedJSON.status == 1 && (try? refusedJSON.json() as? [String: Any])?["status"] as? Int == 403, "\(refusedJSON.stdout)")
         // Removing a service revokes its grants: a service added again under its code starts with none.
         #expect(try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "Legea 133/2011").status == 0)
+        // The same grant again (a script run twice) is the one held, not a second one.
+        #expect(try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "Legea 133/2011").status == 0)
         let people = c.dir.file("work/people.csv")
         let removed = try c.provider("connect", "service", "rm", "people")
         #expect(removed.status == 0 && removed.stderr.contains("revoked its 1 grant"), "\(removed.stderr)")
@@ -387,6 +389,9 @@ struct ConnectEnvironment {
              "grant 1 (nofields to \(clientID)): fields needs at least one field name"),
             ("twice", "services:\n  twice: { dataset: people.csv, key: [idnp] }\n  twice: { proxy: \"http://127.0.0.1:1\" }\n",
              "the key 'twice' is given twice (line 3"),
+            // Refused before Yams reads it: nesting that overflowed its stack, aliases that multiply.
+            ("deep", "services: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n", "line 1 nests deeper"),
+            ("alias", "a: &a [x, x]\nb: &b [*a, *a]\nservices: *b\n", "line 2 uses a YAML alias"),
         ]
         for mistake in mistakes {
             let file = try c.dir.write("work/\(mistake.file).yaml", mistake.yaml)

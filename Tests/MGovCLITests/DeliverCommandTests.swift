@@ -195,5 +195,23 @@ struct DeliverEnvironment {
             .expectOneLineError(2, containing: "no document")
         let listed = try #require(try d.mgov("docs", "list", "--json").json() as? [[String: Any]])
         #expect(listed.count == 1, "\(listed)")
+        // Another person's document is not delivered to this recipient.
+        let added = try #require(try d.mgov("docs", "add", file, "--owner", "urn:md:idnp:2009999999999", "--json").json() as? [String: Any])
+        let theirs = try #require(added["id"] as? String)
+        try d.mgov.run(["deliver", "create", "--recipient", "idnp:2001234567890", "--name", "Ion", "--address", "a", "--doc", theirs])
+            .expectOneLineError(2, containing: "is owned by urn:md:idnp:2009999999999, not by the recipient")
+        let hers = try d.mgov.run(["deliver", "create", "--recipient", "idnp:2009999999999", "--name", "Ana", "--address", "a", "--doc", theirs])
+        #expect(hers.status == 0, "\(hers.stderr)")
+    }
+
+    @Test func valuesThatWouldBreakTheListingOrTheEndpointsAreRefused() throws {
+        let d = try DeliverEnvironment()
+        let base = ["deliver", "create", "--recipient", "idnp:2001234567890", "--address", "a"]
+        try d.mgov.run(base + ["--name", "a\nb"]).expectOneLineError(2, containing: "may not hold a line break")
+        try d.mgov.run(base + ["--name", "Ion", "--sender", "garbage"]).expectOneLineError(2, containing: "is not a member identity")
+        try d.mgov.run(base + ["--name", "Ion", "--service", "a/b c"]).expectOneLineError(2, containing: "a service code has")
+        let id = try d.create([])
+        try d.mgov.run(["deliver", "update", id, "Ready", "--as", "sender", "--message", "x\r\ny"]).expectOneLineError(2, containing: "may not hold a line break")
+        #expect(try d.mgov("deliver", "list").stdout.split(separator: "\n").count == 1)
     }
 }

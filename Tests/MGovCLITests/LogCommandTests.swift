@@ -95,7 +95,9 @@ struct LogEnvironment {
     @Test func anOversizeEventIsRefused() throws {
         let t = try LogEnvironment()
         let big = String(repeating: "x", count: 40_000)
-        try t.mgov("log", "append", "--type", "A.B.C", "--message", big).expectOneLineError(2, containing: "at most 32766")
+        try t.mgov("log", "append", "--type", "A.B.C", "--message", big).expectOneLineError(64, containing: "at most 32766")
+        try t.mgov("log", "append", "--type", "foo").expectOneLineError(64, containing: "is not of the form System.Object.Action")
+        try t.mgov("log", "append", "--type", "A.B.C", "--time", "yesterday").expectOneLineError(64, containing: "is not a time")
         let fields = (0..<10).map { #""f\#($0)":"\#(String(repeating: "y", count: 30_000))""# }.joined(separator: ",")
         try t.mgov("log", "append", input: Data(#"{"event_type":"A.B.C","event_time":"2026-11-23",\#(fields)}"#.utf8))
             .expectOneLineError(2, containing: "at most 262144 bytes per event")
@@ -163,6 +165,18 @@ struct LogEnvironment {
         #expect(report?["entries_after_checkpoint"] as? Int == 0 && report?["checkpointed_size"] as? Int == 11)
         try t.mgov("log", "append", input: t.ndjson(2, start: 10))
         #expect(try t.mgov("log", "verify").stderr.contains("the newest 2 entries (from 11 on)"))
+    }
+
+    /// A mistyped home is an error for what only reads or ships the log, not an empty store made for it.
+    @Test func readersRefuseAHomeWithNoStore() throws {
+        let env = try CLIEnvironment()
+        let readers: [[String]] = [["log", "verify"], ["log", "query"], ["log", "show", "0"], ["log", "tail"], ["log", "tail", "-f"],
+                                   ["log", "checkpoint"], ["log", "export"], ["log", "access-history", "2001234567890"],
+                                   ["log", "ship", "--to", "https://127.0.0.1:1"]]
+        for command in readers {
+            try env.mgov.run(command).expectOneLineError(2, containing: "no mgov store in")
+        }
+        #expect(!FileManager.default.fileExists(atPath: env.mgov.home + "/mgov.sqlite"))
     }
 
     @Test func verifyNamesADeletedOrReorderedEntry() throws {
@@ -280,7 +294,7 @@ struct LogEnvironment {
         #expect(try t.mgov("log", "export", "-o", file).status == 0)
         #expect(try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").count == 2)
         #expect((try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int) == 0o600, "personal data: owner only")
-        try t.mgov("log", "export", "--format", "xml").expectOneLineError(2, containing: "unknown export format 'xml'")
+        try t.mgov("log", "export", "--format", "xml").expectOneLineError(64, containing: "unknown export format 'xml'")
         // Times OTLP's unsigned nanoseconds cannot carry go out as 0 ("unknown"); they trapped before.
         try t.mgov("log", "append", "--type", "A.B.Future", "--time", "2600-01-01")
         try t.mgov("log", "append", "--type", "A.B.Past", "--time", "1900-01-01")

@@ -306,7 +306,7 @@ final class HTTPRecorder {
         #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:1?from=noreply@gov.md").status == 0)
         let first = try sendJSON(c, ["welcome", "--channel", "mail", "--to", "email:a@example.md", "--var", "Name=A", "--var", "Case=1", "--reference", "case-1", "--queue"])
         #expect(first.status == 0 && first.statuses == ["Pending"])
-        try c.mgov("notify", "channel", "rm", "mail").expectOneLineError(2, containing: "1 unsent message")
+        try c.mgov("notify", "channel", "rm", "mail").expectOneLineError(1, containing: "1 unsent message")
         let again = try c.mgov("notify", "send", "welcome", "--channel", "mail", "--to", "email:a@example.md", "--var", "Name=A", "--var", "Case=1",
                                "--reference", "case-1", "--queue")
         #expect(again.status == 0 && again.stdout.contains("\(first.id) (already sent with this reference)"))
@@ -317,6 +317,10 @@ final class HTTPRecorder {
         let cancelled = try c.mgov("notify", "cancel", first.id)
         #expect(cancelled.status == 0 && cancelled.stdout.contains("Cancelled"))
         try c.mgov("notify", "cancel", first.id).expectOneLineError(1, containing: "nothing left to cancel")
+        // Nothing waits for the channel now; with --json, the removal is said on stdout, as profile delete says it.
+        let removed = try c.mgov("notify", "channel", "rm", "mail", "--json")
+        #expect(removed.status == 0 && (try? removed.json() as? [String: String]) == ["removed": "mail"], "\(removed.stdout)")
+        #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:1?from=noreply@gov.md").status == 0)
 
         try c.mgov("notify", "send", "welcome", "--channel", "mail", "--to", "email:a@example.md", "--var", "Name=A")
             .expectOneLineError(2, containing: "{{Case}}")

@@ -37,7 +37,7 @@ import Testing
         #expect(set.status == 0)
         #expect(((try set.json() as? [String: Any])?["endpoints"] as? [String: String])?.count == 2)
 
-        try env.mgov("profile", "delete", "backup").expectOneLineError(2, containing: "default profile")
+        try env.mgov("profile", "delete", "backup").expectOneLineError(1, containing: "default profile")
         #expect(try env.mgov("profile", "delete", "backup", "--force").status == 0)
         #expect(try env.mgov("profile", "delete", "agency").status == 0)
         #expect((try env.mgov("profile", "list", "--json").json() as? [Any])?.isEmpty == true)
@@ -107,6 +107,22 @@ import Testing
         #expect(try env.mgov("profile", "create", "x", "--identity", "MD/GOV/1/S", "--pkcs12", env.dir.file("s.p12"), "--password-file", right).status == 0)
         // Without a password and without a terminal: checked structurally, no prompt, no hang.
         #expect(try env.mgov("profile", "create", "y", "--identity", "MD/GOV/1/S", "--pkcs12", env.dir.file("s.p12")).status == 0)
+    }
+
+    @Test func settingAPKCS12FileReplacesTheKeyAndCertificate() throws {
+        let env = try CLIEnvironment()
+        let ca = try TestPKI.makeCA(in: env.dir)
+        let leaf = try TestPKI.makeLeaf(in: env.dir, name: "s", ca: ca)
+        try TestProcess.openssl(["pkcs12", "-export", "-inkey", leaf.key, "-in", leaf.cert, "-passout", "pass:right", "-out", env.dir.file("s.p12")])
+        let right = try env.dir.write("right.txt", "right\n")
+        #expect(try env.mgov("profile", "create", "x", "--identity", "MD/GOV/1/S", "--key", leaf.key, "--cert", leaf.cert).status == 0)
+        let set = try env.mgov("profile", "set", "x", "pkcs12", env.dir.file("s.p12"), "--password-file", right)
+        #expect(set.status == 0 && set.stderr.contains("key and cert cleared"), "\(set.stderr)")
+        let shown = try env.mgov("profile", "show", "x", "--json").json() as? [String: Any]
+        #expect(shown?["key"] == nil && shown?["cert"] == nil && (shown?["pkcs12"] as? String)?.hasSuffix("s.p12") == true, "\(String(describing: shown))")
+        try env.mgov("profile", "set", "x", "key", leaf.key).expectOneLineError(2, containing: "from its PKCS#12 file")
+        #expect(try env.mgov("profile", "set", "x", "pkcs12", "").status == 0)
+        #expect(try env.mgov("profile", "set", "x", "key", leaf.key).status == 0)
     }
 
     @Test func encryptedKeyWithWrongPasswordFromEnvironment() throws {

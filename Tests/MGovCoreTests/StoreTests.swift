@@ -40,6 +40,17 @@ import Testing
         _ = (first, second)
     }
 
+    @Test func aStoreOpenToOthersIsMadeTheOwnersOnly() throws {
+        // A store restored from a backup, or made by hand, with the umask's 0644.
+        let dir = try TemporaryDirectory()
+        let home = MGovHome(path: dir.file("home"))
+        let first = try Store(home: home, migrations: testMigrations)
+        for suffix in ["", "-wal", "-shm"] { chmod(home.databasePath + suffix, 0o644) }
+        let second = try Store(home: home, migrations: testMigrations)
+        for suffix in ["", "-wal", "-shm"] { #expect(try mode(home.databasePath + suffix) == 0o600, "\(suffix)") }
+        _ = (first, second)
+    }
+
     @Test func leavesASharedFolderItsMode() throws {
         // `--home /tmp` (or a shared folder): other people's files, so the mode stays; the store's own files are 0600.
         let dir = try TemporaryDirectory()

@@ -6,8 +6,11 @@ import Testing
 
 final class Events: AuditSink, @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var types: [String] = []
-    func record(_ event: AuditEvent) throws { lock.lock(); types.append(event.type); lock.unlock() }
+    private var kept: [AuditEvent] = []
+    func record(_ event: AuditEvent) throws { lock.withLock { kept.append(event) } }
+    var all: [AuditEvent] { lock.withLock { kept } }
+    var types: [String] { all.map(\.type) }
+    var last: AuditEvent? { all.last }
 }
 
 struct DeliverFixture {
@@ -105,6 +108,25 @@ struct DeliverFixture {
         #expect(throws: DeliverError.self, "not registered") { try f.orders.update(unassigned, assign) }
         #expect(try f.orders.order(unassigned).status == .ready, "refused moves change nothing")
         #expect(f.events.types.filter { $0 == "MDelivery.Order.StatusChanged" }.count == 5, "refused moves are not logged as changes")
+    }
+
+    @Test func anOrdersCarrierIsNotReassignedByAStatusUpdate() throws {
+        let f = try DeliverFixture()
+        try f.orders.addCarrier(name: "Fan Courier", fingerprint: String(repeating: "EF:", count: 31) + "EF")
+        let id = try f.order(in: .processing)
+        var assign = f.step(.ready, by: .sender)
+        assign.carrier = "Posta Moldovei"
+        #expect(try f.orders.update(id, assign).carrier == "Posta Moldovei", "an order with no carrier is given one")
+        #expect(f.events.last?.fields["event_message"] == .string("Ready by the sender, carrier Posta Moldovei assigned"))
+        var reassign = f.step(.cancelled, by: .sender)
+        reassign.carrier = "Fan Courier"
+        #expect(throws: DeliverError.invalidArgument("order \(id) is carried by Posta Moldovei: a status update cannot give it to Fan Courier")) {
+            try f.orders.update(id, reassign)
+        }
+        #expect(try f.orders.order(id).carrier == "Posta Moldovei" && f.orders.order(id).status == .ready)
+        reassign.carrier = "Posta Moldovei"
+        #expect(try f.orders.update(id, reassign).carrier == "Posta Moldovei", "naming the order's own carrier again is no change")
+        #expect(f.events.last?.fields["event_message"] == .string("Cancelled by the sender"))
     }
 
     @Test func aChangeWhoseAuditEventCannotBeWrittenIsNotMade() throws {

@@ -343,6 +343,9 @@ struct TestLog {
         let report = try t.log.verify()
         #expect(report.firstBadSeq == 8)
         #expect(report.problem?.contains("deleted") == true)
+        // Entries appended now would take the deleted ones' places, and verify could no longer say where the cut was.
+        #expect(throws: LogError.self) { try t.append(1, from: 8) }
+        #expect(try t.log.verify().firstBadSeq == 8)
     }
 
     @Test func aConsistentRewriteIsCaughtByTheCheckpoint() throws {
@@ -357,8 +360,10 @@ struct TestLog {
             if entry.seq == 3 { fields["user"] = .string("nobody") }
             return try LogEvent(fields: fields)
         }
-        try t.sql("DELETE FROM log_entry; DELETE FROM log_node")
+        // The checkpoint is set aside meanwhile (an append refuses to write over a cut it proves).
+        try t.sql("DELETE FROM log_entry; DELETE FROM log_node; CREATE TABLE kept AS SELECT * FROM log_checkpoint; DELETE FROM log_checkpoint")
         try t.log.append(events, loggedAt: t.now)
+        try t.sql("INSERT INTO log_checkpoint SELECT * FROM kept; DROP TABLE kept")
         let report = try t.log.verify()
         #expect(!report.ok)
         #expect(report.firstBadSeq == 0)
