@@ -120,6 +120,8 @@ public enum LogShipError: UserFacingError {
     public var description: String {
         switch self {
         case let .stopped(error, waiting, from):
+            // A destination that is no URL is not resumed by running again: say only what waits.
+            if case .invalidURL = error { return "\(error.description); \(waiting) entries wait to be shipped (from entry \(from))" }
             return "\(error.description); \(waiting) entries wait to be shipped (from entry \(from)): run mgov log ship again to resume"
         }
     }

@@ -140,7 +140,16 @@ public final class MutualTLSClient: Sendable {
     static func describe(_ error: Error) -> String {
         if let reason = tlsReason(error) { return "the TLS handshake failed: \(reason)" }
         if let error = error as? NIOSSLError { return "TLS failed: \(error)" }
-        if let error = error as? HTTPClientError { return String(describing: error) }
+        if let error = error as? HTTPClientError {
+            // Said in words: the type's own text ("HTTPClientError.deadlineExceeded") names a Swift value.
+            switch error {
+            case .deadlineExceeded, .readTimeout: return "no answer in time"
+            case .connectTimeout: return "the connection timed out"
+            case .remoteConnectionClosed: return "the peer closed the connection"
+            case .cancelled: return "cancelled"
+            default: return String(describing: error)
+            }
+        }
         // "read(descriptor:pointer:size:): Connection reset by peer (errno: 104)" says less than its errno.
         if let error = error as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
         let text = String(describing: error)

@@ -66,13 +66,14 @@ struct NotifyCommand: AsyncParsableCommand {
         return text
     }
 
-    static func print(_ notification: NotificationRecord, created: Bool, _ console: Console) throws {
+    /// `created`: whether `send` made it (false: its reference had been used); nil for what only looks one up.
+    static func print(_ notification: NotificationRecord, created: Bool?, _ console: Console) throws {
         if console.isJSON {
-            struct Out: Encodable { let notification: NotificationRecord; let created: Bool }
+            struct Out: Encodable { let notification: NotificationRecord; let created: Bool? }
             try console.json(Out(notification: notification, created: created))
             return
         }
-        var lines = ["notification: \(notification.id)\(created ? "" : " (already sent with this reference)")",
+        var lines = ["notification: \(notification.id)\(created == false ? " (already sent with this reference)" : "")",
                      "template:     \(notification.template) over \(notification.channel)"]
         if let reference = notification.reference { lines.append("reference:    \(reference)") }
         lines.append("created:      \(notification.createdAt), retried until \(notification.deadline)")
@@ -114,7 +115,10 @@ struct NotifyCommand: AsyncParsableCommand {
             func run() async throws {
                 let context = global.makeContext()
                 let text = TemplateText(lang: lang, subject: subject, body: try NotifyCommand.textOrFile(body), short: try short.map(NotifyCommand.textOrFile))
-                let template = try NotifyCommand.outbox(context).saveTemplate(code: code, kind: kind, text: text)
+                let outbox = try NotifyCommand.outbox(context)
+                let replaced = (try? outbox.template(code))?.texts.contains { $0.lang == lang } == true
+                let template = try outbox.saveTemplate(code: code, kind: kind, text: text)
+                if replaced { context.console.info("replaced the \(lang.rawValue) text of template \(code)") }
                 for warning in Template.warnings(kind: kind, subject: text.subject, body: text.body, short: text.short) { context.console.warn(warning) }
                 if context.console.isJSON { try context.console.json(template) } else {
                     context.console.out("template \(code): \(template.texts.map(\.lang.rawValue).joined(separator: ", ")); variables: \(template.variables.joined(separator: ", "))")
@@ -267,7 +271,10 @@ struct NotifyCommand: AsyncParsableCommand {
                 case .email, .sms:
                     if secretFile != nil { throw ValidationError("--secret-file is for webhooks; give passwords with --password-file") }
                     if let passwordFile {
-                        secret = Data(try PasswordSource(passwordFile: passwordFile).password(for: "the channel").utf8)
+                        let password = try PasswordSource(passwordFile: passwordFile).password(for: "the channel")
+                        // An empty file (a variable that was not set) would be stored as the secret, and fail at the first send.
+                        guard !password.isEmpty else { throw ValidationError("\(passwordFile) is empty: the channel's password or token goes in it") }
+                        secret = Data(password.utf8)
                     }
                     if settings.kind == .email, passwordFile != nil, settings.smtp?.user == nil {
                         throw ValidationError("a password needs a user in the address: smtp://USER@HOST…")
@@ -512,7 +519,7 @@ struct NotifyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext()
-            try NotifyCommand.print(try NotifyCommand.outbox(context).find(id: id, reference: reference), created: true, context.console)
+            try NotifyCommand.print(try NotifyCommand.outbox(context).find(id: id, reference: reference), created: nil, context.console)
         }
     }
 
@@ -545,7 +552,7 @@ struct NotifyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext()
-            try NotifyCommand.print(try NotifyCommand.outbox(context).cancel(id), created: true, context.console)
+            try NotifyCommand.print(try NotifyCommand.outbox(context).cancel(id), created: nil, context.console)
         }
     }
 }

@@ -198,6 +198,8 @@ final class HTTPRecorder {
         #expect(try c.mgov("notify", "channel", "add", "mail", address, "--password-file", password).status == 0)
         #expect(try c.mgov("notify", "channel", "add", "wrong", address, "--password-file", wrong).status == 0)
         try c.mgov("notify", "channel", "add", "inline", "smtp://robot:s3cret@127.0.0.1:1?from=a@gov.md").expectOneLineError(2, containing: "--password-file")
+        let empty = try c.dir.write("work/empty-password", "\n")
+        try c.mgov("notify", "channel", "add", "blank", address, "--password-file", empty).expectOneLineError(64, containing: "is empty")
 
         let ok = try sendJSON(c, ["welcome", "--channel", "mail", "--to", "email:ion@example.md", "--var", "Name=Ion", "--var", "Case=1"])
         #expect(ok.status == 0 && ok.statuses == ["Sent"], "\(ok.stderr)")
@@ -303,6 +305,10 @@ final class HTTPRecorder {
     @Test func referencesCancelAndTheErrorContract() throws {
         let c = try CLIEnvironment()
         try addMailTemplate(c)
+        // Saved again, a language's text is replaced, and said to be.
+        let resaved = try c.mgov("notify", "template", "add", "welcome", "--kind", "email", "--subject", "Dosarul {{Case}} — gata",
+                               "--body", "Stimate {{Name}},\n.dosarul {{Case}} e gata.\n")
+        #expect(resaved.status == 0 && resaved.stderr.contains("replaced the ro text of template welcome"), "\(resaved.stderr)")
         #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:1?from=noreply@gov.md").status == 0)
         let first = try sendJSON(c, ["welcome", "--channel", "mail", "--to", "email:a@example.md", "--var", "Name=A", "--var", "Case=1", "--reference", "case-1", "--queue"])
         #expect(first.status == 0 && first.statuses == ["Pending"])
@@ -313,6 +319,8 @@ final class HTTPRecorder {
         try c.mgov("notify", "send", "welcome", "--channel", "mail", "--to", "email:a@example.md", "--var", "Name=A", "--var", "Case=2",
                    "--reference", "case-1").expectOneLineError(1, containing: "reference case-1 was already used")
         #expect(try c.mgov("notify", "status", "--reference", "case-1").stdout.contains(first.id))
+        let status = try c.mgov("notify", "status", "--reference", "case-1", "--json").json() as? [String: Any]
+        #expect(status?["notification"] != nil && status?["created"] == nil, "status made nothing: it says nothing of it")
 
         let cancelled = try c.mgov("notify", "cancel", first.id)
         #expect(cancelled.status == 0 && cancelled.stdout.contains("Cancelled"))
