@@ -87,6 +87,7 @@ public struct Consumer: Sendable {
         }
         let requestHash = Protocol.requestHash(method: call.method, target: target, headers: headers, body: body)
         let base = provider.hasSuffix("/") ? String(provider.dropLast()) : provider
+        try MutualTLSClient.validate(base)  // the address as given, not with the service path after it
         // With verification, the query goes only to a server whose certificate is the provider's
         // (as its signature must be), not to whichever member the anchors also trust.
         let reply = try await PeerCheckedRequest.send(HTTPMethod(rawValue: call.method), base + target, body: call.body, headers: headers,

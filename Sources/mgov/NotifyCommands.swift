@@ -434,6 +434,14 @@ struct NotifyCommand: AsyncParsableCommand {
                     recipients.append((item, [:]))
                 }
             }
+            // The same recipient with the same values twice (`--to X --to X`, a CSV row repeated) is one message.
+            var seen = Set<[String]>()
+            recipients = recipients.filter { item in
+                let key = [item.recipient] + item.variables.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
+                if seen.insert(key).inserted { return true }
+                context.console.warn("\(item.recipient) is given twice with the same values: it is sent one message")
+                return false
+            }
             var request = NotifyStore.SendRequest(template: template, channel: channel, recipients: recipients)
             request.variables = shared
             request.lang = lang

@@ -277,6 +277,9 @@ struct ConnectEnvironment {
             .expectOneLineError(2, containing: "without ?query")
         try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "--purpose", "p", "--legal-basis", "Legea 133/2011",
                             "--provider", "https://127.0.0.1:70000"]).expectOneLineError(2, containing: "port 70000 is out of range")
+        // The address as it was given, without the service path the user never typed.
+        try c.consumer.run(["connect", "request", "\(providerID)/cases-api", "--purpose", "p", "--legal-basis", "Legea 133/2011",
+                            "--provider", "notaurl"]).expectOneLineError(2, containing: "'notaurl' is not a usable URL")
         try c.start()
         defer { c.server?.stop() }
         let body = try c.dir.write("work/body.json", #"{"case":"12/2026"}"#)

@@ -185,6 +185,18 @@ final class HTTPRecorder {
         #expect(try c.mgov("log", "verify").status == 0)
     }
 
+    @Test func aRecipientGivenTwiceWithTheSameValuesGetsOneMessage() throws {
+        let c = try CLIEnvironment()
+        try addMailTemplate(c)
+        #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:1?from=noreply@gov.md").status == 0)
+        let csv = try c.dir.write("work/to.csv", "to,Case\nemail:a@example.md,1\nemail:a@example.md,2\n")
+        let sent = try sendJSON(c, ["welcome", "--channel", "mail", "--to", "email:a@example.md", "--to", "email:a@example.md", "--to", "@" + csv,
+                                    "--var", "Name=A", "--var", "Case=1", "--queue"])
+        // The two --to are one message; each CSV row carries values of its own, so each is one more.
+        #expect(sent.status == 0 && sent.statuses == ["Pending", "Pending", "Pending"], "\(sent.statuses) \(sent.stderr)")
+        #expect(sent.stderr.contains("email:a@example.md is given twice with the same values"), "\(sent.stderr)")
+    }
+
     @Test func startTLSAndLoginWithAPasswordKeptOutOfTheAddress() throws {
         let c = try CLIEnvironment()
         let ca = try TestPKI.makeCA(in: c.dir)

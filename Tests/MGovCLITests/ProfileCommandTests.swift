@@ -95,13 +95,18 @@ import Testing
             .expectOneLineError(2, containing: "it is a folder")
     }
 
-    @Test func wrongPasswordForPKCS12() throws {
+    /// A home, a leaf's key and certificate, the two in `s.p12` under the password "right", and a file holding it.
+    static func pkcs12Environment() throws -> (env: CLIEnvironment, leaf: (key: String, cert: String), passwordFile: String) {
         let env = try CLIEnvironment()
         let ca = try TestPKI.makeCA(in: env.dir)
         let leaf = try TestPKI.makeLeaf(in: env.dir, name: "s", ca: ca)
         try TestProcess.openssl(["pkcs12", "-export", "-inkey", leaf.key, "-in", leaf.cert, "-passout", "pass:right", "-out", env.dir.file("s.p12")])
+        return (env, leaf, try env.dir.write("right.txt", "right\n"))
+    }
+
+    @Test func wrongPasswordForPKCS12() throws {
+        let (env, _, right) = try Self.pkcs12Environment()
         let wrong = try env.dir.write("wrong.txt", "wrong\n")
-        let right = try env.dir.write("right.txt", "right\n")
         try env.mgov("profile", "create", "x", "--identity", "MD/GOV/1/S", "--pkcs12", env.dir.file("s.p12"), "--password-file", wrong)
             .expectOneLineError(2, containing: "wrong password")
         #expect(try env.mgov("profile", "create", "x", "--identity", "MD/GOV/1/S", "--pkcs12", env.dir.file("s.p12"), "--password-file", right).status == 0)
@@ -110,11 +115,7 @@ import Testing
     }
 
     @Test func settingAPKCS12FileReplacesTheKeyAndCertificate() throws {
-        let env = try CLIEnvironment()
-        let ca = try TestPKI.makeCA(in: env.dir)
-        let leaf = try TestPKI.makeLeaf(in: env.dir, name: "s", ca: ca)
-        try TestProcess.openssl(["pkcs12", "-export", "-inkey", leaf.key, "-in", leaf.cert, "-passout", "pass:right", "-out", env.dir.file("s.p12")])
-        let right = try env.dir.write("right.txt", "right\n")
+        let (env, leaf, right) = try Self.pkcs12Environment()
         #expect(try env.mgov("profile", "create", "x", "--identity", "MD/GOV/1/S", "--key", leaf.key, "--cert", leaf.cert).status == 0)
         let set = try env.mgov("profile", "set", "x", "pkcs12", env.dir.file("s.p12"), "--password-file", right)
         #expect(set.status == 0 && set.stderr.contains("key and cert cleared"), "\(set.stderr)")
