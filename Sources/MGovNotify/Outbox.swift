@@ -183,6 +183,16 @@ public final class NotifyStore: Sendable {
         if let subject = text.subject, subject.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
             throw NotifyError.invalidArgument("a subject is one line")
         }
+        if kind == .sms {
+            // Its fixed text alone (no variable can make a message shorter than that) is too long to send ever.
+            let fixed = String(try Placeholders.pieces(text.short ?? text.body).map { piece -> Substring in
+                if case .text(let part) = piece { return part } else { return "" }
+            }.joined())
+            let segments = SMSSegments(fixed)
+            guard segments.segments <= SMSSegments.maximumSegments else {
+                throw NotifyError.invalidArgument("the SMS text without its variables is already \(segments.summary); at most \(SMSSegments.maximumSegments) segments are sent")
+            }
+        }
         let now = Timestamp.format(clock.now())
         try store.write { db in
             if let existing = try String.fetchOne(db, sql: "SELECT kind FROM notify_template WHERE code = ?", arguments: [code]) {

@@ -477,7 +477,8 @@ struct NotifyCommand: AsyncParsableCommand {
             abstract: "Deliver queued and due messages.",
             discussion: """
                 Sends every Pending message and every Retrying one whose next attempt is due, then exits; with \
-                --watch it keeps polling. SIGTERM or SIGINT stops it after the batch in hand (at most 200 \
+                --watch it keeps polling (with --json, one JSON summary line per pass that did something). SIGTERM \
+                or SIGINT stops it after the batch in hand (at most 200 \
                 messages); a second signal stops it at once. --now also sends Retrying messages before their next \
                 attempt time (each once per run). All channels are served at once, so a receiver that does not \
                 answer (30 s) holds up only its own channel. Several dispatchers may run on one home; they never \
@@ -497,7 +498,12 @@ struct NotifyCommand: AsyncParsableCommand {
                 let stop = SignalTrap.gracefulStop(console, saying: "stopping once the messages in hand are sent (a second signal stops at once)")
                 console.info("dispatching every \(interval) s; stop with SIGTERM or SIGINT")
                 try await dispatcher.watch(interval: interval, shouldStop: { stop.caught != nil }) { summary in
-                    console.info(Dispatch.describe(summary))
+                    // With --json, one line per pass that did something, as `log tail -f --json` prints entries.
+                    if console.isJSON {
+                        do { try console.jsonLine(summary) } catch { console.warn("cannot write the pass's summary: \(error)") }
+                    } else {
+                        console.info(Dispatch.describe(summary))
+                    }
                 }
                 console.info("stopped")
                 return

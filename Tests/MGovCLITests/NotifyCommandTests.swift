@@ -464,7 +464,7 @@ extension NotifyCommandTests {
         defer { smtp.stop() }
         try addMailTemplate(c)
         #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:\(smtp.port)?from=noreply@gov.md").status == 0)
-        let watcher = try BackgroundProcess(MGovRunner.executable, ["notify", "dispatch", "--watch", "--interval", "0.2"], environment: c.mgov.environment)
+        let watcher = try BackgroundProcess(MGovRunner.executable, ["notify", "dispatch", "--watch", "--interval", "0.2", "--json"], environment: c.mgov.environment)
         defer { watcher.stop(SIGKILL) }
         #expect(try c.mgov("notify", "send", "welcome", "--channel", "mail", "--to", "email:a@example.md", "--var", "Name=A", "--var", "Case=1", "--queue").status == 0)
         let deadline = Date().addingTimeInterval(20)
@@ -475,6 +475,9 @@ extension NotifyCommandTests {
         while watcher.process.isRunning && Date() < stopBy { usleep(50_000) }
         #expect(!watcher.process.isRunning)
         if !watcher.process.isRunning { #expect(watcher.process.terminationStatus == 0, "\(watcher.stderr)") }
+        // With --json, each pass that sent something is one JSON line on stdout.
+        let passes = watcher.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(passes.first?["sent"] as? Int == 1 && passes.first?["attempted"] as? Int == 1, "\(watcher.stdout)")
     }
 }
 

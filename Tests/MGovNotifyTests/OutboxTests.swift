@@ -83,6 +83,18 @@ struct OutboxFixture {
         }
     }
 
+    /// An SMS whose fixed text alone is over the segments sent could never go out: refused when saved.
+    @Test func anSMSTemplateTooLongEverToSendIsRefused() throws {
+        let f = try OutboxFixture()
+        let long = String(repeating: "a", count: 153 * 10 + 1)
+        #expect(throws: NotifyError.self) {
+            try f.outbox.saveTemplate(code: "long", kind: .sms, text: TemplateText(lang: .ro, subject: nil, body: long, short: nil))
+        }
+        // Its variables are not counted: what they hold is known only when it is sent.
+        let placeholders = String(repeating: "{{Name}}", count: 300)
+        #expect(try f.outbox.saveTemplate(code: "vars", kind: .sms, text: TemplateText(lang: .ro, subject: nil, body: placeholders, short: nil)).code == "vars")
+    }
+
     @Test func claimsNeverOverlapAndResultsSetStatuses() throws {
         let f = try OutboxFixture()
         _ = try f.outbox.send(f.request((1...10).map { "email:u\($0)@example.md" }))
