@@ -273,6 +273,8 @@ public enum XRoadErrorType: String, Sendable {
 /// Errors of connect, as sentences.
 public enum ConnectError: UserFacingError, Equatable {
     case invalidArgument(String)
+    /// A change the registry's state does not allow (exit 1).
+    case refused(String)
     case unknownService(String)
     case badSignature(String)
     /// An error answered by a provider: type, message, HTTP status.
@@ -280,7 +282,7 @@ public enum ConnectError: UserFacingError, Equatable {
 
     public var description: String {
         switch self {
-        case let .invalidArgument(text): return text
+        case let .invalidArgument(text), let .refused(text): return text
         case let .unknownService(code): return "no service \(code) (add it: mgov connect service add \(code) --dataset FILE --key FIELD)"
         case let .badSignature(text): return "response not verified: \(text) (--no-verify-response to accept it anyway)"
         case let .provider(type, message, status): return "\(type) (\(status)): \(message)"
@@ -289,7 +291,7 @@ public enum ConnectError: UserFacingError, Equatable {
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .badSignature: return .refused
+        case .badSignature, .refused: return .refused
         case let .provider(type, _, _): return type.hasPrefix("Client.") && type != "Client.BadRequest" ? .refused : .failure
         default: return .failure
         }

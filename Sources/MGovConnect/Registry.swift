@@ -136,6 +136,7 @@ public final class ConnectRegistry: Sendable {
         }
         let now = Timestamp.format(clock.now())
         try change { db in
+            let replaced = try keepHeldGrantsValid(code, columns: rows.isEmpty ? nil : Set(rows.flatMap(\.keys)), db)
             try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
             try db.execute(sql: "INSERT INTO connect_service VALUES (?, 'dataset', ?, NULL, ?, ?)",
                            arguments: [code, try Self.json(keys), source, now])
@@ -146,7 +147,8 @@ public final class ConnectRegistry: Sendable {
                     try db.execute(sql: "INSERT OR IGNORE INTO connect_key VALUES (?, ?, ?, ?)", arguments: [code, key, DatasetLoader.text(value), n])
                 }
             }
-            try record("MConnect.Service.Added", ["object": code, "object_type": "service", "event_message": "dataset from \(source), \(rows.count) rows"], in: db)
+            try record("MConnect.Service.Added", ["object": code, "object_type": "service",
+                                                  "event_message": "\(replaced ? "replaced by a " : "")dataset from \(source), \(rows.count) rows"], in: db)
         }
         return try service(code)
     }
@@ -181,12 +183,33 @@ public final class ConnectRegistry: Sendable {
         try Self.checkUpstream(upstream)
         let base = upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream
         try change { db in
+            let replaced = try keepHeldGrantsValid(code, columns: [], db)
             try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
             try db.execute(sql: "INSERT INTO connect_service VALUES (?, 'proxy', '[]', ?, NULL, ?)",
                            arguments: [code, base, Timestamp.format(clock.now())])
-            try record("MConnect.Service.Added", ["object": code, "object_type": "service", "event_message": "proxy to \(base)"], in: db)
+            try record("MConnect.Service.Added", ["object": code, "object_type": "service",
+                                                  "event_message": "\(replaced ? "replaced by a " : "")proxy to \(base)"], in: db)
         }
         return try service(code)
+    }
+
+    /// Before a service is replaced: its live grants stay, so each grant limited to some fields
+    /// must still find them in what replaces it (`columns`; empty for a proxy, which has none; nil
+    /// for an empty dataset, which discloses nothing). A grant left naming a field that is gone
+    /// would quietly hand out less than it says, or, for a proxy, everything. Returns whether a
+    /// service of that code is there to be replaced.
+    func keepHeldGrantsValid(_ code: String, columns: Set<String>?, _ db: Database) throws -> Bool {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM connect_service WHERE code = ?)", arguments: [code]) == true else { return false }
+        guard let columns else { return true }
+        for grant in try grants(client: nil, service: code, db) {
+            guard let fields = grant.fields else { continue }
+            let missing = fields.filter { !columns.contains($0) }
+            guard missing.isEmpty else {
+                let what = columns.isEmpty ? "a proxy has no fields to limit" : "the new data has no field \(missing.joined(separator: ", "))"
+                throw ConnectError.refused("the grant of \(code) to \(grant.client) is limited to \(fields.joined(separator: ", ")), and \(what): revoke that grant first (mgov connect revoke \(grant.client) --service \(code))")
+            }
+        }
+        return true
     }
 
     /// Removes a service with its rows, and revokes its grants (left in place, a service added

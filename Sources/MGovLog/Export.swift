@@ -119,12 +119,14 @@ public struct LogExporter {
         if let time = value("event_time").flatMap(Timestamp.parse) {
             extensions.append(("rt", String(Int64((time.timeIntervalSince1970 * 1000).rounded()))))
         }
+        // The source user is the person a request was made for (`user`) or, for an operator's
+        // command, the OS account that ran it; an account reached through sudo goes in cs6.
         let mapped: [(String, String)] = [("user", "suser"), ("subject", "duser"), ("event_source", "dvchost"),
                                           ("event_id", "cs1"), ("legal_basis", "cs2"), ("legal_reason", "cs3"),
-                                          ("object", "fname"), ("event_correlation", "cs4")]
-        let labels = ["cs1": "eventId", "cs2": "legalBasis", "cs3": "legalReason", "cs4": "correlation"]
+                                          ("object", "fname"), ("event_correlation", "cs4"), ("os_sudo_user", "cs6")]
+        let labels = ["cs1": "eventId", "cs2": "legalBasis", "cs3": "legalReason", "cs4": "correlation", "cs6": "sudoUser"]
         for (field, key) in mapped {
-            guard let v = value(field) else { continue }
+            guard let v = value(field) ?? (field == "user" ? value("os_user") : nil) else { continue }
             extensions.append((key, v))
             if let label = labels[key] { extensions.append((key + "Label", label)) }
         }

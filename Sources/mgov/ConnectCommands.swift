@@ -132,7 +132,7 @@ struct ConnectCommand: AsyncParsableCommand {
     struct ServiceAdd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add", abstract: "Add (or replace) a dataset or proxy service.",
-            discussion: "A dataset (.csv, .json array, .ndjson, or sqlite:PATH#TABLE) is loaded into the store with an index per key field; add it again to refresh it.")
+            discussion: "A dataset (.csv, .json array, .ndjson, or sqlite:PATH#TABLE) is loaded into the store with an index per key field; add it again to refresh it. A service replaced keeps its grants; one limited to fields the new data lacks (or any, for a proxy) must be revoked first.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The service code.") var code: String
         @Option(help: ArgumentHelp("Rows to serve.", valueName: "file"), completion: .file()) var dataset: String?
@@ -147,11 +147,13 @@ struct ConnectCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             let registry = try ConnectCommand.registry(context)
+            let held = (try? registry.service(code, countingRows: false)) == nil ? nil : try registry.grants(service: code).count
             let service = try dataset.map { try registry.addDataset(code: code, source: $0, keys: (key ?? "").split(separator: ",").map(String.init)) }
                 ?? registry.addProxy(code: code, upstream: proxy!)  // safe: validate() requires one of them
             if context.console.isJSON { try context.console.json(service) } else {
                 context.console.out(service.kind == "dataset" ? "\(service.code): \(service.rows ?? 0) rows, keys \(service.keys.joined(separator: ","))" : "\(service.code): proxy to \(service.upstream ?? "")")
             }
+            if let held { context.console.info("replaced the service \(code); its \(held) grant\(held == 1 ? "" : "s") still appl\(held == 1 ? "ies" : "y")") }
         }
     }
 

@@ -169,6 +169,12 @@ struct ConnectEnvironment {
         #expect(listed?.count == 1 && listed?[0]["expired"] as? Bool == true && listed?[0]["service"] as? String == "people", "\(String(describing: listed))")
         #expect(listed?[0].keys.contains("fields") == true && listed?[0]["fields"] is NSNull, "every key, null when absent")
         try c.request(["--param", "idnp=2009876543210"]).expectOneLineError(1, containing: "Client.GrantExpired")
+        // Adding the code again replaces the service and says its grants still apply; a grant
+        // limited to fields stops it becoming a proxy (which has none).
+        let replaced = try c.provider("connect", "service", "add", "people", "--dataset", people, "--key", "idnp")
+        #expect(replaced.status == 0 && replaced.stderr.contains("replaced the service people; its 1 grant still applies"), "\(replaced.stderr)")
+        #expect(try c.provider("connect", "grant", clientID, "--service", "people", "--legal-basis", "Legea 133/2011", "--fields", "idnp,name").status == 0)
+        try c.provider("connect", "service", "add", "people", "--proxy", "http://127.0.0.1:9").expectOneLineError(1, containing: "a proxy has no fields to limit: revoke that grant first")
 
         let served = try c.events("MConnect.Request.Served")
         #expect(served.contains { $0["subject"] as? String == "2009876543210" && $0["legal_entity"] as? String == "1002000000001" })

@@ -285,6 +285,11 @@ struct LogEnvironment {
         #expect(cef.hasPrefix("CEF:0|mgov|mgov|"))
         #expect(cef.contains(#"|MPass.PersonalData.Access|looked \| at = data|6|externalId=1 "#))
         #expect(cef.contains(#"msg=looked | at \= data"#))
+        #expect(cef.contains(" suser=bob "), "the request's user: \(cef)")
+        // An operator's command (the profile's creation, entry 0) names the OS account as the source user.
+        let account = try TestProcess.run("/usr/bin/id", ["-un"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let first = try t.mgov("log", "export", "--format", "cef").stdout.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(first.contains("|MGov.Profile.Created|") && first.contains(" suser=\(account) "), "\(first)")
         let otel = try t.mgov("log", "export", "--format", "otel").stdout
         let document = try #require(try JSONSerialization.jsonObject(with: Data(otel.utf8)) as? [String: Any])
         let records = (((document["resourceLogs"] as? [[String: Any]])?.first?["scopeLogs"] as? [[String: Any]])?.first?["logRecords"] as? [[String: Any]]) ?? []

@@ -122,6 +122,10 @@ extension ProcessResult {
         let t = try ShippingEnvironment()
         try t.shipper("log", "ship", "--to", "http://127.0.0.1:9/").expectOneLineError(2, containing: "plain HTTP")
         try t.shipper("log", "ship", "--to", "https://127.0.0.1:9").expectOneLineError(2, containing: "cannot reach https://127.0.0.1:9")
+        // A destination that is no URL is not mended by running again, so the error does not suggest it.
+        let notURL = try t.shipper("log", "ship", "--to", "collector.example")
+        try notURL.expectOneLineError(2, containing: "entries wait to be shipped (from entry 0)")
+        #expect(!notURL.stderr.contains("again"), "\(notURL.stderr)")
         try t.collector("log", "serve", "--listen", "nonsense").expectOneLineError(64, containing: "not an address to listen on")
     }
 }

@@ -225,6 +225,28 @@ extension ServerResponse {
         await f.provider.shutdown()
     }
 
+    /// A service replaced keeps its grants, so a grant limited to some fields must still find them:
+    /// else it would hand out less than it says, or, replaced by a proxy, everything.
+    @Test func aServiceIsNotReplacedUnderAGrantLimitedToFieldsItWouldLose() async throws {
+        let f = try ProviderFixture()
+        let client = try MemberIdentity(parsing: clientID)
+        _ = try f.registry.grant(client: client, service: "people", legalBases: ["Legea 133/2011"], fields: ["idnp", "birth"], expires: nil)
+        let withoutBirth = try f.dir.write("slim.csv", "idnp,name\n2001234567890,Ion\n")
+        #expect(throws: ConnectError.refused("the grant of people to \(clientID) is limited to idnp, birth, and the new data has no field birth: revoke that grant first (mgov connect revoke \(clientID) --service people)")) {
+            _ = try f.registry.addDataset(code: "people", source: withoutBirth, keys: ["idnp"])
+        }
+        #expect(throws: ConnectError.self) { _ = try f.registry.addProxy(code: "people", upstream: "http://127.0.0.1:9") }
+        #expect(try f.registry.service("people").rows == 2, "the service refused stays as it was")
+        // Data with the granted fields replaces it; an empty dataset, which discloses nothing, too.
+        let refreshed = try f.dir.write("fresh.csv", "idnp,name,birth\n2001234567890,Ion,1980-01-02\n")
+        #expect(try f.registry.addDataset(code: "people", source: refreshed, keys: ["idnp"]).rows == 1)
+        #expect(f.events.all.last?.fields["event_message"] == .string("replaced by a dataset from \(refreshed), 1 rows"))
+        #expect(try f.registry.addDataset(code: "people", source: try f.dir.write("none.csv", "idnp\n"), keys: ["idnp"]).rows == 0)
+        try f.registry.revoke(client: client, service: "people")
+        #expect(try f.registry.addProxy(code: "people", upstream: "http://127.0.0.1:9").kind == "proxy")
+        await f.provider.shutdown()
+    }
+
     /// A path with nothing percent-encoded takes a shortcut; it must route as the decoding path does.
     @Test func pathsRouteTheSameEncodedOrNot() async throws {
         let f = try ProviderFixture()
