@@ -19,11 +19,13 @@ parser.add_argument("--auth", help="USER:PASSWORD required before MAIL")
 parser.add_argument("--tempfail-rcpt", type=int, default=0, help="answer 451 to this many RCPT commands first")
 parser.add_argument("--reject", action="append", default=[], help="answer 550 to RCPT for this address")
 parser.add_argument("--pipelining", action="store_true", help="advertise PIPELINING (RFC 2920; commands are read in order anyway)")
+parser.add_argument("--crash-data", type=int, default=0,
+                    help="fail this many messages first with an error in the handler (aiosmtpd answers 500 and keeps the envelope)")
 parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before accepting each message")
 args = parser.parse_args()
 
 box = mailbox.Maildir(args.maildir, create=True)
-state = {"tempfail": args.tempfail_rcpt}
+state = {"tempfail": args.tempfail_rcpt, "crash": args.crash_data}
 
 
 def log(line):
@@ -51,6 +53,9 @@ class Handler:
     async def handle_DATA(self, server, session, envelope):
         if args.delay:
             await asyncio.sleep(args.delay)
+        if state["crash"] > 0:
+            state["crash"] -= 1
+            raise RuntimeError("the mailbox is not there")
         message = mailbox.MaildirMessage(envelope.original_content)
         box.add(message)
         log("message %s:%s %s" % (session.peer[0], session.peer[1], message.get("Message-ID")))

@@ -104,13 +104,13 @@ public final class Provider: Sendable {
         guard !request.bodyTooLarge else {
             return finish(exchange, refusal(.badRequest, "the request body is over 16 MB", status: 413, exchange), on: loop)
         }
+        let body = Data(request.body.readableBytesView)
+        exchange.requestHash = Protocol.requestHash(method: request.method.rawValue, target: request.target,
+                                                    headers: request.headers, body: body)
         if let problem = Self.headerProblem(request.headers) {
             // Refused before any of the client's values goes into the event (which must stay loggable).
             return finish(exchange, refusal(.badRequest, problem, exchange), on: loop)
         }
-        let body = Data(request.body.readableBytesView)
-        exchange.requestHash = Protocol.requestHash(method: request.method.rawValue, target: request.target,
-                                                    headers: request.headers, body: body)
         exchange.reason = request.header("X-Call-Reason")
         exchange.basis = request.header("X-Call-Basis")
         exchange.user = request.header("X-Road-UserId")
@@ -420,7 +420,9 @@ public final class Provider: Sendable {
         set("X-Road-Service", service)
         set("X-Road-Id", exchange.id)
         set("X-Road-Request-Id", exchange.requestID)
-        set("X-Road-Request-Hash", exchange.requestHash)
+        // None for a body refused unread (over 16 MB): there is no request to hash.
+        let requestHash = exchange.requestHash.isEmpty ? nil : exchange.requestHash
+        set("X-Road-Request-Hash", requestHash)
         set("X-Road-Signature", try? signer?.sign(statement))
         var event = AuditEvent(type: answer.denied == nil ? "MConnect.Request.Served" : "MConnect.Request.Denied", time: time)
         event.fields.reserveCapacity(18)
@@ -442,7 +444,7 @@ public final class Provider: Sendable {
         event.set("subject_type", exchange.subjects.isEmpty ? nil : "idnp")
         event.set("object", service)
         event.set("object_type", "service")
-        event.set("request_hash", exchange.requestHash)
+        event.set("request_hash", requestHash)
         event.set("client", exchange.client)
         event.set("status", "\(answer.status)")
         if let denied = answer.denied {

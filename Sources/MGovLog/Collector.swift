@@ -133,7 +133,7 @@ public struct LogCollector: Sendable {
             default: query.filters.append((key, text))
             }
         }
-        if query.isTimeRange, legalBasis?.isEmpty ?? true { throw LogError.legalBasisRequired }
+        if query.isTimeRange, legalBasis?.isEmpty ?? true { throw LogError.legalBasisRequired(parameter: "legal_basis") }
         let page = try log.query(query)
         if query.isTimeRange {
             var event = AuditEvent(type: "MGov.Log.Searched", time: clock.now())

@@ -18,7 +18,8 @@ public indirect enum LogError: UserFacingError, Equatable {
     case sizeOutOfRange(UInt64, size: UInt64)
     /// A consistency proof's old size is larger than its new one.
     case sizesReversed(old: UInt64, new: UInt64)
-    case legalBasisRequired
+    /// A time-range query without its legal basis; `parameter` is how the caller gives one.
+    case legalBasisRequired(parameter: String)
     case invalidFilter(String)
     case invalidCheckpoint(String)
     case checkpointSignatureInvalid(String)
@@ -67,8 +68,8 @@ public indirect enum LogError: UserFacingError, Equatable {
             return "the log has \(size) entries, so no tree of size \(requested) can be proved"
         case let .sizesReversed(old, new):
             return "the older tree (\(old) entries) cannot be larger than the newer (\(new)): a log only grows"
-        case .legalBasisRequired:
-            return "a query by time range needs --legal-basis (it is itself logged, as in MLog)"
+        case let .legalBasisRequired(parameter):
+            return "a query by time range needs \(parameter) (it is itself logged, as in MLog)"
         case let .invalidFilter(text):
             return "the filter '\(text)' is not of the form FIELD=VALUE"
         case let .invalidCheckpoint(why):

@@ -36,7 +36,8 @@ public struct ClaimOwner: Sendable {
 
     static let host: String = {
         var name = [CChar](repeating: 0, count: 256)
-        return gethostname(&name, name.count) == 0 ? String(cString: name) : "localhost"
+        guard gethostname(&name, name.count) == 0 else { return "localhost" }
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }()
 
     /// Field 22 of /proc/PID/stat (clock ticks since boot): with the pid, names one process.

@@ -254,6 +254,12 @@ public final class SMTPClient {
             handedOver = true
             try await channel.writeAndFlush(ByteBuffer(bytes: content)).get()
             let final = try await reply()
+            if final.code != 250 || !answers[0].isPositive || !answers[1].isPositive {
+                // The transaction failed. Some servers (aiosmtpd after an error in its handler) keep
+                // its envelope, and would refuse the next message's MAIL as nested: start afresh.
+                // This message's fate is known; a connection that fails here fails the next send.
+                _ = try? await command("RSET")
+            }
             if answers[0].isPositive && answers[1].isPositive {
                 return final.code == 250 ? .accepted(final.description) : final.isTemporary ? .temporaryFailure(final.description) : .permanentFailure(final.description)
             }

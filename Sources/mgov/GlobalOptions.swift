@@ -14,7 +14,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print one JSON document (or JSON lines for streams) on stdout.")
     var json = false
 
-    @Flag(name: .long, help: "Print no progress or status messages on stderr.")
+    @Flag(name: .long, help: "Print no progress or status messages on stderr (warnings still print).")
     var quiet = false
 
     @Flag(name: .long, help: "No colours in messages (also NO_COLOR).")

@@ -163,7 +163,8 @@ struct LogCommand: AsyncParsableCommand {
                 A query by time range (--from, --to, compared with event_time) needs --legal-basis and is itself \
                 logged (MGov.Log.Searched), as in MLog. --type takes an exact type or a prefix ending in '*'.
 
-                Exit codes: 0 success (also when nothing matches); 2 bad input.
+                Exit codes: 0 success (also when nothing matches); 2 bad input; 64 usage (a time range without \
+                --legal-basis, a bad time or page).
                 """
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
@@ -188,6 +189,10 @@ struct LogCommand: AsyncParsableCommand {
         func validate() throws {
             guard (1...1_000_000_000).contains(page) else { throw ValidationError("--page is from 1 to 1000000000") }
             guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size is from 1 to 10000") }
+            // A usage rule, checked before the store is opened.
+            if from != nil || to != nil, legalBasis?.isEmpty ?? true {
+                throw ValidationError(LogError.legalBasisRequired(parameter: "--legal-basis").description)
+            }
         }
 
         /// `FIELD=VALUE`, split at the first '=' (a value may hold more); a field is not empty.
@@ -205,7 +210,6 @@ struct LogCommand: AsyncParsableCommand {
             query.page = page
             query.pageSize = pageSize
             query.filters = filter
-            if query.isTimeRange, legalBasis?.isEmpty ?? true { throw LogError.legalBasisRequired }
             let result = try AuditLog(store: try context.existingStore()).query(query)
             if query.isTimeRange {
                 let from = self.from.map(Timestamp.format), to = self.to.map(Timestamp.format)

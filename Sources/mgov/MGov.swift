@@ -82,8 +82,7 @@ struct MGov: AsyncParsableCommand {
     /// Returns for anything else (help, exit codes), which argument-parser prints itself.
     static func reportUsage(_ error: Error) {
         guard exitCode(for: error) == .validationFailure else { return }
-        let message = self.message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }.joined(separator: "; ")
+        let message = oneLine(self.message(for: error))
         var type: ParsableCommand.Type = MGov.self
         var path = ["mgov"]
         for word in CommandLine.arguments.dropFirst() {
@@ -93,6 +92,20 @@ struct MGov: AsyncParsableCommand {
         }
         Console(format: .human, quiet: false, noColor: false).error("\(message) (see '\(path.joined(separator: " ")) --help')")
         Foundation.exit(ExitStatus.usage.rawValue)
+    }
+
+    /// argument-parser's message on one line: its lines joined with "; ", and a list of choices
+    /// ("one of the following:" then "- A", "- B" lines) as "one of the following: A, B".
+    static func oneLine(_ message: String) -> String {
+        var parts: [String] = []
+        for line in message.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
+            if line.hasPrefix("- "), let last = parts.last {
+                parts[parts.count - 1] = last + (last.hasSuffix(":") ? " " : ", ") + line.dropFirst(2)
+            } else {
+                parts.append(line)
+            }
+        }
+        return parts.joined(separator: "; ")
     }
 
     /// Prints `mgov: <message>` for an error and says which exit code it means;

@@ -106,7 +106,7 @@ struct LogEnvironment {
     @Test func aTimeRangeQueryNeedsALegalBasisAndIsItselfLogged() throws {
         let t = try LogEnvironment()
         try t.mgov("log", "append", input: t.ndjson(20))
-        try t.mgov("log", "query", "--from", "2026-11-12", "--to", "2026-11-13T23:59:59Z").expectOneLineError(2, containing: "needs --legal-basis")
+        try t.mgov("log", "query", "--from", "2026-11-12", "--to", "2026-11-13T23:59:59Z").expectOneLineError(64, containing: "needs --legal-basis")
         let result = try t.mgov("log", "query", "--from", "2026-11-12", "--to", "2026-11-13T23:59:59Z", "--legal-basis", "audit 2026/7", "--json")
         #expect(result.status == 0, "\(result.stderr)")
         let page = try #require(try result.json() as? [String: Any])

@@ -270,6 +270,20 @@ final class HTTPRecorder {
         #expect(smtp.connections == 2)
     }
 
+    /// A message the server refuses after its content (aiosmtpd keeps the envelope when its handler
+    /// fails) must not take the next message on the connection down with it.
+    @Test func aMessageRefusedAfterItsContentDoesNotFailTheNextOnTheConnection() throws {
+        let c = try CLIEnvironment()
+        let smtp = try SMTPSink(c.dir, ["--crash-data", "1"])
+        defer { smtp.stop() }
+        try addMailTemplate(c)
+        #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:\(smtp.port)?from=noreply@gov.md").status == 0)
+        let sent = try sendJSON(c, ["welcome", "--channel", "mail", "--to", "email:a@example.md", "--to", "email:b@example.md", "--var", "Name=X", "--var", "Case=1"])
+        #expect(sent.status == 1 && sent.statuses == ["Failed", "Sent"], "\(sent.stderr)")
+        #expect(try c.mgov("notify", "status", sent.id).stdout.contains("the mailbox is not there"))
+        #expect(smtp.messages.count == 1 && smtp.connections == 1)
+    }
+
     @Test func aDispatcherKilledMidBatchLosesNothingAndRepeatsAtMostTheMessagesInFlight() throws {
         let c = try CLIEnvironment()
         let smtp = try SMTPSink(c.dir, ["--delay", "0.02"])

@@ -65,6 +65,9 @@ import Testing
         try env.mgov("profile", "create", "x").expectOneLineError(64, containing: "(see 'mgov profile create --help')")
         // A check made while running says which command it was, not the root's usage.
         try env.mgov("log", "query", "--page-size", "0").expectOneLineError(64, containing: "--page-size is from 1 to 10000 (see 'mgov log query --help')")
+        // A list of choices reads as a list on its one line.
+        try env.mgov("notify", "list", "--status", "Bogus")
+            .expectOneLineError(64, containing: "Please provide one of the following: Pending, Sending, Retrying, Sent, Delivered, Failed, Cancelled (see")
         // An empty --home (a script's unset variable) never falls back to another store.
         let empty = try env.mgov("profile", "list", "--home", "")
         #expect(empty.status == 64 && empty.stderr.contains("--home is empty"), "\(empty.stderr)")

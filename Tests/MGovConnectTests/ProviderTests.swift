@@ -144,6 +144,8 @@ extension ServerResponse {
             let response = try await f.send(c.target, headers: c.headers)
             #expect(response.status == c.status && response.header("X-Road-Error") == c.type, "\(c.type): \(response.status) \(response.text)")
             #expect(response.header("X-Road-Signature") != nil, "a refusal is signed too")
+            let expectedHash = Protocol.requestHash(method: "GET", target: c.target, headers: c.headers, body: Data())
+            #expect(response.header("X-Road-Request-Hash") == expectedHash, "every refusal of a request read carries its hash: \(c.type)")
             #expect(f.events.all.last?.type == "MConnect.Request.Denied" && f.events.all.last?.fields["event_message"] == .string(c.type))
         }
         #expect(f.events.all.filter { $0.type.hasPrefix("MConnect.Request.") }.count == cases.count)
@@ -327,7 +329,8 @@ extension ServerResponse {
         let request = ServerRequest(method: .POST, target: "/r1/\(providerID)/people", headers: HTTPHeaders(ProviderFixture.exchangeHeaders), bodyTooLarge: true)
         let response = try await f.loop.flatSubmit { f.provider.respond(to: request, on: f.loop) }.get()
         #expect(response.status == 413 && response.header("X-Road-Error") == "Client.BadRequest")
-        #expect(f.events.all.last?.type == "MConnect.Request.Denied")
+        #expect(response.header("X-Road-Request-Hash") == nil, "a body refused unread has no request hash, not an empty one")
+        #expect(f.events.all.last?.type == "MConnect.Request.Denied" && f.events.all.last?.fields["request_hash"] == nil)
         await f.provider.shutdown()
     }
 }
