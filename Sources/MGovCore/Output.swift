@@ -145,6 +145,7 @@ public final class Console: @unchecked Sendable {
 public enum Terminal {
     public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
     public static var stdinIsTerminal: Bool { isTerminal(STDIN_FILENO) }
+    public static var stdoutIsTerminal: Bool { isTerminal(STDOUT_FILENO) }
     public static var stderrIsTerminal: Bool { isTerminal(STDERR_FILENO) }
 }
 

@@ -318,7 +318,8 @@ struct ConnectCommand: AsyncParsableCommand {
                 subsystem, else its endpoint 'connect'. The client certificate and trust anchors are the profile's. \
                 The response's X-Road-Signature must verify, chain to the anchors, name the provider, and cover this \
                 request's hash and the body received (else exit 1, unless --no-verify-response). The exchange is \
-                logged (MConnect.Request.Sent) with the provider's signature, so each side can prove it.
+                logged (MConnect.Request.Sent) with the provider's signature, so each side can prove it. The body \
+                goes to stdout byte for byte (on a terminal, a line end follows a body without one).
 
                 Exit codes: 0 answered (2xx); 1 denied (a Client.* error other than BadRequest) or the signature \
                 does not verify; 2 any other error (an unreachable provider among them: a refused connection fails at \
@@ -403,6 +404,9 @@ struct ConnectCommand: AsyncParsableCommand {
                 try FileSystem.writeAtomically(answer.body, to: output, mode: 0o600)  // a provider's data: personal, often
             } else {
                 console.outData(answer.body)
+                // Byte for byte into a pipe or file (its digest is what the provider signed); on a
+                // terminal, a body without a final newline would run into the prompt.
+                if Terminal.stdoutIsTerminal, let last = answer.body.last, last != UInt8(ascii: "\n") { console.out("") }
             }
             if !(200..<300).contains(answer.status) {
                 // The body went out as it came; say what happened too, or a script sees only exit 2.

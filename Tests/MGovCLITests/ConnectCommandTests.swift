@@ -102,6 +102,12 @@ struct ConnectEnvironment {
         let rows = try #require((try JSONSerialization.jsonObject(with: ok.stdoutData) as? [String: Any])?["rows"] as? [[String: Any]])
         #expect(rows.count == 1 && rows[0]["name"] as? String == "Maria, Ionescu")
         #expect(rows[0]["birth"] == nil && rows[0]["address"] == nil, "fields outside the grant are not returned")
+        // The body goes into a pipe byte for byte; on a terminal it ends its line (util-linux script gives a pty).
+        #expect(ok.stdout.hasSuffix("}"), "\(ok.stdout)")
+        let command = ([MGovRunner.executable, "connect", "request", "\(providerID)/people", "--purpose", "dosar", "--legal-basis", "Legea 133/2011",
+                        "--provider", c.url, "--param", "idnp=2009876543210"]).map { "'\($0)'" }.joined(separator: " ")
+        let onTerminal = try TestProcess.run("/usr/bin/script", ["-qec", command, "/dev/null"], environment: c.consumer.environment)
+        #expect(onTerminal.status == 0 && onTerminal.stdout.hasSuffix("}\r\n"), "\(onTerminal.stdout.debugDescription)")
 
         let xml = try c.request(["--param", "idnp=2009876543210", "--format", "xml"])
         #expect(xml.status == 0 && xml.stdout.contains("<rows><row><idnp>2009876543210</idnp><name>Maria, Ionescu</name></row></rows>"), "\(xml.stdout)")
