@@ -193,15 +193,10 @@ public struct ProviderConfig: Decodable, Sendable {
         }
         var done: [String] = []
         for (code, service) in (services ?? [:]).sorted(by: { $0.key < $1.key }) {
-            switch (service.dataset, service.proxy) {
-            case let (dataset?, nil):
-                let added = try registry.addDataset(code: code, source: Self.resolve(dataset, in: folder), keys: service.key ?? [])
-                done.append("service \(code): \(added.rows ?? 0) rows")
-            case let (nil, proxy?):
-                _ = try registry.addProxy(code: code, upstream: proxy)
-                done.append("service \(code): proxy to \(proxy)")
-            default:
-                throw ConnectError.invalidArgument("service \(code) needs either dataset (with key) or proxy")
+            do { try add(code, service, to: registry, relativeTo: folder, &done) } catch let ConnectError.refused(why) {
+                // A grant held from an earlier run (a file's fields or columns changed since): the
+                // file cannot be applied as it stands, which is bad input (exit 2), named.
+                throw ConnectError.invalidArgument("service \(code): \(why)")
             }
         }
         let existing = try registry.grants()
@@ -222,6 +217,19 @@ public struct ProviderConfig: Decodable, Sendable {
             done.append("grant \(entry.service) to \(entry.client)")
         }
         return done
+    }
+
+    private func add(_ code: String, _ service: Service, to registry: ConnectRegistry, relativeTo folder: String, _ done: inout [String]) throws {
+        switch (service.dataset, service.proxy) {
+        case let (dataset?, nil):
+            let added = try registry.addDataset(code: code, source: Self.resolve(dataset, in: folder), keys: service.key ?? [])
+            done.append("service \(code): \(added.rows ?? 0) rows")
+        case let (nil, proxy?):
+            _ = try registry.addProxy(code: code, upstream: proxy)
+            done.append("service \(code): proxy to \(proxy)")
+        default:
+            throw ConnectError.invalidArgument("service \(code) needs either dataset (with key) or proxy")
+        }
     }
 
     static func describe(_ error: Error) -> String {

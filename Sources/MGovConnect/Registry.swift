@@ -193,15 +193,16 @@ public final class ConnectRegistry: Sendable {
         return try service(code)
     }
 
-    /// Before a service is replaced: its live grants stay, so each grant limited to some fields
-    /// must still find them in what replaces it (`columns`; empty for a proxy, which has none; nil
-    /// for an empty dataset, which discloses nothing). A grant left naming a field that is gone
-    /// would quietly hand out less than it says, or, for a proxy, everything. Returns whether a
-    /// service of that code is there to be replaced.
+    /// Before a service is replaced: its live grants stay, so each unexpired grant limited to some
+    /// fields must still find them in what replaces it (`columns`; empty for a proxy, which has
+    /// none; nil for an empty dataset, which discloses nothing). A grant left naming a field that is
+    /// gone would quietly hand out less than it says, or, for a proxy, everything. An expired grant
+    /// is never used again. Returns whether a service of that code is there to be replaced.
     func keepHeldGrantsValid(_ code: String, columns: Set<String>?, _ db: Database) throws -> Bool {
         guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM connect_service WHERE code = ?)", arguments: [code]) == true else { return false }
         guard let columns else { return true }
-        for grant in try grants(client: nil, service: code, db) {
+        let now = Timestamp.format(clock.now())
+        for grant in try grants(client: nil, service: code, db) where !grant.hasExpired(at: now) {
             guard let fields = grant.fields else { continue }
             let missing = fields.filter { !columns.contains($0) }
             guard missing.isEmpty else {

@@ -120,13 +120,21 @@ public struct LogExporter {
             extensions.append(("rt", String(Int64((time.timeIntervalSince1970 * 1000).rounded()))))
         }
         // The source user is the person a request was made for (`user`) or, for an operator's
-        // command, the OS account that ran it; an account reached through sudo goes in cs6.
+        // command, the OS account that ran it. That account is in cs6 as well, with whoever reached
+        // it through sudo, so neither is lost when the event names a user too.
+        let account = value("os_user").map { user in value("os_sudo_user").map { "\(user) (sudo from \($0))" } ?? user }
         let mapped: [(String, String)] = [("user", "suser"), ("subject", "duser"), ("event_source", "dvchost"),
                                           ("event_id", "cs1"), ("legal_basis", "cs2"), ("legal_reason", "cs3"),
-                                          ("object", "fname"), ("event_correlation", "cs4"), ("os_sudo_user", "cs6")]
-        let labels = ["cs1": "eventId", "cs2": "legalBasis", "cs3": "legalReason", "cs4": "correlation", "cs6": "sudoUser"]
+                                          ("object", "fname"), ("event_correlation", "cs4"), ("os_account", "cs6")]
+        let labels = ["cs1": "eventId", "cs2": "legalBasis", "cs3": "legalReason", "cs4": "correlation", "cs6": "osAccount"]
         for (field, key) in mapped {
-            guard let v = value(field) ?? (field == "user" ? value("os_user") : nil) else { continue }
+            let v: String?
+            switch field {
+            case "user": v = value("user") ?? value("os_user")
+            case "os_account": v = account
+            default: v = value(field)
+            }
+            guard let v else { continue }
             extensions.append((key, v))
             if let label = labels[key] { extensions.append((key + "Label", label)) }
         }

@@ -73,7 +73,7 @@ struct ConnectCommand: AsyncParsableCommand {
                 within --idle-timeout (60 s) of opening, or of its last answer, is closed, and so is one whose body \
                 stops coming for as long: a stalled TLS handshake, half a header or half a body holds nothing for \
                 long. A body declared (Content-Length) over 16 MB is answered 413 at once, and the connection closed.
-                Exit codes: 0 stopped; 2 cannot listen or no TLS credentials.
+                Exit codes: 0 stopped; 2 cannot listen, no TLS credentials, or a --config that cannot be applied.
                 """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @OptionGroup var password: PasswordOptions
@@ -132,7 +132,15 @@ struct ConnectCommand: AsyncParsableCommand {
     struct ServiceAdd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add", abstract: "Add (or replace) a dataset or proxy service.",
-            discussion: "A dataset (.csv, .json array, .ndjson, or sqlite:PATH#TABLE) is loaded into the store with an index per key field; add it again to refresh it. A service replaced keeps its grants; one limited to fields the new data lacks (or any, for a proxy) must be revoked first.")
+            discussion: """
+                A dataset (.csv, .json array, .ndjson, or sqlite:PATH#TABLE) is loaded into the store with an index \
+                per key field; add it again to refresh it. A service replaced keeps its grants; an unexpired one \
+                limited to fields the new rows lack (or to any field, when the new service is a proxy) must be \
+                revoked first. An empty dataset, which discloses nothing, may replace any.
+
+                Exit codes: 0 added or replaced; 1 refused (a grant limited to fields the new service lacks); \
+                2 bad input (a file that cannot be read, no row with a key field).
+                """)
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The service code.") var code: String
         @Option(help: ArgumentHelp("Rows to serve.", valueName: "file"), completion: .file()) var dataset: String?
@@ -147,13 +155,18 @@ struct ConnectCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             let registry = try ConnectCommand.registry(context)
-            let held = (try? registry.service(code, countingRows: false)) == nil ? nil : try registry.grants(service: code).count
+            let now = Timestamp.format(Date())
+            let held = (try? registry.service(code, countingRows: false)) == nil ? nil : try registry.grants(service: code).filter { !$0.hasExpired(at: now) }.count
             let service = try dataset.map { try registry.addDataset(code: code, source: $0, keys: (key ?? "").split(separator: ",").map(String.init)) }
                 ?? registry.addProxy(code: code, upstream: proxy!)  // safe: validate() requires one of them
             if context.console.isJSON { try context.console.json(service) } else {
                 context.console.out(service.kind == "dataset" ? "\(service.code): \(service.rows ?? 0) rows, keys \(service.keys.joined(separator: ","))" : "\(service.code): proxy to \(service.upstream ?? "")")
             }
-            if let held { context.console.info("replaced the service \(code); its \(held) grant\(held == 1 ? "" : "s") still appl\(held == 1 ? "ies" : "y")") }
+            switch held {
+            case nil: break
+            case 0?: context.console.info("replaced the service \(code)")
+            case let n?: context.console.info("replaced the service \(code); its \(n) grant\(n == 1 ? "" : "s") still appl\(n == 1 ? "ies" : "y")")
+            }
         }
     }
 

@@ -557,7 +557,7 @@ struct LogCommand: AsyncParsableCommand {
             abstract: "Export entries as NDJSON, RFC 5424 syslog, ArcSight CEF or OpenTelemetry log records.",
             discussion: """
                 ndjson: {"event", "leaf_hash", "logged_at", "seq"} per line. syslog: RFC 5424, facility 13, \
-                structured data mlog@32473 with every field. cef: CEF:0|mgov|mgov|VERSION|TYPE|MESSAGE|SEVERITY|... (suser: the user, else the OS account; cs6: the sudo user). \
+                structured data mlog@32473 with every field. cef: CEF:0|mgov|mgov|VERSION|TYPE|MESSAGE|SEVERITY|... (suser: the user, else the OS account; cs6: the OS account and its sudo user). \
                 otel: one OTLP/JSON ExportLogsServiceRequest per line, up to 1,000 records each. A file written \
                 with -o is readable by its owner only (the log holds personal data).
 

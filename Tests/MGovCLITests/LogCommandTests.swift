@@ -289,7 +289,7 @@ struct LogEnvironment {
         // An operator's command (the profile's creation, entry 0) names the OS account as the source user.
         let account = try TestProcess.run("/usr/bin/id", ["-un"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let first = try t.mgov("log", "export", "--format", "cef").stdout.split(separator: "\n").first.map(String.init) ?? ""
-        #expect(first.contains("|MGov.Profile.Created|") && first.contains(" suser=\(account) "), "\(first)")
+        #expect(first.contains("|MGov.Profile.Created|") && first.contains(" suser=\(account) ") && first.contains(" cs6=\(account) cs6Label=osAccount "), "\(first)")
         let otel = try t.mgov("log", "export", "--format", "otel").stdout
         let document = try #require(try JSONSerialization.jsonObject(with: Data(otel.utf8)) as? [String: Any])
         let records = (((document["resourceLogs"] as? [[String: Any]])?.first?["scopeLogs"] as? [[String: Any]])?.first?["logRecords"] as? [[String: Any]]) ?? []

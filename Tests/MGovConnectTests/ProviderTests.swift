@@ -237,7 +237,9 @@ extension ServerResponse {
         #expect(throws: ConnectError.refused("the grant of people to \(clientID) is limited to idnp, birth, and the new data has no field birth: revoke that grant first (mgov connect revoke \(clientID) --service people)")) {
             _ = try f.registry.addDataset(code: "people", source: withoutBirth, keys: ["idnp"])
         }
-        #expect(throws: ConnectError.self) { _ = try f.registry.addProxy(code: "people", upstream: "http://127.0.0.1:9") }
+        #expect(throws: ConnectError.refused("the grant of people to \(clientID) is limited to idnp, birth, and a proxy has no fields to limit: revoke that grant first (mgov connect revoke \(clientID) --service people)")) {
+            _ = try f.registry.addProxy(code: "people", upstream: "http://127.0.0.1:9")
+        }
         #expect(try f.registry.service("people").rows == 2, "the service refused stays as it was")
         // Data with the granted fields replaces it; an empty dataset, which discloses nothing, too.
         let refreshed = try f.dir.write("fresh.csv", "idnp,name,birth\n2001234567890,Ion,1980-01-02\n")
@@ -246,6 +248,12 @@ extension ServerResponse {
         #expect(try f.registry.addDataset(code: "people", source: try f.dir.write("none.csv", "idnp\n"), keys: ["idnp"]).rows == 0)
         try f.registry.revoke(client: client, service: "people")
         #expect(try f.registry.addProxy(code: "people", upstream: "http://127.0.0.1:9").kind == "proxy")
+        // A grant that has expired is never used again: it does not hold a replacement up.
+        _ = try f.registry.addDataset(code: "brief", source: refreshed, keys: ["idnp"])
+        _ = try f.registry.grant(client: client, service: "brief", legalBases: ["Legea 133/2011"], fields: ["birth"], expires: Date().addingTimeInterval(1))
+        #expect(throws: ConnectError.self) { _ = try f.registry.addProxy(code: "brief", upstream: "http://127.0.0.1:9") }
+        try await Task.sleep(for: .milliseconds(1200))
+        #expect(try f.registry.addProxy(code: "brief", upstream: "http://127.0.0.1:9").kind == "proxy")
         await f.provider.shutdown()
     }
 
