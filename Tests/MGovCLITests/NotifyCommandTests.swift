@@ -142,6 +142,12 @@ final class HTTPRecorder {
         #expect(sent.status == 0, "\(sent.stderr)")
     }
 
+    /// The welcome template and a channel "mail" to `smtp`.
+    func addMailTemplateAndChannel(_ c: CLIEnvironment, _ smtp: SMTPSink) throws {
+        try addMailTemplate(c)
+        #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:\(smtp.port)?from=noreply@gov.md").status == 0)
+    }
+
     func addMailTemplate(_ c: CLIEnvironment) throws {
         #expect(try c.mgov("notify", "template", "add", "welcome", "--kind", "email", "--subject", "Dosarul {{Case}} — gata",
                            "--body", "Stimate {{Name}},\n.dosarul {{Case}} e gata.\n").status == 0)
@@ -258,8 +264,7 @@ final class HTTPRecorder {
         let c = try CLIEnvironment()
         let smtp = try SMTPSink(c.dir, ["--tempfail-rcpt", "1", "--reject", "gone@example.md", "--pipelining"])
         defer { smtp.stop() }
-        try addMailTemplate(c)
-        #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:\(smtp.port)?from=noreply@gov.md").status == 0)
+        try addMailTemplateAndChannel(c, smtp)
         let sent = try sendJSON(c, ["welcome", "--channel", "mail", "--to", "email:ok@example.md", "--to", "email:gone@example.md", "--var", "Name=X", "--var", "Case=1"])
         #expect(sent.status == 1 && sent.statuses == ["Retrying", "Failed"], "\(sent.stderr)")
         let status = try c.mgov("notify", "status", sent.id).stdout
@@ -276,8 +281,7 @@ final class HTTPRecorder {
         let c = try CLIEnvironment()
         let smtp = try SMTPSink(c.dir, ["--crash-data", "1"])
         defer { smtp.stop() }
-        try addMailTemplate(c)
-        #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:\(smtp.port)?from=noreply@gov.md").status == 0)
+        try addMailTemplateAndChannel(c, smtp)
         let sent = try sendJSON(c, ["welcome", "--channel", "mail", "--to", "email:a@example.md", "--to", "email:b@example.md", "--var", "Name=X", "--var", "Case=1"])
         #expect(sent.status == 1 && sent.statuses == ["Failed", "Sent"], "\(sent.stderr)")
         #expect(try c.mgov("notify", "status", sent.id).stdout.contains("the mailbox is not there"))
@@ -288,8 +292,7 @@ final class HTTPRecorder {
         let c = try CLIEnvironment()
         let smtp = try SMTPSink(c.dir, ["--delay", "0.02"])
         defer { smtp.stop() }
-        try addMailTemplate(c)
-        #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:\(smtp.port)?from=noreply@gov.md").status == 0)
+        try addMailTemplateAndChannel(c, smtp)
         try queueMany(c, count: 150)
         let dispatcher = try BackgroundProcess(MGovRunner.executable, ["notify", "dispatch"], environment: c.mgov.environment)
         let deadline = Date().addingTimeInterval(60)
@@ -313,8 +316,7 @@ final class HTTPRecorder {
         let c = try CLIEnvironment()
         let smtp = try SMTPSink(c.dir, ["--delay", "0.005"])
         defer { smtp.stop() }
-        try addMailTemplate(c)
-        #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:\(smtp.port)?from=noreply@gov.md").status == 0)
+        try addMailTemplateAndChannel(c, smtp)
         try queueMany(c, count: 120)
         let runner = c.mgov
         let results = try await withThrowingTaskGroup(of: ProcessResult.self) { group in
@@ -476,8 +478,7 @@ extension NotifyCommandTests {
         let c = try CLIEnvironment()
         let smtp = try SMTPSink(c.dir)
         defer { smtp.stop() }
-        try addMailTemplate(c)
-        #expect(try c.mgov("notify", "channel", "add", "mail", "smtp://127.0.0.1:\(smtp.port)?from=noreply@gov.md").status == 0)
+        try addMailTemplateAndChannel(c, smtp)
         let watcher = try BackgroundProcess(MGovRunner.executable, ["notify", "dispatch", "--watch", "--interval", "0.2", "--json"], environment: c.mgov.environment)
         defer { watcher.stop(SIGKILL) }
         #expect(try c.mgov("notify", "send", "welcome", "--channel", "mail", "--to", "email:a@example.md", "--var", "Name=A", "--var", "Case=1", "--queue").status == 0)
