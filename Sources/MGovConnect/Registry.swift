@@ -14,6 +14,9 @@ public struct ConnectService: Codable, Sendable, Equatable {
     public let source: String?
     /// The dataset's row count; nil when not asked for (counting reads every row).
     public let rows: Int?
+    /// Set by `addDataset` and `addProxy` when they replaced a service: how many unexpired grants
+    /// of it still apply. Not listed with the service.
+    public var grantsKept: Int?
 
     enum CodingKeys: String, CodingKey { case code, kind, keys, upstream, source, rows }
 }
@@ -135,8 +138,8 @@ public final class ConnectRegistry: Sendable {
             throw ConnectError.invalidArgument("no row of \(source) has the key field '\(key)'")
         }
         let now = Timestamp.format(clock.now())
-        try change { db in
-            let replaced = try keepHeldGrantsValid(code, columns: rows.isEmpty ? nil : Set(rows.flatMap(\.keys)), db)
+        let kept = try change { db -> Int? in
+            let kept = try keepHeldGrantsValid(code, columns: rows.isEmpty ? nil : Set(rows.flatMap(\.keys)), db)
             try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
             try db.execute(sql: "INSERT INTO connect_service VALUES (?, 'dataset', ?, NULL, ?, ?)",
                            arguments: [code, try Self.json(keys), source, now])
@@ -148,9 +151,12 @@ public final class ConnectRegistry: Sendable {
                 }
             }
             try record("MConnect.Service.Added", ["object": code, "object_type": "service",
-                                                  "event_message": "\(replaced ? "replaced by a " : "")dataset from \(source), \(rows.count) rows"], in: db)
+                                                  "event_message": "\(kept == nil ? "" : "replaced by a ")dataset from \(source), \(rows.count) rows"], in: db)
+            return kept
         }
-        return try service(code)
+        var added = try service(code)
+        added.grantsKept = kept
+        return added
     }
 
     /// A service code as X-Road allows it, and not a metaservice's name (which would answer instead).
@@ -182,27 +188,32 @@ public final class ConnectRegistry: Sendable {
         try Self.checkCode(code)
         try Self.checkUpstream(upstream)
         let base = upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream
-        try change { db in
-            let replaced = try keepHeldGrantsValid(code, columns: [], db)
+        let kept = try change { db -> Int? in
+            let kept = try keepHeldGrantsValid(code, columns: [], db)
             try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
             try db.execute(sql: "INSERT INTO connect_service VALUES (?, 'proxy', '[]', ?, NULL, ?)",
                            arguments: [code, base, Timestamp.format(clock.now())])
             try record("MConnect.Service.Added", ["object": code, "object_type": "service",
-                                                  "event_message": "\(replaced ? "replaced by a " : "")proxy to \(base)"], in: db)
+                                                  "event_message": "\(kept == nil ? "" : "replaced by a ")proxy to \(base)"], in: db)
+            return kept
         }
-        return try service(code)
+        var added = try service(code)
+        added.grantsKept = kept
+        return added
     }
 
     /// Before a service is replaced: its live grants stay, so each unexpired grant limited to some
     /// fields must still find them in what replaces it (`columns`; empty for a proxy, which has
     /// none; nil for an empty dataset, which discloses nothing). A grant left naming a field that is
     /// gone would quietly hand out less than it says, or, for a proxy, everything. An expired grant
-    /// is never used again. Returns whether a service of that code is there to be replaced.
-    func keepHeldGrantsValid(_ code: String, columns: Set<String>?, _ db: Database) throws -> Bool {
-        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM connect_service WHERE code = ?)", arguments: [code]) == true else { return false }
-        guard let columns else { return true }
+    /// is never used again. Returns how many unexpired grants the service keeps, or nil when there
+    /// is no service of that code to replace.
+    func keepHeldGrantsValid(_ code: String, columns: Set<String>?, _ db: Database) throws -> Int? {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM connect_service WHERE code = ?)", arguments: [code]) == true else { return nil }
         let now = Timestamp.format(clock.now())
-        for grant in try grants(client: nil, service: code, db) where !grant.hasExpired(at: now) {
+        let live = try grants(client: nil, service: code, db).filter { !$0.hasExpired(at: now) }
+        guard let columns else { return live.count }
+        for grant in live {
             guard let fields = grant.fields else { continue }
             let missing = fields.filter { !columns.contains($0) }
             guard missing.isEmpty else {
@@ -210,7 +221,7 @@ public final class ConnectRegistry: Sendable {
                 throw ConnectError.refused("the grant of \(code) to \(grant.client) is limited to \(fields.joined(separator: ", ")), and \(what): revoke that grant first (mgov connect revoke \(grant.client) --service \(code))")
             }
         }
-        return true
+        return live.count
     }
 
     /// Removes a service with its rows, and revokes its grants (left in place, a service added

@@ -155,14 +155,12 @@ struct ConnectCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             let registry = try ConnectCommand.registry(context)
-            let now = Timestamp.format(Date())
-            let held = (try? registry.service(code, countingRows: false)) == nil ? nil : try registry.grants(service: code).filter { !$0.hasExpired(at: now) }.count
             let service = try dataset.map { try registry.addDataset(code: code, source: $0, keys: (key ?? "").split(separator: ",").map(String.init)) }
                 ?? registry.addProxy(code: code, upstream: proxy!)  // safe: validate() requires one of them
             if context.console.isJSON { try context.console.json(service) } else {
                 context.console.out(service.kind == "dataset" ? "\(service.code): \(service.rows ?? 0) rows, keys \(service.keys.joined(separator: ","))" : "\(service.code): proxy to \(service.upstream ?? "")")
             }
-            switch held {
+            switch service.grantsKept {
             case nil: break
             case 0?: context.console.info("replaced the service \(code)")
             case let n?: context.console.info("replaced the service \(code); its \(n) grant\(n == 1 ? "" : "s") still appl\(n == 1 ? "ies" : "y")")

@@ -243,13 +243,14 @@ extension ServerResponse {
         #expect(try f.registry.service("people").rows == 2, "the service refused stays as it was")
         // Data with the granted fields replaces it; an empty dataset, which discloses nothing, too.
         let refreshed = try f.dir.write("fresh.csv", "idnp,name,birth\n2001234567890,Ion,1980-01-02\n")
-        #expect(try f.registry.addDataset(code: "people", source: refreshed, keys: ["idnp"]).rows == 1)
+        let replaced = try f.registry.addDataset(code: "people", source: refreshed, keys: ["idnp"])
+        #expect(replaced.rows == 1 && replaced.grantsKept == 2, "the fixture's grant and the limited one")
         #expect(f.events.all.last?.fields["event_message"] == .string("replaced by a dataset from \(refreshed), 1 rows"))
         #expect(try f.registry.addDataset(code: "people", source: try f.dir.write("none.csv", "idnp\n"), keys: ["idnp"]).rows == 0)
         try f.registry.revoke(client: client, service: "people")
         #expect(try f.registry.addProxy(code: "people", upstream: "http://127.0.0.1:9").kind == "proxy")
         // A grant that has expired is never used again: it does not hold a replacement up.
-        _ = try f.registry.addDataset(code: "brief", source: refreshed, keys: ["idnp"])
+        #expect(try f.registry.addDataset(code: "brief", source: refreshed, keys: ["idnp"]).grantsKept == nil, "a new service replaced none")
         _ = try f.registry.grant(client: client, service: "brief", legalBases: ["Legea 133/2011"], fields: ["birth"], expires: Date().addingTimeInterval(1))
         #expect(throws: ConnectError.self) { _ = try f.registry.addProxy(code: "brief", upstream: "http://127.0.0.1:9") }
         try await Task.sleep(for: .milliseconds(1200))
