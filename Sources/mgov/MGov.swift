@@ -82,7 +82,6 @@ struct MGov: AsyncParsableCommand {
     /// Returns for anything else (help, exit codes), which argument-parser prints itself.
     static func reportUsage(_ error: Error) {
         guard exitCode(for: error) == .validationFailure else { return }
-        let message = oneLine(self.message(for: error))
         var type: ParsableCommand.Type = MGov.self
         var path = ["mgov"]
         for word in CommandLine.arguments.dropFirst() {
@@ -90,8 +89,42 @@ struct MGov: AsyncParsableCommand {
             path.append(word)
             type = sub
         }
+        // argument-parser runs a command's validate() before it reports an unknown option, so a
+        // misspelt option whose value became a stray argument was reported as that check's failure
+        // ("--content takes one signature file" for `--trust FILE`): the misspelling comes first.
+        let message = unknownOption(in: Array(CommandLine.arguments.dropFirst(path.count)), of: type) ?? oneLine(self.message(for: error))
         Console(format: .human, quiet: false, noColor: false).error("\(message) (see '\(path.joined(separator: " ")) --help')")
         Foundation.exit(ExitStatus.usage.rawValue)
+    }
+
+    /// "Unknown option '--x'" for the first long option in `words` that `type`'s help does not name
+    /// (with the one it names that begins the same way, if any); nil when every one is known.
+    static func unknownOption(in words: [String], of type: ParsableCommand.Type) -> String? {
+        let help = type.helpMessage(columns: 10_000)
+        let known = Set(help.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).filter { $0.hasPrefix("--") }.map(String.init))
+        for word in words.prefix(while: { $0 != "--" }) where word.hasPrefix("--") && word.count > 2 {
+            let name = String(word.prefix { $0 != "=" })
+            guard !known.contains(name) else { continue }
+            let near = known.sorted().first { $0.count > 3 && (name.hasPrefix($0) || $0.hasPrefix(name)) }
+                ?? known.sorted().first { editDistance($0, name) <= 2 }
+            return "Unknown option '\(name)'" + (near.map { ". Did you mean '\($0)'?" } ?? "")
+        }
+        return nil
+    }
+
+    /// Levenshtein distance: insertions, deletions and substitutions that turn `a` into `b`.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     /// argument-parser's message on one line: its lines joined with "; ", and a list of choices

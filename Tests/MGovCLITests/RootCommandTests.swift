@@ -65,6 +65,11 @@ import Testing
         try env.mgov("profile", "create", "x").expectOneLineError(64, containing: "(see 'mgov profile create --help')")
         // A check made while running says which command it was, not the root's usage.
         try env.mgov("log", "query", "--page-size", "0").expectOneLineError(64, containing: "--page-size is from 1 to 10000 (see 'mgov log query --help')")
+        // A misspelt option whose value became a stray argument is named, not the check the stray broke.
+        try env.mgov("sign", "verify", "doc.p7s", "--content", "doc.txt", "--trust", "ca.crt")
+            .expectOneLineError(64, containing: "Unknown option '--trust'. Did you mean '--trusted'? (see 'mgov sign verify --help')")
+        try env.mgov("log", "query", "--bogus", "x", "--page", "0").expectOneLineError(64, containing: "Unknown option '--bogus' (see")
+        try env.mgov("pki", "issue", "ca", "n", "--identty", "MD/GOV/1/X").expectOneLineError(64, containing: "Unknown option '--identty'. Did you mean '--identity'?")
         // A list of choices reads as a list on its one line.
         try env.mgov("notify", "list", "--status", "Bogus")
             .expectOneLineError(64, containing: "Please provide one of the following: Pending, Sending, Retrying, Sent, Delivered, Failed, Cancelled (see")
