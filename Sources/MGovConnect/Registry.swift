@@ -138,9 +138,7 @@ public final class ConnectRegistry: Sendable {
             throw ConnectError.invalidArgument("no row of \(source) has the key field '\(key)'")
         }
         let now = Timestamp.format(clock.now())
-        let kept = try change { db -> Int? in
-            let kept = try keepHeldGrantsValid(code, columns: rows.isEmpty ? nil : Set(rows.flatMap(\.keys)), db)
-            try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
+        return try put(code, columns: rows.isEmpty ? nil : Set(rows.flatMap(\.keys)), describedAs: "dataset from \(source), \(rows.count) rows") { db in
             try db.execute(sql: "INSERT INTO connect_service VALUES (?, 'dataset', ?, NULL, ?, ?)",
                            arguments: [code, try Self.json(keys), source, now])
             for (n, row) in rows.enumerated() {
@@ -150,13 +148,7 @@ public final class ConnectRegistry: Sendable {
                     try db.execute(sql: "INSERT OR IGNORE INTO connect_key VALUES (?, ?, ?, ?)", arguments: [code, key, DatasetLoader.text(value), n])
                 }
             }
-            try record("MConnect.Service.Added", ["object": code, "object_type": "service",
-                                                  "event_message": "\(kept == nil ? "" : "replaced by a ")dataset from \(source), \(rows.count) rows"], in: db)
-            return kept
         }
-        var added = try service(code)
-        added.grantsKept = kept
-        return added
     }
 
     /// A service code as X-Road allows it, and not a metaservice's name (which would answer instead).
@@ -188,13 +180,23 @@ public final class ConnectRegistry: Sendable {
         try Self.checkCode(code)
         try Self.checkUpstream(upstream)
         let base = upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream
+        let now = Timestamp.format(clock.now())
+        return try put(code, columns: [], describedAs: "proxy to \(base)") { db in
+            try db.execute(sql: "INSERT INTO connect_service VALUES (?, 'proxy', '[]', ?, NULL, ?)", arguments: [code, base, now])
+        }
+    }
+
+    /// Puts a service in place of any of its code, in one transaction with its audit event:
+    /// `insert` writes the service (and its rows); `columns` are the fields its grants may still
+    /// limit (see `keepHeldGrantsValid`). The service returned says how many grants it kept.
+    private func put(_ code: String, columns: Set<String>?, describedAs description: String,
+                     _ insert: (Database) throws -> Void) throws -> ConnectService {
         let kept = try change { db -> Int? in
-            let kept = try keepHeldGrantsValid(code, columns: [], db)
+            let kept = try keepHeldGrantsValid(code, columns: columns, db)
             try db.execute(sql: "DELETE FROM connect_service WHERE code = ?", arguments: [code])
-            try db.execute(sql: "INSERT INTO connect_service VALUES (?, 'proxy', '[]', ?, NULL, ?)",
-                           arguments: [code, base, Timestamp.format(clock.now())])
+            try insert(db)
             try record("MConnect.Service.Added", ["object": code, "object_type": "service",
-                                                  "event_message": "\(kept == nil ? "" : "replaced by a ")proxy to \(base)"], in: db)
+                                                  "event_message": (kept == nil ? "" : "replaced by a ") + description], in: db)
             return kept
         }
         var added = try service(code)
