@@ -123,17 +123,13 @@ public struct LogExporter {
         // command, the OS account that ran it. That account is in cs6 as well, with whoever reached
         // it through sudo, so neither is lost when the event names a user too.
         let account = value("os_user").map { user in value("os_sudo_user").map { "\(user) (sudo from \($0))" } ?? user }
-        let mapped: [(String, String)] = [("user", "suser"), ("subject", "duser"), ("event_source", "dvchost"),
-                                          ("event_id", "cs1"), ("legal_basis", "cs2"), ("legal_reason", "cs3"),
-                                          ("object", "fname"), ("event_correlation", "cs4"), ("os_account", "cs6")]
+        let mapped: [(key: String, value: String?)] = [
+            ("suser", value("user") ?? value("os_user")), ("duser", value("subject")), ("dvchost", value("event_source")),
+            ("cs1", value("event_id")), ("cs2", value("legal_basis")), ("cs3", value("legal_reason")),
+            ("fname", value("object")), ("cs4", value("event_correlation")), ("cs6", account),
+        ]
         let labels = ["cs1": "eventId", "cs2": "legalBasis", "cs3": "legalReason", "cs4": "correlation", "cs6": "osAccount"]
-        for (field, key) in mapped {
-            let v: String?
-            switch field {
-            case "user": v = value("user") ?? value("os_user")
-            case "os_account": v = account
-            default: v = value(field)
-            }
+        for (key, v) in mapped {
             guard let v else { continue }
             extensions.append((key, v))
             if let label = labels[key] { extensions.append((key + "Label", label)) }

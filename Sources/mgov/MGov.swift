@@ -98,7 +98,8 @@ struct MGov: AsyncParsableCommand {
     }
 
     /// "Unknown option '--x'" for the first long option in `words` that `type`'s help does not name
-    /// (with the one it names that begins the same way, if any); nil when every one is known.
+    /// (with the nearest one it names: sharing a prefix, else within two edits); nil when every one
+    /// is known.
     static func unknownOption(in words: [String], of type: ParsableCommand.Type) -> String? {
         let help = type.helpMessage(columns: 10_000)
         let known = Set(help.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).filter { $0.hasPrefix("--") }.map(String.init))
