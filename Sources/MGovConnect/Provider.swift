@@ -494,7 +494,7 @@ public final class Provider: Sendable {
         }
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rows>"
         for row in rows {
-            out += "<row>" + row.keys.sorted().map { "<\(name($0))>\(escape(DatasetLoader.text(row[$0]!)))</\(name($0))>" }.joined() + "</row>"
+            out += "<row>" + row.sorted { $0.key < $1.key }.map { "<\(name($0.key))>\(escape(DatasetLoader.text($0.value)))</\(name($0.key))>" }.joined() + "</row>"
         }
         return out + "</rows>\n"
     }

@@ -29,7 +29,13 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
             while let x509 = PEM_read_bio_X509(bio, nil, nil, nil) {
                 certificates.append(Certificate(taking: x509))
             }
-            OpenSSLErrors.clear()  // the loop ends on "no start line"
+            OpenSSLErrors.clear()  // the loop ends on "no start line", or at a block that does not decode
+            // A damaged block ends the reading there: the rest of a trust-anchor or chain file would
+            // be lost without a word (other blocks, a private key say, are skipped as they should be).
+            let blocks = pemBlocks(data, labels: ["CERTIFICATE", "X509 CERTIFICATE"])
+            if !certificates.isEmpty, certificates.count < blocks {
+                throw CryptoError.damagedCertificateFile(path: path, block: certificates.count + 1, of: blocks)
+            }
         } else {
             data.withUnsafeBytes { raw in
                 var p = raw.bindMemory(to: UInt8.self).baseAddress.map { UnsafePointer<UInt8>($0) }
@@ -41,6 +47,12 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
             throw CryptoError.notACertificate(path: path, detail: isPEM(data) ? "no CERTIFICATE block parses" : detail)
         }
         return certificates
+    }
+
+    /// How many PEM blocks in `data` begin with one of `labels` (`-----BEGIN LABEL-----`).
+    static func pemBlocks(_ data: Data, labels: [String]) -> Int {
+        let text = String(decoding: data, as: UTF8.self)
+        return labels.reduce(0) { $0 + text.components(separatedBy: "-----BEGIN \($1)-----").count - 1 }
     }
 
     public static func loadAll(path: String) throws -> [Certificate] {

@@ -6,6 +6,7 @@ import MGovCore
 public enum CryptoError: UserFacingError, Equatable {
     case notAPrivateKey(path: String, detail: String)
     case notACertificate(path: String, detail: String)
+    case damagedCertificateFile(path: String, block: Int, of: Int)
     case notAPublicKey(path: String, detail: String)
     case noKey(profile: String)
     case notAPKCS12(path: String, detail: String)
@@ -25,6 +26,8 @@ public enum CryptoError: UserFacingError, Equatable {
             return "\(path) is not a private key mgov can read (PEM or DER, PKCS#1, SEC1 or PKCS#8): \(detail)"
         case let .notACertificate(path, detail):
             return "\(path) holds no X.509 certificate (PEM or DER): \(detail)"
+        case let .damagedCertificateFile(path, block, count):
+            return "\(path): certificate \(block) of \(count) does not decode (a damaged PEM block); none of the file is used"
         case let .notAPublicKey(path, detail):
             return "\(path) holds no public key or certificate mgov can read (PEM or DER): \(detail)"
         case let .noKey(profile):

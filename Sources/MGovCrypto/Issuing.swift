@@ -65,13 +65,16 @@ public enum CertificateIssuer {
         X509_time_adj_ex(X509_getm_notBefore(x509), 0, -300, nil)
         X509_time_adj_ex(X509_getm_notAfter(x509), Int32(request.days), 0, nil)
         guard let name = X509_get_subject_name(x509) else { throw CryptoError.operationFailed("no subject name") }
-        func add(_ field: String, _ value: String?) {
+        func add(_ field: String, _ value: String?) throws {
             guard let value, !value.isEmpty else { return }
-            X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, value, -1, -1, 0)
+            // Refused, not left out: OpenSSL drops a value over its field's bound (64 for a CN).
+            guard X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, value, -1, -1, 0) == 1 else {
+                throw CryptoError.operationFailed("the subject's \(field) '\(value)' cannot be written: \(OpenSSLErrors.drain())")
+            }
         }
-        add("O", request.organization)
-        add("serialNumber", request.serialNumberAttribute)
-        add("CN", request.commonName)
+        try add("O", request.organization)
+        try add("serialNumber", request.serialNumberAttribute)
+        try add("CN", request.commonName)
         X509_set_issuer_name(x509, issuer.map { X509_get_subject_name($0.pointer) } ?? name)
         X509_set_pubkey(x509, subjectKey.pointer)
 

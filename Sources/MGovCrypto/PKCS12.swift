@@ -15,12 +15,25 @@ public struct PKCS12Bundle: Sendable {
     public static func load(_ data: Data, path: String, password: () throws -> String) throws -> PKCS12Bundle {
         let p12 = try parseStructure(data, path: path)
         defer { PKCS12_free(p12) }
+        // A file without a MAC (`openssl pkcs12 -nomac`) has no password to check; when its bags
+        // are not encrypted either, it needs none, and none is asked for. OpenSSL 3.0's reader
+        // takes a password only with a MAC to check it against, so encrypted bags without one are
+        // refused, with the way out.
+        guard PKCS12_mac_present(p12) == 1 else {
+            do { return try parse(p12, password: nil, path: path) } catch CryptoError.notAPKCS12 {
+                throw CryptoError.notAPKCS12(path: path, detail: "it is encrypted but has no MAC (openssl pkcs12 -nomac), which OpenSSL 3.0 does not read: export it again without -nomac")
+            }
+        }
         let secret = try password()
-        let (passPointer, passLength): (String?, Int32) = (secret, Int32(secret.utf8.count))
-        guard PKCS12_verify_mac(p12, passPointer, passLength) == 1 else {
+        guard PKCS12_verify_mac(p12, secret, Int32(secret.utf8.count)) == 1 else {
             OpenSSLErrors.clear()
             throw CryptoError.wrongPassword(path: path)
         }
+        return try parse(p12, password: secret, path: path)
+    }
+
+    /// The key, certificate and chain of a PKCS#12 structure whose MAC (if any) was checked.
+    private static func parse(_ p12: OpaquePointer, password secret: String?, path: String) throws -> PKCS12Bundle {
         var key: OpaquePointer?
         var cert: OpaquePointer?
         var ca: OpaquePointer?

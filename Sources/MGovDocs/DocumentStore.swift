@@ -81,9 +81,7 @@ public final class DocumentStore: Sendable {
     // MARK: Types
 
     public func addType(code: String, retention: String, deleteOnExpiry: Bool, official: Bool, anonymousVerify: Bool) throws -> DocumentType {
-        guard !code.isEmpty, code.count <= 50, code.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-            throw DocsError.invalidArgument("a type code is 1 to 50 letters, digits, '-', '_' or '.'")
-        }
+        try Self.checkTypeCode(code)
         let period = try Retention(retention)
         let now = Timestamp.format(clock.now())
         let type = try store.database.write { db -> DocumentType in
@@ -127,8 +125,8 @@ public final class DocumentStore: Sendable {
 
     /// Stores the content read from `input` and records a document owned by `new.owner`, added by `actor`.
     public func add(_ new: NewDocument, from input: Int32, actor: Principal) throws -> Document {
-        guard !new.name.isEmpty, new.name.count <= 250 else { throw DocsError.invalidArgument("a document name has 1 to 250 characters") }
-        if let number = new.number, number.isEmpty || number.count > 50 { throw DocsError.invalidArgument("a document number has 1 to 50 characters") }
+        try Self.checkName(new.name)
+        if let number = new.number { try Self.checkNumber(number) }
         if let date = new.expiresOn { try Self.checkDate(date) }
         guard new.owner != .everyone else { throw DocsError.invalidArgument("urn:public cannot own a document") }
         let staged = try blobs.stage(from: input)
@@ -537,6 +535,23 @@ public final class DocumentStore: Sendable {
     }
 
     static func day(_ date: Date) -> String { String(Timestamp.format(date).prefix(10)) }
+
+    /// Throws unless `code` can name a document type: 1 to 50 letters, digits, '-', '_' or '.'.
+    public static func checkTypeCode(_ code: String) throws {
+        guard !code.isEmpty, code.count <= 50, code.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw DocsError.invalidArgument("a type code is 1 to 50 letters, digits, '-', '_' or '.'")
+        }
+    }
+
+    /// Throws unless `name` can name a document: 1 to 250 characters.
+    public static func checkName(_ name: String) throws {
+        guard !name.isEmpty, name.count <= 250 else { throw DocsError.invalidArgument("a document name has 1 to 250 characters, not \(name.count)") }
+    }
+
+    /// Throws unless `number` can number a document: 1 to 50 characters.
+    public static func checkNumber(_ number: String) throws {
+        guard !number.isEmpty, number.count <= 50 else { throw DocsError.invalidArgument("a document number has 1 to 50 characters, not \(number.count)") }
+    }
 
     /// Throws unless `text` is a date that exists, written YYYY-MM-DD.
     public static func checkDate(_ text: String) throws {

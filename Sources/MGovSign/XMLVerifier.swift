@@ -162,7 +162,7 @@ public struct XMLVerifier: Sendable {
             report.problems.append("the key is given only as a KeyValue: accepted with --any-signer or a pinned --cert")
             return
         }
-        SignerTrust.assess(signer: signerCertificate, intermediates: chain, signatureValid: signatureValid, options: options,
+        SignerTrust.assess(signer: signerCertificate, intermediates: chain, signatureValid: report.valid, options: options,
                            usable: { $0.allowsDocumentSigning ? nil : "the signer's certificate \($0.subject) is not for signing documents (its key usage or extended key usage)" },
                            report: &report)
     }

@@ -23,6 +23,10 @@ public final class XMLDocument: @unchecked Sendable {
     public convenience init(data: Data, name: String = "document") throws {
         XMLLibrary.initialize()
         if Self.declaresEntities(data) { throw XMLError.entityDeclarations(name: name) }
+        if let problem = Self.attributeProblem(data) {
+            throw problem.tooLong ? XMLError.attributeTooLong(name: name, line: problem.line)
+                                  : XMLError.tooManyAttributes(name: name, line: problem.line)
+        }
         guard let context = xmlNewParserCtxt() else { throw XMLError.malformed(name: name, line: 0, message: "out of memory") }
         defer { xmlFreeParserCtxt(context) }
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_DTDATTR.rawValue | XML_PARSE_NOERROR.rawValue
@@ -36,6 +40,8 @@ public final class XMLDocument: @unchecked Sendable {
             let error = xmlCtxtGetLastError(context)
             let line = error.map { Int($0.pointee.line) } ?? 0
             let message = error.flatMap { $0.pointee.message }.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown error"
+            // libxml2's own words name a parser option ("use XML_PARSE_HUGE option") no user can set.
+            if message.hasPrefix("Excessive depth in document") { throw XMLError.tooDeep(name: name, line: line) }
             throw XMLError.malformed(name: name, line: line, message: message)
         }
         // Defence in depth: the byte scan above cannot see through every encoding.
@@ -107,6 +113,82 @@ public final class XMLDocument: @unchecked Sendable {
                 }
             }
             return false
+        }
+    }
+
+    /// The most attributes (namespace declarations included) one element may have. libxml2 2.9
+    /// checks each attribute against those before it and appends it by walking the list, so an
+    /// element's attributes cost their count squared: 40,000 of them, in 600 KB, took 6 s to parse,
+    /// and a 2 MB file minutes. Real documents (XAdES, UBL, MDocs metadata) stay in the tens.
+    public static let maximumAttributes = 1000
+    /// The longest attribute value libxml2 reads without its "huge" option (XML_MAX_TEXT_LENGTH).
+    static let maximumAttributeBytes = 10_000_000
+
+    /// Where (its line) a start tag has more than `maximumAttributes` attributes or a value over
+    /// `maximumAttributeBytes`, found by a byte scan before libxml2 reads the document; nil when
+    /// none does. Comments, CDATA sections, processing instructions and declarations are skipped;
+    /// in a start tag every attribute has one quoted value, so the quotes count them. Bytes that
+    /// are not well-formed are left for libxml2 to report.
+    static func attributeProblem(_ data: Data) -> (line: Int, tooLong: Bool)? {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> (line: Int, tooLong: Bool)? in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+            let count = raw.count
+            /// The index of `byte` at or after `start`, or nil.
+            func next(_ byte: UInt8, from start: Int) -> Int? {
+                guard start < count, let found = memchr(base + start, Int32(byte), count - start) else { return nil }
+                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
+            func matches(_ pattern: StaticString, at index: Int) -> Bool {
+                let length = pattern.utf8CodeUnitCount
+                guard index + length <= count else { return false }
+                return memcmp(base + index, pattern.utf8Start, length) == 0
+            }
+            /// The index just past the first `terminator` at or after `start` (count when there is none).
+            func past(_ terminator: StaticString, from start: Int) -> Int {
+                let first = terminator.utf8Start.pointee
+                var i = start
+                while let found = next(first, from: i) {
+                    if matches(terminator, at: found) { return found + terminator.utf8CodeUnitCount }
+                    i = found + 1
+                }
+                return count
+            }
+            func line(at index: Int) -> Int { 1 + UnsafeBufferPointer(start: base, count: index).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+            var i = 0
+            while let open = next(UInt8(ascii: "<"), from: i) {
+                if matches("<!--", at: open) {
+                    i = past("-->", from: open + 4)
+                } else if matches("<![CDATA[", at: open) {
+                    i = past("]]>", from: open + 9)
+                } else if matches("<?", at: open) {
+                    i = past("?>", from: open + 2)
+                } else if matches("<!", at: open) {
+                    // A DOCTYPE: its internal subset, when it has one, ends at "]>".
+                    let close = next(UInt8(ascii: ">"), from: open) ?? count
+                    let bracket = next(UInt8(ascii: "["), from: open) ?? count
+                    i = bracket < close ? past("]>", from: bracket) : close + 1
+                } else {
+                    // A start or end tag: quoted values up to the first '>' outside quotes.
+                    var attributes = 0
+                    var j = open + 1
+                    scan: while j < count {
+                        switch base[j] {
+                        case UInt8(ascii: ">"):
+                            break scan
+                        case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                            let end = next(base[j], from: j + 1) ?? count
+                            if end - j - 1 > maximumAttributeBytes { return (line(at: j), true) }
+                            attributes += 1
+                            if attributes > maximumAttributes { return (line(at: open), false) }
+                            j = end + 1
+                        default:
+                            j += 1
+                        }
+                    }
+                    i = j + 1
+                }
+            }
+            return nil
         }
     }
 

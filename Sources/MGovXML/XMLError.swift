@@ -4,7 +4,9 @@ import Foundation
 public enum XMLError: Error, CustomStringConvertible, Sendable, Equatable {
     case malformed(name: String, line: Int, message: String)
     case entityDeclarations(name: String)
-    case tooDeep(name: String)
+    case tooDeep(name: String, line: Int)
+    case tooManyAttributes(name: String, line: Int)
+    case attributeTooLong(name: String, line: Int)
     case canonicalizationFailed(String)
     case notFound(String)
     case duplicateID(String, paths: [String])
@@ -16,8 +18,12 @@ public enum XMLError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(name): not well-formed XML at line \(line): \(message)"
         case let .entityDeclarations(name):
             return "\(name): the document declares entities in its DOCTYPE; mgov refuses them (they enable XXE and entity-expansion attacks)"
-        case let .tooDeep(name):
-            return "\(name): the document nests elements too deeply"
+        case let .tooDeep(name, line):
+            return "\(name): the document nests elements more than 256 deep (line \(line)); mgov refuses such documents"
+        case let .tooManyAttributes(name, line):
+            return "\(name): an element at line \(line) has more than \(XMLDocument.maximumAttributes) attributes; mgov refuses such documents (their parsing takes time that grows with the square of the count)"
+        case let .attributeTooLong(name, line):
+            return "\(name): an attribute value at line \(line) is over 10 MB, more than libxml2 reads"
         case let .canonicalizationFailed(message):
             return "canonicalization failed: \(message)"
         case let .notFound(what):

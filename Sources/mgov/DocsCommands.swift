@@ -38,8 +38,9 @@ struct DocsCommand: AsyncParsableCommand {
     struct TypeAdd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a document type.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
-        @Argument(help: "The type's code.") var code: String
-        @Option(help: ArgumentHelp("How long its documents are kept after creation: 5y, 18m, 90d or 0.", valueName: "period"))
+        @Argument(help: "The type's code.", transform: { try DocumentStore.checkTypeCode($0); return $0 }) var code: String
+        @Option(help: ArgumentHelp("How long its documents are kept after creation: 5y, 18m, 90d or 0.", valueName: "period"),
+                transform: { _ = try Retention($0); return $0 })
         var retention: String
         @Flag(help: "Purge documents once expired (and past retention).") var deleteOnExpiry = false
         @Flag(help: "Its documents are official (flag Official).") var official = false
@@ -74,10 +75,11 @@ struct DocsCommand: AsyncParsableCommand {
             discussion: "Identical content is stored once. The file is streamed: memory does not grow with its size.")
         @OptionGroup(title: "Global Options") var global: GlobalOptions
         @Argument(help: "The file.", completion: .file()) var file: String
-        @Option(help: "The document's name (at most 250 characters; default: the file's name).") var name: String?
+        @Option(help: "The document's name (at most 250 characters; default: the file's name).", transform: { try DocumentStore.checkName($0); return $0 })
+        var name: String?
         @Option(help: ArgumentHelp("The owner.", valueName: "urn"), transform: Principal.init) var owner: Principal
         @Option(help: ArgumentHelp("A document type code.", valueName: "code")) var type: String?
-        @Option(help: "The document's number (at most 50 characters).") var number: String?
+        @Option(help: "The document's number (at most 50 characters).", transform: { try DocumentStore.checkNumber($0); return $0 }) var number: String?
         @Option(help: ArgumentHelp("Expiry date.", valueName: "YYYY-MM-DD"), transform: { try DocumentStore.checkDate($0); return $0 })
         var expires: String?
         @Option(help: "A tag (repeatable).") var tag: [String] = []
@@ -374,6 +376,7 @@ struct DocsCommand: AsyncParsableCommand {
             let documents = try DocsCommand.documents(context)
             let revoker = try actor ?? Principal(try documents.share(shareID).sharedBy)
             try documents.revoke(shareID, actor: revoker)
+            if context.console.isJSON { try context.console.json(DocumentChange(id: shareID, change: "revoked")); return }
             context.console.info("revoked \(shareID)")
         }
     }
@@ -421,7 +424,10 @@ struct DocsCommand: AsyncParsableCommand {
             discussion: """
                 Content that is itself signed (an XML document with ds:Signature, or a CMS signature that carries \
                 its content), up to 64 MB, is also checked as 'mgov sign verify' checks it, against the profile's \
-                trust anchors (or --trusted); the result is shown beside the blob.
+                trust anchors (or --trusted); the result is shown beside the blob. What fails the check is an \
+                invalid signature (content changed since it was signed); a valid one by a signer the anchors do not \
+                trust is shown as such and does not (the store keeps what its owners gave it; 'sign verify' is the \
+                check of whom to trust).
 
                 Each version is also checked against the audit log: the content hash its MDocs.Document.Added or \
                 VersionAdded event recorded must be the one the store names now, so a record changed in the store \
@@ -555,7 +561,7 @@ private func actingPrincipal(_ given: Principal?, documentID: String, _ document
 /// `--json` of the commands that change one document's state: which, and how.
 struct DocumentChange: Encodable {
     let id: String
-    /// removed (to the recycle bin), restored, held (legal hold) or released.
+    /// removed (to the recycle bin), restored, held (legal hold), released, or revoked (a share: `id` is the share's).
     let change: String
     var reason: String?
 

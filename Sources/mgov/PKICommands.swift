@@ -85,6 +85,11 @@ struct PKICommand: AsyncParsableCommand {
         @Flag(help: "Also write NAME.p12 with the key, certificate and CA.")
         var pkcs12 = false
 
+        static func isIPAddress(_ text: String) -> Bool {
+            var v4 = in_addr(), v6 = in6_addr()
+            return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
+        }
+
         func run() async throws {
             let console = global.storelessConsole()
             try checkValidity(days: days)
@@ -92,6 +97,12 @@ struct PKICommand: AsyncParsableCommand {
             let member = identity
             guard name.range(of: #"^[A-Za-z0-9._-]+\z"#, options: .regularExpression) != nil else {
                 throw ValidationError("the name '\(name)' must be letters, digits, '.', '_' or '-' (it names the files)")
+            }
+            // X.509 bounds a common name at 64 characters (OpenSSL leaves a longer one out, silently).
+            guard name.utf8.count <= 64 else { throw ValidationError("the name is the certificate's common name: at most 64 characters, not \(name.utf8.count)") }
+            guard name != "ca" else { throw ValidationError("'ca' names the CA's own files in \(dir): choose another name") }
+            for address in ip where !Self.isIPAddress(address) {
+                throw ValidationError("'\(address)' is not an IP address (IPv4 like 127.0.0.1, or IPv6 like ::1)")
             }
             for host in dns where host.range(of: #"^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z"#, options: .regularExpression) == nil || host.count > 253 {
                 throw ValidationError("'\(host)' is not a DNS name (letters, digits and '-' between dots; '*.' first for a wildcard)")

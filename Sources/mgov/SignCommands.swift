@@ -31,9 +31,11 @@ struct SignCommand: AsyncParsableCommand {
 
     /// What `sign xml` and `sign cms` exit with.
     static let exitCodes = """
-        Exit codes: 0 every file signed; 1 a file could not be signed (each is named on stderr, the others \
-        are signed), or the certificate is out of its validity period (--allow-expired); 2 bad arguments, or \
-        a key or certificate that cannot be used (unreadable, not matching, too weak, of an unsupported type); \
+        Exit codes: 0 every file signed; 1 the certificate is out of its validity period (--allow-expired), \
+        or each file not signed was refused (its signature would break one it holds); \
+        2 a file could not be signed (unreadable, not well-formed, its output not writable: each is named on \
+        stderr, the others are signed), or a key or certificate that cannot be used (unreadable, not matching, \
+        too weak, of an unsupported type); 64 bad arguments; \
         130 or 143 stopped by SIGINT or SIGTERM while signing (nothing is put in place, no temporary file is left).
         """
 
@@ -81,6 +83,9 @@ struct SignCommand: AsyncParsableCommand {
             if output != nil, outDir != nil { throw ValidationError("give -o FILE or --out-dir DIR, not both") }
             if mode == .detached, reference.isEmpty { throw ValidationError("--detached needs --reference '#ID'") }
             if mode != .detached, !reference.isEmpty { throw ValidationError("--reference goes with --detached") }
+            if global.json, outDir == nil, output == nil || output == "-" {
+                throw ValidationError("--json reports on stdout: write the signed XML with -o FILE or --out-dir DIR")
+            }
             try keys.validate()
         }
 
@@ -110,9 +115,6 @@ struct SignCommand: AsyncParsableCommand {
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir, existing: .leave) }
 
             let output = output, outDir = outDir
-            if console.isJSON, outDir == nil, output == nil || output == "-" {
-                throw CoreError.invalidArgument("--json reports on stdout: write the signed XML with -o FILE or --out-dir DIR")
-            }
             let destination = { @Sendable (file: String) -> String? in
                 outDir.map { FileSystem.join($0, file == "-" ? "stdin.xml" : (file as NSString).lastPathComponent) } ?? output
             }
@@ -192,6 +194,9 @@ struct SignCommand: AsyncParsableCommand {
             if output != nil, outDir != nil { throw ValidationError("give -o FILE or --out-dir DIR, not both") }
             if output != nil, files.count > 1 { throw ValidationError("-o takes one input file; use --out-dir DIR for several") }
             if files.filter({ $0 == "-" }).count > 0, files.count > 1 { throw ValidationError("'-' (stdin) is signed on its own") }
+            if global.json, outDir == nil, output == "-" || (output == nil && files.contains("-")) {
+                throw ValidationError("--json reports on stdout: write the signature with -o FILE or --out-dir DIR")
+            }
             try keys.validate()
         }
 
@@ -214,9 +219,6 @@ struct SignCommand: AsyncParsableCommand {
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir, existing: .leave) }
 
             let output = output, outDir = outDir
-            if console.isJSON, outDir == nil, output == "-" || (output == nil && files.contains("-")) {
-                throw CoreError.invalidArgument("--json reports on stdout: write the signature with -o FILE or --out-dir DIR")
-            }
             try signInParallel(files, into: outDir, context: context, objectType: "cms") { file, batch in
                 let input = try FileSystem.openForReading(file)
                 defer { close(input) }
@@ -277,8 +279,8 @@ private func signingDigest(_ name: String) throws -> DigestAlgorithm {
 
 /// Signs `files` in parallel with `sign`, a progress bar on a terminal, one error line per failed
 /// file, an audit event per signed file, and a summary line for a batch. `sign` writes its file through the batch, which makes
-/// them durable together at the end, and returns where it wrote (nil: stdout). Throws exit code 1
-/// when a file failed.
+/// them durable together at the end, and returns where it wrote (nil: stdout). Throws exit code 2
+/// when a file failed, 1 when each that failed was refused (a signature it would break).
 private func signInParallel(_ files: [String], into outDir: String?, context: Context, objectType: String,
                             _ sign: @escaping @Sendable (String, AtomicBatch) throws -> String?) throws {
     let console = context.console
@@ -297,6 +299,8 @@ private func signInParallel(_ files: [String], into outDir: String?, context: Co
     }
     defer { trap.release() }
     let problems = ConcurrentSlots<String?>(count: files.count)
+    /// The files whose signing was a "no" (a signature it would break), not bad input.
+    let refusals = ConcurrentSlots<Bool>(count: files.count)
     let destinations = ConcurrentSlots<String?>(count: files.count)
     let progress = Progress(total: files.count, console: console)
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
@@ -305,12 +309,13 @@ private func signInParallel(_ files: [String], into outDir: String?, context: Co
             problems[index] = .some(nil)
         } catch {
             problems[index] = describeError(error)
+            refusals[index] = (error as? UserFacingError)?.exitStatus == .refused
         }
         progress.step()
     }
     progress.finish()
     let uncommitted = batch.commit()
-    var failed = 0
+    var failed = 0, refused = 0
     for (index, file) in files.enumerated() {
         var problem = problems[index] ?? "not processed"
         if problem == nil, let destination = destinations[index] ?? nil, let reason = uncommitted[destination] {
@@ -318,6 +323,7 @@ private func signInParallel(_ files: [String], into outDir: String?, context: Co
         }
         if let problem {
             failed += 1
+            if refusals[index] == true { refused += 1 }
             console.error(problem.said(of: file))
         } else if FileManager.default.fileExists(atPath: context.home.databasePath) {
             try context.record("MGov.Sign.Signed", ["object": file, "object_type": objectType, "event_message": "signed \(file)"])
@@ -328,14 +334,16 @@ private func signInParallel(_ files: [String], into outDir: String?, context: Co
     }
     if files.count > 1 || outDir != nil {
         let place = outDir.map { " into \($0)" } ?? ""
-        console.info(failed == 0 ? "signed \(files.count) files\(place)"
-                                 : "signed \(files.count - failed) of \(files.count) files\(place); \(failed) failed (named above)")
+        let count = files.count == 1 ? "1 file" : "\(files.count) files"
+        console.info(failed == 0 ? "signed \(count)\(place)"
+                                 : "signed \(files.count - failed) of \(count)\(place); \(failed) failed (named above)")
     }
     if let signal = trap.caught {
         console.error("interrupted: the signatures written are in place")
         throw ExitCode(SignalTrap.exitStatus(signal))
     }
-    if failed > 0 { throw ExitCode(1) }
+    // Bad input (2), as `sign verify` says of a file it cannot read; 1 when every failure was a "no".
+    if failed > 0 { throw ExitCode(refused == failed ? 1 : 2) }
 }
 
 /// One line of `sign xml|cms --json`: an input, where its signature went, or why it did not.

@@ -38,7 +38,8 @@ extension SignCommand {
                 then reported as "signer NOT CHECKED" (trust_waived in --json) and exits 0.
 
                 Exit codes: 0 every file valid and trusted; 1 a signature is invalid, untrusted or refused; \
-                2 a file is unreadable, not well-formed, not a signature, or its content is missing.
+                2 a file is unreadable, not well-formed, not a signature, or its content is missing. Such a file's \
+                ERROR line is in the report; when the report goes to a file or pipe, it is also said on stderr.
                 """
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
@@ -151,6 +152,9 @@ extension SignCommand {
                 let (report, malformed) = (outcome.report, outcome.malformed)
                 if malformed { anyMalformed = true } else if !report.ok { anyRefused = true }
                 if console.isJSON { try console.jsonLine(report) } else { console.out(Self.describe(report)) }
+                // A report that went to a file or pipe must not hide from the user that a file was
+                // not checked at all: said on stderr too, as sha256sum -c does (once, on a terminal).
+                if malformed, let error = report.error, !Terminal.stdoutIsTerminal { console.error(error.said(of: report.file)) }
             }
             if jobs.count > 1 {
                 let reports = jobs.indices.compactMap { results[$0] }

@@ -29,6 +29,11 @@ private let bob = "urn:md:idnp:2009876543210"
         try env.mgov("docs", "get", id, "--as", bob).expectOneLineError(1, containing: "may not read")
         try env.mgov("docs", "add", binary, "--owner", alice, "--type", "NOPE").expectOneLineError(2, containing: "no document type")
         try env.mgov("docs", "add", binary, "--owner", alice, "--expires", "2026-02-30").expectOneLineError(64, containing: "not a date")
+        // Values that do not parse are the command line's fault (64), refused before the store is opened.
+        try env.mgov("docs", "add", binary, "--owner", alice, "--number", String(repeating: "n", count: 51)).expectOneLineError(64, containing: "1 to 50 characters")
+        try env.mgov("docs", "add", binary, "--owner", alice, "--name", String(repeating: "n", count: 251)).expectOneLineError(64, containing: "1 to 250 characters")
+        try env.mgov("docs", "type", "add", "X", "--retention", "5").expectOneLineError(64, containing: "5")
+        try env.mgov("docs", "type", "add", "bad code", "--retention", "5y").expectOneLineError(64, containing: "a type code is")
         let events = try env.mgov("log", "query", "--type", "MDocs.*", "--json")
         let types = ((try events.json() as? [String: Any])?["entries"] as? [[String: Any]] ?? []).compactMap { ($0["event"] as? [String: Any])?["event_type"] as? String }
         #expect(types.sorted() == ["MDocs.Access.Denied", "MDocs.Document.Added", "MDocs.Document.Added",
@@ -267,7 +272,9 @@ private let bob = "urn:md:idnp:2009876543210"
         let linkShare = try #require((try env.mgov("docs", "shares", "--document", id, "--json").json() as? [[String: Any]])?
             .first { $0["link"] as? Bool == true }?["id"] as? String)
         #expect(try env.mgov("docs", "revoke", linkShare).status == 0)
-        #expect(try env.mgov("docs", "revoke", shareID).status == 0)
+        let revoked = try env.mgov("docs", "revoke", shareID, "--json")
+        let change = try revoked.json() as? [String: Any]
+        #expect(revoked.status == 0 && change?["change"] as? String == "revoked" && change?["id"] as? String == shareID, "\(revoked.stdout)")
         #expect(try curl("/s/" + code).httpStatus == 404)
         #expect(try curl("/d/" + id, cert: bobCert).httpStatus == 404)
 

@@ -78,6 +78,11 @@ import Testing
         try env.mgov("pki", "issue", ca, "x", "--identity", "MD/GOV/1/X").expectOneLineError(2, containing: "already issued")
         try env.mgov("pki", "issue", ca, "y", "--identity", "not an identity").expectOneLineError(64, containing: "not an identity")
         try env.mgov("pki", "issue", ca, "y", "--identity", "MD/GOV/1/Y", "--dns", "bad dns!").expectOneLineError(64, containing: "not a DNS name")
+        try env.mgov("pki", "issue", ca, "y", "--identity", "MD/GOV/1/Y", "--ip", "999.1.1.1").expectOneLineError(64, containing: "not an IP address")
+        // A common name over X.509's 64 characters was left out of the subject without a word.
+        try env.mgov("pki", "issue", ca, String(repeating: "b", count: 65), "--identity", "MD/GOV/1/Y").expectOneLineError(64, containing: "at most 64 characters")
+        try env.mgov("pki", "issue", ca, "ca", "--identity", "MD/GOV/1/Y").expectOneLineError(64, containing: "names the CA's own files")
+        #expect(try env.mgov("pki", "issue", ca, "v6", "--identity", "MD/GOV/1/Y", "--ip", "::1", "--ip", "10.0.0.1").status == 0)
         try env.mgov("pki", "init-ca", env.dir.file("nameless"), "--name", "").expectOneLineError(64, containing: "--name is the CA's common name")
         #expect(!FileManager.default.fileExists(atPath: env.dir.file("nameless")))
         // A certificate that outlives its CA is issued, with a warning that it stops verifying with the CA.

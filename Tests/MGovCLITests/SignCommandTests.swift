@@ -155,11 +155,21 @@ let c14nMethods = [("exc", "http://www.w3.org/2001/10/xml-exc-c14n#"), ("exc-wit
         let unsigned = try t.dir.write("unsigned.xml", "<doc/>")
         let noSignature = try t.mgov("sign", "verify", unsigned)
         #expect(noSignature.status == 2 && noSignature.stdout.contains("holds no ds:Signature element"), "\(noSignature.stdout)")
+        // The report went to a pipe: the user is told on stderr too that the file was not checked.
+        #expect(noSignature.stderr.hasPrefix("mgov: \(unsigned): ") && noSignature.stderr.contains("holds no ds:Signature element"), "\(noSignature.stderr)")
+        #expect(untrusted.stderr.isEmpty, "a file checked and refused is the report's alone: \(untrusted.stderr)")
+        // 40,000 attributes on one element took libxml2 seconds (their square): refused before it reads them.
+        let many = try t.dir.write("many.xml", "<doc " + (0..<40_000).map { "a\($0)=\"1\"" }.joined(separator: " ") + "/>")
+        try t.mgov("sign", "xml", many, "--key", t.rsa.key, "--cert", t.rsa.cert, "-o", t.dir.file("many.signed.xml"))
+            .expectOneLineError(2, containing: "has more than 1000 attributes")
+        // A trust-anchor file with a damaged block is refused whole, not read up to it.
+        let damaged = try t.dir.write("anchors.pem", try String(contentsOfFile: t.ca.cert, encoding: .utf8) + "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+        try t.mgov("sign", "verify", out, "--trusted", damaged).expectOneLineError(2, containing: "certificate 2 of 2 does not decode")
         let xxe = try t.dir.write("xxe.xml", #"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>"#)
         let refused = try t.mgov("sign", "verify", xxe)
         #expect(refused.status == 2)
         #expect(refused.stdout.contains("declares entities"))
-        try t.mgov("sign", "xml", broken, "--key", t.rsa.key, "--cert", t.rsa.cert).expectOneLineError(1, containing: "not well-formed")
+        try t.mgov("sign", "xml", broken, "--key", t.rsa.key, "--cert", t.rsa.cert).expectOneLineError(2, containing: "not well-formed")
     }
 
     @Test func signedOutputHoldsOnlyWhatTheSignatureCovers() throws {
@@ -183,7 +193,7 @@ let c14nMethods = [("exc", "http://www.w3.org/2001/10/xml-exc-c14n#"), ("exc-wit
         #expect(try t.mgov("sign", "xml", t.input, "--key", t.ec.key, "--digest", "sha1").status == 64)
         #expect(try t.mgov("sign", "xml", t.input, t.input, "--key", t.ec.key).status == 64)
         try t.mgov("sign", "xml", t.input, "--key", t.ec.key, "--cert", t.ec.cert, "--detached", "--reference", "#nope")
-            .expectOneLineError(1, containing: "'#nope' points to no element")
+            .expectOneLineError(2, containing: "'#nope' points to no element")
         // A key alone signs, and mgov says the signature names no certificate for a verifier to use.
         let keyOnly = try t.mgov("sign", "xml", t.input, "--key", t.ec.key, "-o", t.dir.file("key-only.xml"))
         #expect(keyOnly.status == 0 && keyOnly.stderr.contains("no certificate (--cert)"), "\(keyOnly.stderr)")

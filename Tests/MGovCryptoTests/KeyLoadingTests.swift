@@ -109,6 +109,22 @@ import Testing
         }
     }
 
+    @Test func readsAPKCS12WithoutMAC() throws {
+        // Neither encrypted nor MAC'd: no password to give, and none is asked for.
+        try TestProcess.openssl(["pkcs12", "-export", "-inkey", leaf.key, "-in", leaf.cert, "-keypbe", "NONE", "-certpbe", "NONE", "-nomac",
+                                 "-passout", "pass:", "-out", dir.file("plain.p12")])
+        let plain = try PKCS12Bundle.load(path: dir.file("plain.p12")) { throw TestFailure("a password was asked for an unencrypted PKCS#12 file") }
+        #expect(plain.key.matches(plain.certificate))
+        // Encrypted without a MAC: OpenSSL 3.0's reader will not take a password it cannot check. Said so, without asking.
+        try TestProcess.openssl(["pkcs12", "-export", "-inkey", leaf.key, "-in", leaf.cert, "-nomac", "-passout", "pass:pw", "-out", dir.file("nomac.p12")])
+        #expect {
+            _ = try PKCS12Bundle.load(path: dir.file("nomac.p12")) { throw TestFailure("asked for a password it cannot use") }
+        } throws: { error in
+            guard case CryptoError.notAPKCS12(_, let detail) = error else { return false }
+            return detail.contains("without -nomac")
+        }
+    }
+
     @Test func aPEMFileIsNotPKCS12() throws {
         #expect {
             _ = try PKCS12Bundle.load(path: leaf.cert) { "pw" }
@@ -146,6 +162,22 @@ import Testing
         #expect(try Certificate.loadAll(Data(chainText.utf8), path: "chain").count == 2)
         try TestProcess.openssl(["x509", "-in", ca.cert, "-outform", "DER", "-out", dir.file("ca.der")])
         #expect(try Certificate.loadAll(path: dir.file("ca.der")).first?.subject == "CN=Test CA ca")
+    }
+
+    @Test func aDamagedBlockIsAnErrorNotTheEndOfTheFile() throws {
+        let ca = try TestPKI.makeCA(in: dir)
+        let leaf = try TestPKI.makeLeaf(in: dir, name: "member", ca: ca)
+        let damaged = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+        let good = try String(contentsOfFile: ca.cert, encoding: .utf8)
+        let leafText = try String(contentsOfFile: leaf.cert, encoding: .utf8)
+        for text in [good + damaged, good + damaged + leafText] {
+            #expect(throws: CryptoError.damagedCertificateFile(path: "anchors.pem", block: 2, of: text.components(separatedBy: "BEGIN CERTIFICATE").count - 1)) {
+                _ = try Certificate.loadAll(Data(text.utf8), path: "anchors.pem")
+            }
+        }
+        // Other blocks (a key beside its certificate) are no certificates, and are passed over.
+        let withKey = try String(contentsOfFile: leaf.key, encoding: .utf8) + String(contentsOfFile: leaf.cert, encoding: .utf8)
+        #expect(try Certificate.loadAll(Data(withKey.utf8), path: "both.pem").map(\.subject) == ["CN=member"])
     }
 
     @Test func keyFileIsNotACertificate() throws {

@@ -102,6 +102,28 @@ struct C14NCase: Decodable, CustomTestStringConvertible, Sendable {
         #expect(try XMLDocument(data: Data(doc.utf8)).root?.attribute("a") == "dflt")
     }
 
+    @Test func refusesAnElementWithTooManyAttributes() throws {
+        func element(_ n: Int, quote: String = "\"") -> String {
+            "<e " + (0..<n).map { "a\($0)=\(quote)1\(quote)" }.joined(separator: " ") + "/>"
+        }
+        // 40,000 attributes took libxml2 6 s; refused before it reads them.
+        #expect(throws: XMLError.tooManyAttributes(name: "many.xml", line: 2)) {
+            _ = try XMLDocument(data: Data("<r>\n\(element(40_000, quote: "'"))</r>".utf8), name: "many.xml")
+        }
+        #expect(try XMLDocument(data: Data("<r>\(element(XMLDocument.maximumAttributes))</r>".utf8)).root?.children.first?.attribute("a999") == "1")
+        // Quotes in text, comments, CDATA, instructions and the DOCTYPE are no attributes; nor is a '>' in a value.
+        let many = String(repeating: "\"'", count: 2000)
+        let apostrophes = String(repeating: "'", count: 2000)
+        let other = "<?xml version=\"1.0\"?><!DOCTYPE r [<!ATTLIST r a CDATA \"\(apostrophes)\">]><?pi \(many)?><r x=\"a>b\">\(many)<!-- \(many) --><![CDATA[\(many)]]></r>"
+        #expect(try XMLDocument(data: Data(other.utf8)).root?.attribute("x") == "a>b")
+    }
+
+    @Test func saysInItsOwnWordsWhenADocumentIsTooDeep() throws {
+        let deep = String(repeating: "<a>", count: 300) + String(repeating: "</a>", count: 300)
+        #expect(throws: XMLError.tooDeep(name: "deep.xml", line: 1)) { _ = try XMLDocument(data: Data(deep.utf8), name: "deep.xml") }
+        #expect(!XMLError.tooDeep(name: "deep.xml", line: 1).description.contains("XML_PARSE"))
+    }
+
     @Test func reportsTheLineOfMalformedInput() throws {
         #expect(throws: XMLError.self) { _ = try XMLDocument(data: Data("<r>\n<a>\n</r>".utf8), name: "bad.xml") }
         do {
