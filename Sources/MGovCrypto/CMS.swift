@@ -64,8 +64,11 @@ public struct CMSSigner: Sendable {
     }
 
     /// Signs the content read from `input` (a descriptor the caller owns) and writes the signature
-    /// (with the content when attached) to `output`.
-    public func sign(input: Int32, output: Int32) throws {
+    /// (with the content when attached) to `output`. Returns the SHA-256 of the content as read (for
+    /// the audit log): the signer's messageDigest when it is that (SHA-256 over binary content), else
+    /// hashed as it streams by.
+    @discardableResult
+    public func sign(input: Int32, output: Int32) throws -> [UInt8] {
         OpenSSLErrors.clear()
         errno = 0
         var flags = UInt32(CMS_PARTIAL)
@@ -91,20 +94,25 @@ public struct CMSSigner: Sendable {
         // The first block, read ahead: empty content cannot be streamed (OpenSSL's streaming output
         // fails when nothing is written through it) and is signed in one go instead.
         let first = try readBlock(input)
+        // Hashed a second time only when the signature's own digest is not the content's SHA-256.
+        let tee = options.digest == .sha256 && options.format != .smime ? nil : StreamingDigest(.sha256)
         switch (options.format, options.detached) {
         case _ where first.isEmpty:
             try signEmpty(cms, to: out, flags: flags)
         case (.smime, _):
-            try signText(cms, first: first, from: input, to: out, flags: flags)
+            try signText(cms, first: first, from: input, to: out, flags: flags, tee: tee)
         case (_, true):
             // The content only passes through the digest: read it in large blocks, then write DER/PEM.
-            try digestContent(cms, first: first, from: input)
+            try digestContent(cms, first: first, from: input, tee: tee)
             let written = options.format == .der ? i2d_CMS_bio(out, cms) : PEM_write_bio_CMS(out, cms)
             guard written == 1 else { throw failure("cannot write the signature") }
         case (_, false):
-            try streamAttached(cms, first: first, from: input, to: out)
+            try streamAttached(cms, first: first, from: input, to: out, tee: tee)
         }
         guard mgov_BIO_flush(out) == 1 else { throw CryptoError.operationFailed("cannot write the signature: \(String(cString: strerror(errno)))") }
+        if let tee { return tee.finish() }
+        guard let signed = CMSSignedData.signedSHA256(cms) else { throw CryptoError.operationFailed("CMS: the signature holds no messageDigest") }
+        return signed
     }
 
     /// Up to 64 KB from `input` (empty at its end).
@@ -142,8 +150,9 @@ public struct CMSSigner: Sendable {
 
     /// Hands `first`, then the rest of `input` in large blocks, to `consume`; read errors are errors
     /// (OpenSSL's own copy loops take them for the end of the file).
-    private func pump(_ first: Data, _ input: Int32, _ consume: (UnsafeMutableRawPointer, Int) throws -> Void) throws {
+    private func pump(_ first: Data, _ input: Int32, tee: StreamingDigest?, _ consume: (UnsafeMutableRawPointer, Int) throws -> Void) throws {
         var first = first
+        tee?.update(first)
         if !first.isEmpty { try first.withUnsafeMutableBytes { try consume($0.baseAddress!, $0.count) } }
         let size = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
@@ -155,14 +164,15 @@ public struct CMSSigner: Sendable {
                 throw CryptoError.operationFailed("cannot read the content: \(String(cString: strerror(errno)))")
             }
             if n == 0 { return }
+            tee?.update(UnsafeRawBufferPointer(start: buffer, count: n))
             try consume(buffer, n)
         }
     }
 
-    private func digestContent(_ cms: OpaquePointer, first: Data, from input: Int32) throws {
+    private func digestContent(_ cms: OpaquePointer, first: Data, from input: Int32, tee: StreamingDigest?) throws {
         guard let chain = CMS_dataInit(cms, nil) else { throw failure("cannot start the digest") }
         defer { BIO_free_all(chain) }
-        try pump(first, input) { buffer, n in
+        try pump(first, input, tee: tee) { buffer, n in
             guard BIO_write(chain, buffer, Int32(n)) == Int32(n) else { throw failure("cannot digest the content") }
         }
         guard CMS_dataFinal(cms, chain) == 1 else { throw failure("cannot sign") }
@@ -170,7 +180,7 @@ public struct CMSSigner: Sendable {
 
     /// Attached DER or PEM: the content streams into the output as indefinite-length BER (as
     /// `openssl cms -stream` writes) and the signature is made when the stream is flushed.
-    private func streamAttached(_ cms: OpaquePointer, first: Data, from input: Int32, to out: OpaquePointer) throws {
+    private func streamAttached(_ cms: OpaquePointer, first: Data, from input: Int32, to out: OpaquePointer, tee: StreamingDigest?) throws {
         var base64: OpaquePointer?
         if options.format == .pem {
             guard BIO_puts(out, "-----BEGIN CMS-----\n") > 0, let b64 = BIO_new(BIO_f_base64()) else {
@@ -182,7 +192,7 @@ public struct CMSSigner: Sendable {
         try {
             guard let ndef = BIO_new_NDEF(target, cms, mgov_CMS_ContentInfo_item()) else { throw failure("cannot start the output") }
             defer { mgov_BIO_free_until(ndef, target) }
-            try pump(first, input) { buffer, n in
+            try pump(first, input, tee: tee) { buffer, n in
                 guard BIO_write(ndef, buffer, Int32(n)) == Int32(n) else { throw failure("cannot write the content") }
             }
             // Flushing the stream computes the signature and writes the trailer.
@@ -198,9 +208,9 @@ public struct CMSSigner: Sendable {
 
     /// S/MIME: its text mode reads lines as C strings, so the text is read whole first (no read error
     /// can cut it short) and refused if it holds a NUL byte (which would cut a line short without a word).
-    private func signText(_ cms: OpaquePointer, first: Data, from input: Int32, to out: OpaquePointer, flags: UInt32) throws {
+    private func signText(_ cms: OpaquePointer, first: Data, from input: Int32, to out: OpaquePointer, flags: UInt32, tee: StreamingDigest?) throws {
         var text = Data()
-        try pump(first, input) { buffer, n in text.append(buffer.assumingMemoryBound(to: UInt8.self), count: n) }
+        try pump(first, input, tee: tee) { buffer, n in text.append(buffer.assumingMemoryBound(to: UInt8.self), count: n) }
         if text.contains(0) {
             throw CryptoError.operationFailed("S/MIME signs text, and this content holds NUL bytes: sign binary files with --format der or pem")
         }
@@ -447,7 +457,9 @@ public final class CMSSignedData: @unchecked Sendable {
     /// The messageDigest attribute of a signer that digests with SHA-256: once every signer
     /// verifies, the SHA-256 of the content. nil when no signer has one. Content whose SHA-256 is not
     /// this was changed, which needs no key to tell.
-    public func signedSHA256() -> [UInt8]? {
+    public func signedSHA256() -> [UInt8]? { Self.signedSHA256(pointer) }
+
+    static func signedSHA256(_ pointer: OpaquePointer) -> [UInt8]? {
         guard let infos = CMS_get0_SignerInfos(pointer), let oid = OBJ_nid2obj(NID_pkcs9_messageDigest) else { return nil }
         for index in 0..<mgov_sk_CMS_SignerInfo_num(infos) {
             guard let info = mgov_sk_CMS_SignerInfo_value(infos, index) else { continue }

@@ -122,16 +122,18 @@ struct SignCommand: AsyncParsableCommand {
             if let outDir, let original = files.first(where: { FileSystem.isSameFile($0, destination($0) ?? "-") }) {
                 throw CoreError.invalidArgument("--out-dir \(outDir) holds \(original) itself, and its signed copy would replace it: choose another folder")
             }
-            try signInParallel(files, into: outDir, context: context, objectType: "xml") { file, batch in
-                let document = try XMLDocument(data: try FileSystem.read(file), name: file)
+            try signInParallel(files, into: outDir, context: context, objectType: "xml", signer: credentials.certificates.first) { file, batch in
+                let data = try FileSystem.read(file)
+                let document = try XMLDocument(data: data, name: file)
                 let signed = try signer.sign(document)
+                let sha256 = Hex.encode(Digest.sha256(data))
                 let destination = destination(file)
                 if let destination, destination != "-" {
                     try batch.write(to: destination, mode: FileSystem.mode(replacing: destination, asPrivateAs: file)) { try signed.write(toDescriptor: $0) }
-                    return destination
+                    return SignedInput(destination: destination, sha256: sha256)
                 }
                 console.outData(signed.serialized())
-                return nil
+                return SignedInput(destination: nil, sha256: sha256)
             }
         }
     }
@@ -219,17 +221,17 @@ struct SignCommand: AsyncParsableCommand {
             if let outDir { try FileSystem.makeOwnerOnlyDirectory(outDir, existing: .leave) }
 
             let output = output, outDir = outDir
-            try signInParallel(files, into: outDir, context: context, objectType: "cms") { file, batch in
+            try signInParallel(files, into: outDir, context: context, objectType: "cms", signer: credentials.certificates.first) { file, batch in
                 let input = try FileSystem.openForReading(file)
                 defer { close(input) }
                 let name = file == "-" ? "stdin" : (file as NSString).lastPathComponent
                 let destination = outDir.map { FileSystem.join($0, name + signer.suffix) } ?? output ?? (file == "-" ? "-" : file + signer.suffix)
                 if destination == "-" {
-                    try signer.sign(input: input, output: STDOUT_FILENO)
-                    return nil
+                    return SignedInput(destination: nil, sha256: Hex.encode(try signer.sign(input: input, output: STDOUT_FILENO)))
                 }
-                try batch.write(to: destination, mode: FileSystem.mode(replacing: destination, asPrivateAs: file)) { try signer.sign(input: input, output: $0) }
-                return destination
+                var sha256: [UInt8] = []
+                try batch.write(to: destination, mode: FileSystem.mode(replacing: destination, asPrivateAs: file)) { sha256 = try signer.sign(input: input, output: $0) }
+                return SignedInput(destination: destination, sha256: Hex.encode(sha256))
             }
         }
     }
@@ -281,8 +283,8 @@ private func signingDigest(_ name: String) throws -> DigestAlgorithm {
 /// file, an audit event per signed file, and a summary line for a batch. `sign` writes its file through the batch, which makes
 /// them durable together at the end, and returns where it wrote (nil: stdout). Throws exit code 2
 /// when a file failed, 1 when each that failed was refused (a signature it would break).
-private func signInParallel(_ files: [String], into outDir: String?, context: Context, objectType: String,
-                            _ sign: @escaping @Sendable (String, AtomicBatch) throws -> String?) throws {
+private func signInParallel(_ files: [String], into outDir: String?, context: Context, objectType: String, signer certificate: Certificate?,
+                            _ sign: @escaping @Sendable (String, AtomicBatch) throws -> SignedInput) throws {
     let console = context.console
     let batch = AtomicBatch(expectedFiles: files.count)
     // Stopped while signing: nothing is put in place and no temporary file is left. Stopped while
@@ -301,11 +303,11 @@ private func signInParallel(_ files: [String], into outDir: String?, context: Co
     let problems = ConcurrentSlots<String?>(count: files.count)
     /// The files whose signing was a "no" (a signature it would break), not bad input.
     let refusals = ConcurrentSlots<Bool>(count: files.count)
-    let destinations = ConcurrentSlots<String?>(count: files.count)
+    let signed = ConcurrentSlots<SignedInput>(count: files.count)
     let progress = Progress(total: files.count, console: console)
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
         do {
-            destinations[index] = try sign(files[index], batch)
+            signed[index] = try sign(files[index], batch)
             problems[index] = .some(nil)
         } catch {
             problems[index] = describeError(error)
@@ -318,18 +320,26 @@ private func signInParallel(_ files: [String], into outDir: String?, context: Co
     var failed = 0, refused = 0
     for (index, file) in files.enumerated() {
         var problem = problems[index] ?? "not processed"
-        if problem == nil, let destination = destinations[index] ?? nil, let reason = uncommitted[destination] {
+        if problem == nil, let destination = signed[index]?.destination, let reason = uncommitted[destination] {
             problem = "cannot write \(destination): \(reason)"
         }
         if let problem {
             failed += 1
             if refusals[index] == true { refused += 1 }
             console.error(problem.said(of: file))
-        } else if FileManager.default.fileExists(atPath: context.home.databasePath) {
-            try context.record("MGov.Sign.Signed", ["object": file, "object_type": objectType, "event_message": "signed \(file)"])
+        } else if FileManager.default.fileExists(atPath: context.home.databasePath), let input = signed[index] {
+            // What was signed (its hash: two signings of one name are told apart), by whom, and where it went.
+            var fields = ["object": file, "object_type": objectType, "object_sha256": input.sha256,
+                          "event_message": "signed \(file) (SHA-256 \(input.sha256.prefix(16))…) \(input.destination.map { "into \($0)" } ?? "to stdout")"]
+            if let certificate {
+                fields["signer"] = certificate.subject
+                fields["signer_sha256"] = Hex.encode(Digest.sha256(certificate.der))
+            }
+            if let destination = input.destination { fields["output"] = destination }
+            try context.record("MGov.Sign.Signed", fields)
         }
         if console.isJSON {
-            try console.jsonLine(SignedFile(file: file, output: problem == nil ? (destinations[index] ?? nil) : nil, ok: problem == nil, error: problem))
+            try console.jsonLine(SignedFile(file: file, output: problem == nil ? signed[index]?.destination : nil, ok: problem == nil, error: problem))
         }
     }
     if files.count > 1 || outDir != nil {
@@ -344,6 +354,12 @@ private func signInParallel(_ files: [String], into outDir: String?, context: Co
     }
     // Bad input (2), as `sign verify` says of a file it cannot read; 1 when every failure was a "no".
     if failed > 0 { throw ExitCode(refused == failed ? 1 : 2) }
+}
+
+/// A file signed: where its signature went (nil: stdout) and the SHA-256 of the file as read.
+private struct SignedInput: Sendable {
+    let destination: String?
+    let sha256: String
 }
 
 /// One line of `sign xml|cms --json`: an input, where its signature went, or why it did not.

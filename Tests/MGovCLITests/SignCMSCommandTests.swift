@@ -329,6 +329,26 @@ import Testing
     }
 
     /// A signature written to a full stdout is one line naming the cause, for every packaging.
+    @Test func eachSigningIsLoggedWithTheContentsHash() throws {
+        let s = try SignEnvironment()
+        #expect(try s.mgov("profile", "create", "signer", "--identity", "MD/GOV/1/SIGN", "--key", s.ec.key, "--cert", s.ec.cert).status == 0)
+        let content = try s.dir.write("act.txt", "line one\nline two\n")
+        let sha256 = String(try TestProcess.run("/usr/bin/sha256sum", [content]).stdout.prefix(64))
+        // The signer's SHA-256 messageDigest, the file hashed beside a SHA-384 digest, and S/MIME (which signs CRLF lines).
+        let variants: [[String]] = [["-o", s.dir.file("a.p7s")], ["--digest", "sha384", "-o", s.dir.file("b.p7s")],
+                                    ["--attached", "-o", s.dir.file("c.p7m")], ["--format", "smime", "-o", s.dir.file("d.eml")], ["-o", "-"]]
+        for variant in variants {
+            #expect(try s.mgov.run(["sign", "cms", content] + variant).status == 0, "\(variant)")
+        }
+        let logged = try s.mgov("log", "query", "--type", "MGov.Sign.Signed", "--json")
+        let events = ((try logged.json() as? [String: Any])?["entries"] as? [[String: Any]] ?? []).compactMap { $0["event"] as? [String: Any] }
+        #expect(events.count == variants.count)
+        for event in events {
+            #expect(event["object_sha256"] as? String == sha256 && event["signer"] as? String == "CN=ec-signer", "\(event)")
+        }
+        #expect(events.compactMap { $0["output"] as? String }.count == variants.count - 1, "stdout is no output file")
+    }
+
     @Test func aFullStdoutIsNamed() throws {
         let s = try SignEnvironment()
         let content = try s.dir.write("act.txt", "act")

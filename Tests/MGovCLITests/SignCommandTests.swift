@@ -118,7 +118,15 @@ let c14nMethods = [("exc", "http://www.w3.org/2001/10/xml-exc-c14n#"), ("exc-wit
         let signature = try #require((report["signatures"] as? [[String: Any]])?.first)
         #expect((signature["signer"] as? [String: Any])?["subject"] as? String == "CN=ec-signer")
         #expect((signature["references"] as? [[String: Any]])?.first?["signed_path"] as? String == "/*")
-        #expect(try t.mgov("log", "query", "--type", "MGov.Sign.Signed", "--json").stdout.contains("in.xml"))
+        // The event names what was signed by its hash (two signings of one name are told apart), and by whom.
+        let inputSHA256 = String(try TestProcess.run("/usr/bin/sha256sum", [t.input]).stdout.prefix(64))
+        let certificateSHA256 = try TestProcess.openssl(["x509", "-in", t.ec.cert, "-noout", "-fingerprint", "-sha256"]).stdout
+            .split(separator: "=").last.map { $0.replacingOccurrences(of: ":", with: "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+        let logged = try t.mgov("log", "query", "--type", "MGov.Sign.Signed", "--json")
+        let event = try #require(((try logged.json() as? [String: Any])?["entries"] as? [[String: Any]])?.first?["event"] as? [String: Any])
+        #expect(event["object"] as? String == t.input && event["object_sha256"] as? String == inputSHA256, "\(event)")
+        #expect(event["signer"] as? String == "CN=ec-signer" && event["signer_sha256"] as? String == certificateSHA256, "\(event)")
+        #expect(event["output"] as? String == out)
     }
 
     @Test func aTamperedFileFailsAndTheOthersStillVerify() throws {
