@@ -499,7 +499,7 @@ _mgov_sign_verify() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --no-color --any-signer --allow-sha1 --text --version -h --help)
     repeating_options=(--trusted --id-attr)
-    non_repeating_options=(--home --profile --cert --at --hmac-key --content-output --signed-output --content --signature-xpath)
+    non_repeating_options=(--home --profile --cert --at --hmac-key --content-output --signed-output --content --content-dir --signature-xpath)
     __mgov_offer_flags_options -1
 
     # Offer option value completions
@@ -535,6 +535,10 @@ _mgov_sign_verify() {
         ;;
     '--content')
         __mgov_add_completions -f
+        return
+        ;;
+    '--content-dir')
+        __mgov_add_completions -d
         return
         ;;
     '--signature-xpath')

@@ -46,7 +46,7 @@ function __mgov_parse_tokens -S
             case 'cms'
                 __mgov_parse_subcommand -r 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'password-file=' 'o/output=' 'out-dir=' 'key=' 'cert=' 'pkcs12=' 'allow-expired' 'detached' 'attached' 'format=' 'digest=' 'cades' 'no-certs' 'version' 'h/help'
             case 'verify'
-                __mgov_parse_subcommand -r 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'trusted=+' 'cert=' 'any-signer' 'at=' 'allow-sha1' 'hmac-key=' 'id-attr=+' 'content-output=' 'content=' 'signature-xpath=' 'text' 'version' 'h/help'
+                __mgov_parse_subcommand -r 1 'home=' 'profile=' 'json' 'quiet' 'no-color' 'trusted=+' 'cert=' 'any-signer' 'at=' 'allow-sha1' 'hmac-key=' 'id-attr=+' 'content-output=' 'content=' 'content-dir=' 'signature-xpath=' 'text' 'version' 'h/help'
             end
         case 'connect'
             __mgov_parse_subcommand 0 'version' 'h/help'
@@ -431,6 +431,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify"' -l 'id-attr' -d 'An ID attribute name (repeatable; default Id, ID, id).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" content-output signed-output' -l 'content-output' -l 'signed-output' -d 'When valid and trusted, write the signed content here: a CMS signature\'s content, or what the XML signatures cover (one input only). A device or FIFO gets it only after the check.' -rF
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" content' -l 'content' -d 'The signed file of a detached CMS signature, or a file to compare with an attached one\'s content (\'-\' for stdin; one input only).' -rF
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" content-dir' -l 'content-dir' -d 'Where the signed files of detached CMS signatures are, by name: DIR/doc.pdf for sigs/doc.pdf.p7s (for a batch signed with --out-dir).' -rfa '(__mgov_complete_directories)'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" signature-xpath' -l 'signature-xpath' -d 'Check only the signatures this XPath selects (prefix ds is bound).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" text' -l 'text' -d 'CMS content signed as text (openssl cms -sign without -binary): check it with its line ends made CRLF.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov sign verify" version' -l 'version' -d 'Show the version.'

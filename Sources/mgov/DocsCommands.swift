@@ -60,7 +60,7 @@ struct DocsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext()
-            let types = try DocsCommand.documents(context).types()
+            let types = try DocsCommand.documents(context, existing: true).types()
             if context.console.isJSON { try context.console.json(types); return }
             for t in types {
                 let flags = [t.deleteOnExpiry ? "delete-on-expiry" : nil, t.official ? "official" : nil, t.anonymousVerify ? "anonymous-verify" : nil]
@@ -116,7 +116,7 @@ struct DocsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext()
-            let documents = try DocsCommand.documents(context)
+            let documents = try DocsCommand.documents(context, existing: true)
             let reader = try actingPrincipal(actor, documentID: id, documents)
             let trap = SignalTrap.removingPartialFiles(context.console)
             defer { trap.release() }
@@ -139,7 +139,7 @@ struct DocsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = global.makeContext()
-            let document = try DocsCommand.documents(context).document(id)
+            let document = try DocsCommand.documents(context, existing: true).document(id)
             if context.console.isJSON { try context.console.json(document); return }
             var lines = ["id:       \(document.id)", "name:     \(document.name)", "owner:    \(document.owner)",
                          "created:  \(document.createdAt) by \(document.createdBy)"]
@@ -169,7 +169,7 @@ struct DocsCommand: AsyncParsableCommand {
             filter.type = type
             filter.expiring = expiring
             filter.deleted = deleted
-            let documents = try DocsCommand.documents(context).list(filter)
+            let documents = try DocsCommand.documents(context, existing: true).list(filter)
             if context.console.isJSON { try context.console.json(documents); return }
             for d in documents {
                 context.console.out("\(d.id)\t\(Console.oneLine(d.name))\t\(d.owner)\t\(d.latest?.size ?? 0) bytes\t\(d.flags.joined(separator: ","))")
@@ -357,7 +357,7 @@ struct DocsCommand: AsyncParsableCommand {
         func run() async throws {
             let context = global.makeContext()
             let principal = actor
-            let shares = try DocsCommand.documents(context).shares(sharedBy: byMe ? principal : nil, grantee: forMe ? principal : nil, document: document)
+            let shares = try DocsCommand.documents(context, existing: true).shares(sharedBy: byMe ? principal : nil, grantee: forMe ? principal : nil, document: document)
             if context.console.isJSON { try context.console.json(shares); return }
             for s in shares {
                 context.console.out("\(s.id)\t\(s.document ?? "(reserved)")\t\(s.grantee ?? "link")\t\(s.permission.rawValue)\t\(s.validFrom) → \(s.validTo)\t\(s.status)")

@@ -64,6 +64,8 @@ extension SignCommand {
         var contentOutput: String?
         @Option(help: ArgumentHelp("The signed file of a detached CMS signature, or a file to compare with an attached one's content ('-' for stdin; one input only).", valueName: "file"), completion: .file())
         var content: String?
+        @Option(help: ArgumentHelp("Where the signed files of detached CMS signatures are, by name: DIR/doc.pdf for sigs/doc.pdf.p7s (for a batch signed with --out-dir).", valueName: "dir"), completion: .directory)
+        var contentDir: String?
         @Option(help: ArgumentHelp("Check only the signatures this XPath selects (prefix ds is bound).", valueName: "xpath"))
         var signatureXpath: String?
         @Flag(help: "CMS content signed as text (openssl cms -sign without -binary): check it with its line ends made CRLF.")
@@ -74,6 +76,7 @@ extension SignCommand {
             if contentOutput == "-" { throw ValidationError("--content-output needs a file name (the report goes to stdout)") }
             if content != nil, files.count != 1 { throw ValidationError("--content takes one signature file") }
             if content == "-", files.contains("-") { throw ValidationError("stdin cannot be both the signature and the content") }
+            if content != nil, contentDir != nil { throw ValidationError("give --content FILE or --content-dir DIR, not both") }
         }
 
         func run() async throws {
@@ -101,7 +104,13 @@ extension SignCommand {
             defer { trap?.release() }
             let verifier = XMLVerifier(options: options)
             let cmsVerifier = CMSVerifier(options: options)
-            let contentPath = content
+            let contentPath = content, contentFolder = contentDir
+            if let contentFolder {
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: contentFolder, isDirectory: &isFolder), isFolder.boolValue else {
+                    throw CoreError.invalidArgument("--content-dir \(contentFolder) is not a folder")
+                }
+            }
             let jobs = files
             let results = ConcurrentSlots<VerifiedFile>(count: jobs.count)
             let contentOutputPath = contentOutput
@@ -111,7 +120,8 @@ extension SignCommand {
                     let data: Data
                     switch try CMSSignedData.load(file, name: file) {
                     case .cms(let message):
-                        let report = try Self.verifyCMS(message, file: file, verifier: cmsVerifier, content: contentPath, contentOutput: contentOutputPath)
+                        let report = try Self.verifyCMS(message, file: file, verifier: cmsVerifier, content: contentPath, contentDir: contentFolder,
+                                                        contentOutput: contentOutputPath)
                         results[index] = VerifiedFile(report: report, malformed: false)
                         return
                     case .other(let bytes): data = bytes
@@ -166,14 +176,18 @@ extension SignCommand {
         }
 
         /// Verifies one CMS signature; the content comes from `content`, or beside a detached signature.
-        static func verifyCMS(_ message: CMSSignedData, file: String, verifier: CMSVerifier, content: String?, contentOutput: String?) throws -> FileReport {
+        static func verifyCMS(_ message: CMSSignedData, file: String, verifier: CMSVerifier, content: String?, contentDir: String? = nil,
+                              contentOutput: String?) throws -> FileReport {
             if message.isDetached, contentOutput != nil {
                 throw CryptoError.operationFailed("--content-output is for signatures that carry their content; \(file) is detached")
             }
             // Detached: the signed file (by default beside the signature). Attached: a file to compare with the content inside.
-            let contentPath = message.isDetached ? content ?? defaultContent(for: file) : content
+            let contentPath = message.isDetached ? content ?? defaultContent(for: file, in: contentDir) : content
             if message.isDetached, contentPath == nil {
-                throw CryptoError.operationFailed("\(file) is a detached signature: give the signed file with --content FILE")
+                if let contentDir {
+                    throw CryptoError.operationFailed("\(file) is a detached signature, and \(contentDir) holds no file of its name without .p7s or .sig")
+                }
+                throw CryptoError.operationFailed("\(file) is a detached signature: give the signed file with --content FILE (or --content-dir DIR)")
             }
             let contentDescriptor = try contentPath.map { try FileSystem.openForReading($0) }
             defer { if let contentDescriptor { close(contentDescriptor) } }
@@ -197,11 +211,13 @@ extension SignCommand {
             return report
         }
 
-        /// `doc.pdf` for `doc.pdf.p7s` or `doc.pdf.sig`, when it exists.
-        static func defaultContent(for signature: String) -> String? {
-            for suffix in [".p7s", ".sig"] where signature.hasSuffix(suffix) && signature.count > suffix.count {
-                let candidate = String(signature.dropLast(suffix.count))
-                if FileManager.default.fileExists(atPath: candidate) { return candidate }
+        /// `doc.pdf` for `doc.pdf.p7s` or `doc.pdf.sig`, beside it or in `folder`, when it exists.
+        static func defaultContent(for signature: String, in folder: String? = nil) -> String? {
+            let name = folder == nil ? signature : (signature as NSString).lastPathComponent
+            for suffix in [".p7s", ".sig"] where name.hasSuffix(suffix) && name.count > suffix.count {
+                let candidate = folder.map { FileSystem.join($0, String(name.dropLast(suffix.count))) } ?? String(name.dropLast(suffix.count))
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder), !isFolder.boolValue { return candidate }
             }
             return nil
         }

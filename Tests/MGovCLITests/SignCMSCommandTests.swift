@@ -311,6 +311,15 @@ import Testing
         #expect(verified.status == 0, "\(verified.stdout)")
         #expect(verified.stderr == "verified 5 files: 5 valid and trusted, 0 not, 0 unreadable or not signatures\n", "\(verified.stderr)")
         #expect(verified.stdout.split(separator: "\n").count == 5)
+        // Signed into another folder: --content-dir says where the signed files are, by name.
+        let sigs = s.dir.file("sigs")
+        #expect(try s.mgov.run(["sign", "cms"] + files + ["--out-dir", sigs, "--key", s.rsa.key, "--cert", s.rsa.cert]).status == 0)
+        let apart = files.map { sigs + "/" + ($0 as NSString).lastPathComponent + ".p7s" }
+        let unfound = try s.mgov.run(["sign", "verify"] + apart + ["--trusted", s.ca.cert])
+        #expect(unfound.status == 2 && unfound.stdout.contains("--content-dir"), "\(unfound.stdout)")
+        let found = try s.mgov.run(["sign", "verify"] + apart + ["--trusted", s.ca.cert, "--content-dir", s.dir.path])
+        #expect(found.status == 0 && found.stdout.components(separatedBy: "valid, trusted").count == 6, "\(found.stdout)")
+        try s.mgov.run(["sign", "verify", apart[0], "--content", files[0], "--content-dir", s.dir.path]).expectOneLineError(64, containing: "not both")
         // --json: a line per input naming its signature or its error, for scripts.
         let reported = try s.mgov.run(["sign", "cms", files[0], missing, "--key", s.rsa.key, "--cert", s.rsa.cert, "--json", "--attached"])
         let lines = reported.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
