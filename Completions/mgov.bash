@@ -186,7 +186,7 @@ _mgov() {
 
 _mgov_profile() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -209,7 +209,7 @@ _mgov_profile() {
 
 _mgov_profile_create() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --default --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --default -h --help)
     repeating_options=(--trust --endpoint)
     non_repeating_options=(--home --profile --password-file --identity --key --cert --pkcs12)
     __mgov_offer_flags_options 1
@@ -254,7 +254,7 @@ _mgov_profile_create() {
 
 _mgov_profile_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 0
@@ -273,7 +273,7 @@ _mgov_profile_list() {
 
 _mgov_profile_show() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -292,7 +292,7 @@ _mgov_profile_show() {
 
 _mgov_profile_use() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -311,7 +311,7 @@ _mgov_profile_use() {
 
 _mgov_profile_set() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --password-file)
     __mgov_offer_flags_options 3
@@ -334,7 +334,7 @@ _mgov_profile_set() {
 
 _mgov_profile_delete() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --force --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --force -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -353,7 +353,7 @@ _mgov_profile_delete() {
 
 _mgov_sign() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -376,7 +376,7 @@ _mgov_sign() {
 
 _mgov_sign_xml() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --allow-expired --enveloped --enveloping --detached --rsa-pss --no-keyinfo --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --allow-expired --enveloped --enveloping --detached --rsa-pss --no-keyinfo -h --help)
     repeating_options=(--reference --id-attr)
     non_repeating_options=(--home --profile --password-file -o --output --out-dir --key --cert --pkcs12 --c14n --digest)
     __mgov_offer_flags_options -1
@@ -439,7 +439,7 @@ _mgov_sign_xml() {
 
 _mgov_sign_cms() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --allow-expired --detached --attached --cades --no-certs --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --allow-expired --detached --attached --cades --no-certs -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --password-file -o --output --out-dir --key --cert --pkcs12 --format --digest)
     __mgov_offer_flags_options -1
@@ -497,7 +497,7 @@ _mgov_sign_cms() {
 
 _mgov_sign_verify() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --any-signer --allow-sha1 --text --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --any-signer --allow-sha1 --text -h --help)
     repeating_options=(--trusted --id-attr)
     non_repeating_options=(--home --profile --cert --at --hmac-key --content-output --signed-output --content --content-dir --signature-xpath)
     __mgov_offer_flags_options -1
@@ -557,7 +557,7 @@ _mgov_sign_verify() {
 
 _mgov_connect() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -580,7 +580,7 @@ _mgov_connect() {
 
 _mgov_connect_serve() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --insecure-http --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --insecure-http -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --password-file --listen --config --idle-timeout)
     __mgov_offer_flags_options 0
@@ -613,7 +613,7 @@ _mgov_connect_serve() {
 
 _mgov_connect_service() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -636,7 +636,7 @@ _mgov_connect_service() {
 
 _mgov_connect_service_add() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --dataset --key --proxy)
     __mgov_offer_flags_options 1
@@ -665,7 +665,7 @@ _mgov_connect_service_add() {
 
 _mgov_connect_service_rm() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -684,7 +684,7 @@ _mgov_connect_service_rm() {
 
 _mgov_connect_services() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 0
@@ -703,7 +703,7 @@ _mgov_connect_services() {
 
 _mgov_connect_grant() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=(--legal-basis)
     non_repeating_options=(--home --profile --service --fields --expires)
     __mgov_offer_flags_options 1
@@ -734,7 +734,7 @@ _mgov_connect_grant() {
 
 _mgov_connect_revoke() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --service)
     __mgov_offer_flags_options 1
@@ -756,7 +756,7 @@ _mgov_connect_revoke() {
 
 _mgov_connect_grants() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 0
@@ -775,7 +775,7 @@ _mgov_connect_grants() {
 
 _mgov_connect_clients() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -798,7 +798,7 @@ _mgov_connect_clients() {
 
 _mgov_connect_clients_add() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --cert)
     __mgov_offer_flags_options 1
@@ -821,7 +821,7 @@ _mgov_connect_clients_add() {
 
 _mgov_connect_clients_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 0
@@ -840,7 +840,7 @@ _mgov_connect_clients_list() {
 
 _mgov_connect_clients_rm() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -859,7 +859,7 @@ _mgov_connect_clients_rm() {
 
 _mgov_connect_request() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --no-verify-response --insecure-http --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --no-verify-response --insecure-http -h --help)
     repeating_options=(--param)
     non_repeating_options=(--home --profile --password-file --purpose --legal-basis --provider -X --data --content-type --user --issue --on-behalf-of -o --output --format --timeout)
     __mgov_offer_flags_options 2
@@ -923,7 +923,7 @@ _mgov_connect_request() {
 
 _mgov_connect_catalog() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --allowed --insecure-http --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --allowed --insecure-http -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --password-file --provider --purpose --legal-basis)
     __mgov_offer_flags_options 1
@@ -955,7 +955,7 @@ _mgov_connect_catalog() {
 
 _mgov_log() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -978,7 +978,7 @@ _mgov_log() {
 
 _mgov_log_append() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=(--field)
     non_repeating_options=(--home --profile --type --time --user --subject --legal-basis --legal-reason --message --level --input)
     __mgov_offer_flags_options 0
@@ -1028,7 +1028,7 @@ _mgov_log_append() {
 
 _mgov_log_query() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --ndjson --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --ndjson -h --help)
     repeating_options=(--type --filter)
     non_repeating_options=(--home --profile --from --to --legal-basis --page --page-size)
     __mgov_offer_flags_options 0
@@ -1068,7 +1068,7 @@ _mgov_log_query() {
 
 _mgov_log_show() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -1087,7 +1087,7 @@ _mgov_log_show() {
 
 _mgov_log_tail() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color -f --follow --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -f --follow -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile -n --lines)
     __mgov_offer_flags_options 0
@@ -1109,7 +1109,7 @@ _mgov_log_tail() {
 
 _mgov_log_verify() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --password-file --from-checkpoint --key)
     __mgov_offer_flags_options 0
@@ -1140,7 +1140,7 @@ _mgov_log_verify() {
 
 _mgov_log_checkpoint() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --password-file --origin -o --output)
     __mgov_offer_flags_options 0
@@ -1170,7 +1170,7 @@ _mgov_log_checkpoint() {
 
 _mgov_log_prove() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --consistency --size -o --output)
     __mgov_offer_flags_options 1
@@ -1199,7 +1199,7 @@ _mgov_log_prove() {
 
 _mgov_log_verify-proof() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --checkpoint --key)
     __mgov_offer_flags_options 1
@@ -1234,7 +1234,7 @@ _mgov_log_verify-proof() {
 
 _mgov_log_export() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --format --from-seq --to-seq -o --output)
     __mgov_offer_flags_options 0
@@ -1266,7 +1266,7 @@ _mgov_log_export() {
 
 _mgov_log_access-history() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -1285,7 +1285,7 @@ _mgov_log_access-history() {
 
 _mgov_log_ship() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --unsigned --follow --insecure --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --unsigned --follow --insecure -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --password-file --to --interval)
     __mgov_offer_flags_options 0
@@ -1314,7 +1314,7 @@ _mgov_log_ship() {
 
 _mgov_log_serve() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --insecure --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --insecure -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --password-file --listen --max-body)
     __mgov_offer_flags_options 0
@@ -1343,7 +1343,7 @@ _mgov_log_serve() {
 
 _mgov_docs() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -1366,7 +1366,7 @@ _mgov_docs() {
 
 _mgov_docs_type() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -1389,7 +1389,7 @@ _mgov_docs_type() {
 
 _mgov_docs_type_add() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --delete-on-expiry --official --anonymous-verify --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --delete-on-expiry --official --anonymous-verify -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --retention)
     __mgov_offer_flags_options 1
@@ -1411,7 +1411,7 @@ _mgov_docs_type_add() {
 
 _mgov_docs_type_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 0
@@ -1430,7 +1430,7 @@ _mgov_docs_type_list() {
 
 _mgov_docs_add() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=(--tag)
     non_repeating_options=(--home --profile --name --owner --type --number --expires --link-code --as)
     __mgov_offer_flags_options 1
@@ -1481,7 +1481,7 @@ _mgov_docs_add() {
 
 _mgov_docs_get() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile -o --output --version --as)
     __mgov_offer_flags_options 1
@@ -1510,7 +1510,7 @@ _mgov_docs_get() {
 
 _mgov_docs_show() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -1529,7 +1529,7 @@ _mgov_docs_show() {
 
 _mgov_docs_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --expiring --deleted --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --expiring --deleted -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --owner --type)
     __mgov_offer_flags_options 0
@@ -1554,7 +1554,7 @@ _mgov_docs_list() {
 
 _mgov_docs_version() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -1577,7 +1577,7 @@ _mgov_docs_version() {
 
 _mgov_docs_version_add() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --as)
     __mgov_offer_flags_options 2
@@ -1607,7 +1607,7 @@ _mgov_docs_version_add() {
 
 _mgov_docs_rm() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --as)
     __mgov_offer_flags_options 1
@@ -1629,7 +1629,7 @@ _mgov_docs_rm() {
 
 _mgov_docs_restore() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --as)
     __mgov_offer_flags_options 1
@@ -1651,7 +1651,7 @@ _mgov_docs_restore() {
 
 _mgov_docs_purge() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --dry-run --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --dry-run -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --as)
     __mgov_offer_flags_options 0
@@ -1673,7 +1673,7 @@ _mgov_docs_purge() {
 
 _mgov_docs_hold() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --reason --as)
     __mgov_offer_flags_options 1
@@ -1698,7 +1698,7 @@ _mgov_docs_hold() {
 
 _mgov_docs_release() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --as)
     __mgov_offer_flags_options 1
@@ -1720,7 +1720,7 @@ _mgov_docs_release() {
 
 _mgov_docs_share() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --link --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --link -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --for --permission --from --to --as)
     __mgov_offer_flags_options 1
@@ -1755,7 +1755,7 @@ _mgov_docs_share() {
 
 _mgov_docs_shares() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --by-me --for-me --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --by-me --for-me -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --document --as)
     __mgov_offer_flags_options 0
@@ -1780,7 +1780,7 @@ _mgov_docs_shares() {
 
 _mgov_docs_revoke() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --as)
     __mgov_offer_flags_options 1
@@ -1802,7 +1802,7 @@ _mgov_docs_revoke() {
 
 _mgov_docs_serve() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --insecure --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --insecure -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --password-file --listen)
     __mgov_offer_flags_options 0
@@ -1828,7 +1828,7 @@ _mgov_docs_serve() {
 
 _mgov_docs_verify() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=(--trusted)
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -1851,7 +1851,7 @@ _mgov_docs_verify() {
 
 _mgov_deliver() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -1874,7 +1874,7 @@ _mgov_deliver() {
 
 _mgov_deliver_create() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --awaiting-payment --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --awaiting-payment -h --help)
     repeating_options=(--doc --file --package)
     non_repeating_options=(--home --profile --recipient --name --phone --email --address --pickup-point --accepted-until --estimated-ready --carrier --service --sender)
     __mgov_offer_flags_options 0
@@ -1936,7 +1936,7 @@ _mgov_deliver_create() {
 
 _mgov_deliver_show() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -1955,7 +1955,7 @@ _mgov_deliver_show() {
 
 _mgov_deliver_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --status --stale)
     __mgov_offer_flags_options 0
@@ -1980,7 +1980,7 @@ _mgov_deliver_list() {
 
 _mgov_deliver_update() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --as --message --tracking-id --event-code --carrier)
     __mgov_offer_flags_options 2
@@ -2015,7 +2015,7 @@ _mgov_deliver_update() {
 
 _mgov_deliver_cancel() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --message)
     __mgov_offer_flags_options 1
@@ -2037,7 +2037,7 @@ _mgov_deliver_cancel() {
 
 _mgov_deliver_carrier() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -2060,7 +2060,7 @@ _mgov_deliver_carrier() {
 
 _mgov_deliver_carrier_add() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --cert)
     __mgov_offer_flags_options 1
@@ -2083,7 +2083,7 @@ _mgov_deliver_carrier_add() {
 
 _mgov_deliver_carrier_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 0
@@ -2102,7 +2102,7 @@ _mgov_deliver_carrier_list() {
 
 _mgov_deliver_serve() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --password-file --listen)
     __mgov_offer_flags_options 0
@@ -2128,7 +2128,7 @@ _mgov_deliver_serve() {
 
 _mgov_notify() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -2151,7 +2151,7 @@ _mgov_notify() {
 
 _mgov_notify_template() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -2174,7 +2174,7 @@ _mgov_notify_template() {
 
 _mgov_notify_template_add() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --kind --lang --subject --body --short)
     __mgov_offer_flags_options 1
@@ -2210,7 +2210,7 @@ _mgov_notify_template_add() {
 
 _mgov_notify_template_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 0
@@ -2229,7 +2229,7 @@ _mgov_notify_template_list() {
 
 _mgov_notify_template_show() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -2248,7 +2248,7 @@ _mgov_notify_template_show() {
 
 _mgov_notify_template_rm() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -2267,7 +2267,7 @@ _mgov_notify_template_rm() {
 
 _mgov_notify_template_render() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=(--var)
     non_repeating_options=(--home --profile --lang)
     __mgov_offer_flags_options 1
@@ -2293,7 +2293,7 @@ _mgov_notify_template_render() {
 
 _mgov_notify_channel() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -2316,7 +2316,7 @@ _mgov_notify_channel() {
 
 _mgov_notify_channel_add() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=(--field)
     non_repeating_options=(--home --profile --password-file --secret-file --method --encoding)
     __mgov_offer_flags_options 2
@@ -2353,7 +2353,7 @@ _mgov_notify_channel_add() {
 
 _mgov_notify_channel_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 0
@@ -2372,7 +2372,7 @@ _mgov_notify_channel_list() {
 
 _mgov_notify_channel_rm() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -2391,7 +2391,7 @@ _mgov_notify_channel_rm() {
 
 _mgov_notify_contacts() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -2414,7 +2414,7 @@ _mgov_notify_contacts() {
 
 _mgov_notify_contacts_add() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --name --email --phone --lang)
     __mgov_offer_flags_options 1
@@ -2446,7 +2446,7 @@ _mgov_notify_contacts_add() {
 
 _mgov_notify_contacts_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 0
@@ -2465,7 +2465,7 @@ _mgov_notify_contacts_list() {
 
 _mgov_notify_contacts_rm() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -2484,7 +2484,7 @@ _mgov_notify_contacts_rm() {
 
 _mgov_notify_send() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --queue --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --queue -h --help)
     repeating_options=(--to --var)
     non_repeating_options=(--home --profile --channel --lang --reference --deadline)
     __mgov_offer_flags_options 1
@@ -2522,7 +2522,7 @@ _mgov_notify_send() {
 
 _mgov_notify_dispatch() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --watch --now --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --watch --now -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --interval)
     __mgov_offer_flags_options 0
@@ -2544,7 +2544,7 @@ _mgov_notify_dispatch() {
 
 _mgov_notify_status() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --reference)
     __mgov_offer_flags_options 1
@@ -2566,7 +2566,7 @@ _mgov_notify_status() {
 
 _mgov_notify_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --status --limit)
     __mgov_offer_flags_options 0
@@ -2592,7 +2592,7 @@ _mgov_notify_list() {
 
 _mgov_notify_cancel() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile)
     __mgov_offer_flags_options 1
@@ -2611,7 +2611,7 @@ _mgov_notify_cancel() {
 
 _mgov_pki() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-h --help)
     repeating_options=()
     non_repeating_options=()
     __mgov_offer_flags_options 0
@@ -2634,7 +2634,7 @@ _mgov_pki() {
 
 _mgov_pki_init-ca() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --name --rsa --days)
     __mgov_offer_flags_options 1
@@ -2670,7 +2670,7 @@ _mgov_pki_init-ca() {
 
 _mgov_pki_issue() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --pkcs12 --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color --pkcs12 -h --help)
     repeating_options=(--dns --ip)
     non_repeating_options=(--home --profile --password-file --identity --usage --rsa --days)
     __mgov_offer_flags_options 2
@@ -2720,7 +2720,7 @@ _mgov_pki_issue() {
 
 _mgov_pki_show() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet --no-color --version -h --help)
+    non_repeating_flags=(--json --quiet --no-color -h --help)
     repeating_options=()
     non_repeating_options=(--home --profile --password-file)
     __mgov_offer_flags_options 1
@@ -2750,11 +2750,7 @@ _mgov_pki_show() {
 }
 
 _mgov_help() {
-    repeating_flags=()
-    non_repeating_flags=(--version)
-    repeating_options=()
-    non_repeating_options=()
-    __mgov_offer_flags_options -1
+    :
 }
 
 complete -o filenames -F _mgov mgov

@@ -14,9 +14,17 @@ struct MGov: AsyncParsableCommand {
             Exit codes: 0 success; 1 the operation ran and said no (invalid signature, access denied, untrusted chain); \
             2 bad input or a runtime error; 64 a usage error.
             """,
-        version: MGovVersion.string,
         subcommands: [ProfileCommand.self, SignCommand.self, ConnectCommand.self, LogCommand.self, DocsCommand.self, DeliverCommand.self, NotifyCommand.self, PKICommand.self]
     )
+
+    /// `mgov --version`. The root's own flag, not argument-parser's `version:`, which put a second
+    /// "--version  Show the version." in every subcommand's help (beside `docs get --version N`).
+    @Flag(help: "Show the version.") var version = false
+
+    func run() async throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        print(MGovVersion.string)
+    }
 
     /// Runs the command and maps every error to an exit code, in one place.
     static func main() async {
@@ -131,6 +139,11 @@ struct MGov: AsyncParsableCommand {
     /// argument-parser's message on one line: its lines joined with "; ", and a list of choices
     /// ("one of the following:" then "- A", "- B" lines) as "one of the following: A, B".
     static func oneLine(_ message: String) -> String {
+        // "Value to be set with flag '--detached' had already been set with flag '--enveloping'":
+        // two flags of one choice, said as such.
+        if let match = message.firstMatch(of: #/Value to be set with flag '(--[\w-]+)' had already been set with flag '(--[\w-]+)'/#) {
+            return "\(match.2) and \(match.1) exclude each other: give one"
+        }
         var parts: [String] = []
         for line in message.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
             if line.hasPrefix("- "), let last = parts.last {

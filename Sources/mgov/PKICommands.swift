@@ -187,6 +187,7 @@ struct PKICommand: AsyncParsableCommand {
         func run() async throws {
             let console = global.storelessConsole()
             let data = try FileSystem.read(file)
+            guard !data.isEmpty else { throw CoreError.invalidArgument("\(file) is empty (pki show reads certificates and PKCS#12 files)") }
             let summary: Summary
             do {
                 summary = Summary(file: file, kind: "certificates", key: nil, certificates: try Certificate.loadAll(data, path: file).map(\.summary))

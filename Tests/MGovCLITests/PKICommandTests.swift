@@ -20,6 +20,7 @@ import Testing
         let human = try env.mgov("pki", "show", leaf.cert)
         #expect(human.stdout.contains("dns:         agency.example.md"))
         try env.mgov("pki", "show", leaf.key).expectOneLineError(2, containing: "holds a private key, not a certificate or PKCS#12 file")
+        try env.mgov("pki", "show", try env.dir.write("empty.pem", "")).expectOneLineError(2, containing: "is empty")
     }
 
     @Test func showsAPKCS12WithItsPassword() throws {

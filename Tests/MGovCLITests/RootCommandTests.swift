@@ -9,6 +9,9 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
         #expect(!env.homeExists)
+        // Only the root has --version: docs get's own --version N was listed beside a second one.
+        let help = try env.mgov("docs", "get", "--help").stdout
+        #expect(help.components(separatedBy: "--version").count == 3 && !help.contains("Show the version"), "\(help)")
     }
 
     @Test(arguments: [["--help"], ["profile", "--help"], ["--experimental-dump-help"], ["help", "profile"]])
@@ -60,6 +63,7 @@ import Testing
         // A long option typed with one dash reads as a cluster with -h: help and exit 0, unless refused.
         try env.mgov("profile", "create", "x", "-dash", "--identity", "MD/GOV/1/X").expectOneLineError(64, containing: "unknown option '-dash'")
         try env.mgov("log", "show", "-h5").expectOneLineError(64, containing: "unknown option '-h5'")
+        try env.mgov("sign", "xml", "a.xml", "--enveloping", "--detached").expectOneLineError(64, containing: "--enveloping and --detached exclude each other")
         #expect(!env.homeExists)
         // --identity missing: one line, like every error, naming the command's help.
         try env.mgov("profile", "create", "x").expectOneLineError(64, containing: "(see 'mgov profile create --help')")
