@@ -20,7 +20,7 @@ function __mgov_parse_tokens -S
     set -l unparsed_tokens (__mgov_tokens -pc)
     switch $unparsed_tokens[1]
     case 'mgov'
-        __mgov_parse_subcommand 0 'version' 'h/help'
+        __mgov_parse_subcommand 0 'h/help'
         switch $unparsed_tokens[1]
         case 'profile'
             __mgov_parse_subcommand 0 'h/help'
@@ -295,7 +295,6 @@ function __mgov_custom_completion
 end
 
 complete -c 'mgov' -f
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov" version' -l 'version' -d 'Show the version.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_positional "mgov" -eq 1' -fa 'profile' -d 'Manage named profiles: identity, keys, trust anchors and endpoints.'
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_positional "mgov" -eq 1' -fa 'sign' -d 'Sign and verify XML documents (XMLDSig) and files (CMS, CAdES-BES), offline.'

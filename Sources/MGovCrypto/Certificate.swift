@@ -49,10 +49,11 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
         return certificates
     }
 
-    /// How many PEM blocks in `data` begin with one of `labels` (`-----BEGIN LABEL-----`).
+    /// How many PEM blocks in `data` begin with one of `labels` (`-----BEGIN LABEL-----` at the
+    /// start of a line, where OpenSSL looks for them).
     static func pemBlocks(_ data: Data, labels: [String]) -> Int {
-        let text = String(decoding: data, as: UTF8.self)
-        return labels.reduce(0) { $0 + text.components(separatedBy: "-----BEGIN \($1)-----").count - 1 }
+        let text = "\n" + String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+        return labels.reduce(0) { $0 + text.components(separatedBy: "\n-----BEGIN \($1)-----").count - 1 }
     }
 
     public static func loadAll(path: String) throws -> [Certificate] {

@@ -27,7 +27,7 @@ public enum CryptoError: UserFacingError, Equatable {
         case let .notACertificate(path, detail):
             return "\(path) holds no X.509 certificate (PEM or DER): \(detail)"
         case let .damagedCertificateFile(path, block, count):
-            return "\(path): certificate \(block) of \(count) does not decode (a damaged PEM block); none of the file is used"
+            return "\(path): certificate \(block) of \(count) does not decode (a damaged PEM block: the first \(block - 1) do); none of the file is used"
         case let .notAPublicKey(path, detail):
             return "\(path) holds no public key or certificate mgov can read (PEM or DER): \(detail)"
         case let .noKey(profile):

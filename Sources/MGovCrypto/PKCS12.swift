@@ -20,7 +20,7 @@ public struct PKCS12Bundle: Sendable {
         // takes a password only with a MAC to check it against, so encrypted bags without one are
         // refused, with the way out.
         guard PKCS12_mac_present(p12) == 1 else {
-            do { return try parse(p12, password: nil, path: path) } catch CryptoError.notAPKCS12 {
+            do { return try parse(p12, password: nil, path: path) } catch ParseFailure.undecodable {
                 throw CryptoError.notAPKCS12(path: path, detail: "it is encrypted but has no MAC (openssl pkcs12 -nomac), which OpenSSL 3.0 does not read: export it again without -nomac")
             }
         }
@@ -29,8 +29,13 @@ public struct PKCS12Bundle: Sendable {
             OpenSSLErrors.clear()
             throw CryptoError.wrongPassword(path: path)
         }
-        return try parse(p12, password: secret, path: path)
+        do { return try parse(p12, password: secret, path: path) } catch ParseFailure.undecodable(let detail) {
+            throw CryptoError.notAPKCS12(path: path, detail: detail)
+        }
     }
+
+    /// PKCS12_parse failed: its bags do not decrypt or decode (other problems are CryptoErrors).
+    private enum ParseFailure: Error { case undecodable(String) }
 
     /// The key, certificate and chain of a PKCS#12 structure whose MAC (if any) was checked.
     private static func parse(_ p12: OpaquePointer, password secret: String?, path: String) throws -> PKCS12Bundle {
@@ -44,9 +49,7 @@ public struct PKCS12Bundle: Sendable {
             LegacyProvider.load()
             parsed = PKCS12_parse(p12, secret, &key, &cert, &ca) == 1
         }
-        guard parsed else {
-            throw CryptoError.notAPKCS12(path: path, detail: OpenSSLErrors.drain())
-        }
+        guard parsed else { throw ParseFailure.undecodable(OpenSSLErrors.drain()) }
         var chain: [Certificate] = []
         if let ca {
             for i in 0..<mgov_sk_X509_num(ca) {

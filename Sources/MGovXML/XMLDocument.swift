@@ -23,9 +23,12 @@ public final class XMLDocument: @unchecked Sendable {
     public convenience init(data: Data, name: String = "document") throws {
         XMLLibrary.initialize()
         if Self.declaresEntities(data) { throw XMLError.entityDeclarations(name: name) }
-        if let problem = Self.attributeProblem(data) {
-            throw problem.tooLong ? XMLError.attributeTooLong(name: name, line: problem.line)
-                                  : XMLError.tooManyAttributes(name: name, line: problem.line)
+        switch Self.attributeProblem(data) {
+        case nil: break
+        case .tooMany(let line)?: throw XMLError.tooManyAttributes(name: name, line: line)
+        case .tooManyDefaults(let line)?: throw XMLError.tooManyAttributeDefaults(name: name, line: line)
+        case .tooLong(let line)?: throw XMLError.attributeTooLong(name: name, line: line)
+        case .unreadable(let reason)?: throw XMLError.malformed(name: name, line: 0, message: reason)
         }
         guard let context = xmlNewParserCtxt() else { throw XMLError.malformed(name: name, line: 0, message: "out of memory") }
         defer { xmlFreeParserCtxt(context) }
@@ -119,18 +122,64 @@ public final class XMLDocument: @unchecked Sendable {
     /// The most attributes (namespace declarations included) one element may have. libxml2 2.9
     /// checks each attribute against those before it and appends it by walking the list, so an
     /// element's attributes cost their count squared: 40,000 of them, in 600 KB, took 6 s to parse,
-    /// and a 2 MB file minutes. Real documents (XAdES, UBL, MDocs metadata) stay in the tens.
+    /// and a 2 MB file minutes. Real documents (XAdES, UBL, MDocs metadata) stay in the tens. An
+    /// internal DTD subset is held to as many quoted values: its attribute defaults are applied to
+    /// every element they name (XML_PARSE_DTDATTR).
     public static let maximumAttributes = 1000
     /// The longest attribute value libxml2 reads without its "huge" option (XML_MAX_TEXT_LENGTH).
     static let maximumAttributeBytes = 10_000_000
 
+    /// What the attribute scan found wrong, with the line.
+    enum AttributeProblem: Error, Equatable {
+        case tooMany(line: Int)
+        case tooManyDefaults(line: Int)
+        case tooLong(line: Int)
+        /// An encoding whose markup is not ASCII's bytes and that mgov does not transcode (EBCDIC), or
+        /// UTF-16/32 that does not decode.
+        case unreadable(String)
+    }
+
+    /// The document's bytes as the scan reads them: itself when its encoding writes markup as ASCII
+    /// does (UTF-8, ISO-8859-x, windows-125x, Shift_JIS and the other multi-byte ones, whose
+    /// following bytes are never '<', '>' or a quote), else UTF-16 or UTF-32 transcoded to UTF-8
+    /// (there a character's bytes can be '>': U+4E3E). Found as libxml2 finds it, from a byte-order
+    /// mark or the first bytes of "<?xml".
+    static func markupBytes(_ data: Data) -> Result<Data, AttributeProblem> {
+        let head = Array(data.prefix(4)) + [1, 1, 1, 1]
+        let encoding: String.Encoding?
+        var skip = 0
+        switch (head[0], head[1], head[2], head[3]) {
+        case (0x00, 0x00, 0xFE, 0xFF): encoding = .utf32BigEndian; skip = 4
+        case (0xFF, 0xFE, 0x00, 0x00): encoding = .utf32LittleEndian; skip = 4
+        case (0x00, 0x00, 0x00, 0x3C): encoding = .utf32BigEndian
+        case (0x3C, 0x00, 0x00, 0x00): encoding = .utf32LittleEndian
+        case (0xFE, 0xFF, _, _): encoding = .utf16BigEndian; skip = 2
+        case (0xFF, 0xFE, _, _): encoding = .utf16LittleEndian; skip = 2
+        case (0x00, 0x3C, _, _): encoding = .utf16BigEndian
+        case (0x3C, 0x00, _, _): encoding = .utf16LittleEndian
+        case (0x4C, 0x6F, 0xA7, 0x94): return .failure(.unreadable("it is in EBCDIC, which mgov does not read"))
+        default: encoding = nil
+        }
+        guard let encoding else { return .success(data) }
+        guard let text = String(data: data.dropFirst(skip), encoding: encoding) else {
+            return .failure(.unreadable("it does not decode as the \(encoding == .utf16BigEndian || encoding == .utf16LittleEndian ? "UTF-16" : "UTF-32") its first bytes say"))
+        }
+        return .success(Data(text.utf8))
+    }
+
     /// Where (its line) a start tag has more than `maximumAttributes` attributes or a value over
-    /// `maximumAttributeBytes`, found by a byte scan before libxml2 reads the document; nil when
-    /// none does. Comments, CDATA sections, processing instructions and declarations are skipped;
-    /// in a start tag every attribute has one quoted value, so the quotes count them. Bytes that
-    /// are not well-formed are left for libxml2 to report.
-    static func attributeProblem(_ data: Data) -> (line: Int, tooLong: Bool)? {
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> (line: Int, tooLong: Bool)? in
+    /// `maximumAttributeBytes`, or an internal DTD subset more than `maximumAttributes` quoted values,
+    /// found by one pass over the bytes before libxml2 reads the document; nil when none does.
+    /// Comments, CDATA sections and processing instructions are skipped; in a start tag every
+    /// attribute has one quoted value, so the quotes count them. Every step moves past what it read
+    /// (the pass is linear, whatever the input); what is not well-formed is left for libxml2 to report.
+    static func attributeProblem(_ document: Data) -> AttributeProblem? {
+        let data: Data
+        switch markupBytes(document) {
+        case .success(let bytes): data = bytes
+        case .failure(let problem): return problem
+        }
+        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> AttributeProblem? in
             guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
             let count = raw.count
             /// The index of `byte` at or after `start`, or nil.
@@ -153,7 +202,13 @@ public final class XMLDocument: @unchecked Sendable {
                 }
                 return count
             }
+            /// The index just past the quoted value that opens at `quote`, or nil when it is too long.
+            func pastQuoted(_ quote: Int) -> Int? {
+                let end = next(base[quote], from: quote + 1) ?? count
+                return end - quote - 1 > maximumAttributeBytes ? nil : end + 1
+            }
             func line(at index: Int) -> Int { 1 + UnsafeBufferPointer(start: base, count: index).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+            let doubleQuote = UInt8(ascii: "\""), singleQuote = UInt8(ascii: "'")
             var i = 0
             while let open = next(UInt8(ascii: "<"), from: i) {
                 if matches("<!--", at: open) {
@@ -162,26 +217,50 @@ public final class XMLDocument: @unchecked Sendable {
                     i = past("]]>", from: open + 9)
                 } else if matches("<?", at: open) {
                     i = past("?>", from: open + 2)
+                } else if matches("<!DOCTYPE", at: open) {
+                    // Literals (SYSTEM "x[y]") first, then the internal subset to its ']', then '>'.
+                    var j = open + 9, values = 0, inSubset = false
+                    walk: while j < count {
+                        let byte = base[j]
+                        if byte == doubleQuote || byte == singleQuote {
+                            guard let after = pastQuoted(j) else { return .tooLong(line: line(at: j)) }
+                            if inSubset {
+                                values += 1
+                                if values > maximumAttributes { return .tooManyDefaults(line: line(at: open)) }
+                            }
+                            j = after
+                        } else if inSubset, matches("<!--", at: j) {
+                            j = past("-->", from: j + 4)
+                        } else if inSubset, matches("<?", at: j) {
+                            j = past("?>", from: j + 2)
+                        } else if byte == UInt8(ascii: "["), !inSubset {
+                            inSubset = true
+                            j += 1
+                        } else if byte == UInt8(ascii: "]"), inSubset {
+                            inSubset = false
+                            j += 1
+                        } else if byte == UInt8(ascii: ">"), !inSubset {
+                            j += 1
+                            break walk
+                        } else {
+                            j += 1
+                        }
+                    }
+                    i = j
                 } else if matches("<!", at: open) {
-                    // A DOCTYPE: its internal subset, when it has one, ends at "]>".
-                    let close = next(UInt8(ascii: ">"), from: open) ?? count
-                    let bracket = next(UInt8(ascii: "["), from: open) ?? count
-                    i = bracket < close ? past("]>", from: bracket) : close + 1
+                    // No other declaration belongs outside a DTD: libxml2 refuses it.
+                    i = (next(UInt8(ascii: ">"), from: open) ?? count) + 1
                 } else {
                     // A start or end tag: quoted values up to the first '>' outside quotes.
                     var attributes = 0
                     var j = open + 1
-                    scan: while j < count {
-                        switch base[j] {
-                        case UInt8(ascii: ">"):
-                            break scan
-                        case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                            let end = next(base[j], from: j + 1) ?? count
-                            if end - j - 1 > maximumAttributeBytes { return (line(at: j), true) }
+                    while j < count, base[j] != UInt8(ascii: ">") {
+                        if base[j] == doubleQuote || base[j] == singleQuote {
+                            guard let after = pastQuoted(j) else { return .tooLong(line: line(at: j)) }
                             attributes += 1
-                            if attributes > maximumAttributes { return (line(at: open), false) }
-                            j = end + 1
-                        default:
+                            if attributes > maximumAttributes { return .tooMany(line: line(at: open)) }
+                            j = after
+                        } else {
                             j += 1
                         }
                     }

@@ -6,6 +6,7 @@ public enum XMLError: Error, CustomStringConvertible, Sendable, Equatable {
     case entityDeclarations(name: String)
     case tooDeep(name: String, line: Int)
     case tooManyAttributes(name: String, line: Int)
+    case tooManyAttributeDefaults(name: String, line: Int)
     case attributeTooLong(name: String, line: Int)
     case canonicalizationFailed(String)
     case notFound(String)
@@ -19,9 +20,11 @@ public enum XMLError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .entityDeclarations(name):
             return "\(name): the document declares entities in its DOCTYPE; mgov refuses them (they enable XXE and entity-expansion attacks)"
         case let .tooDeep(name, line):
-            return "\(name): the document nests elements more than 256 deep (line \(line)); mgov refuses such documents"
+            return "\(name): the document nests elements more than 256 levels below its root (line \(line)); mgov refuses such documents"
         case let .tooManyAttributes(name, line):
             return "\(name): an element at line \(line) has more than \(XMLDocument.maximumAttributes) attributes; mgov refuses such documents (their parsing takes time that grows with the square of the count)"
+        case let .tooManyAttributeDefaults(name, line):
+            return "\(name): the DOCTYPE at line \(line) holds more than \(XMLDocument.maximumAttributes) quoted values (attribute defaults, applied to every element they name); mgov refuses such documents"
         case let .attributeTooLong(name, line):
             return "\(name): an attribute value at line \(line) is over 10 MB, more than libxml2 reads"
         case let .canonicalizationFailed(message):

@@ -12,22 +12,20 @@ struct MGov: AsyncParsableCommand {
             and acts as the profile chosen by --profile, MGOV_PROFILE or the store's default.
 
             Exit codes: 0 success; 1 the operation ran and said no (invalid signature, access denied, untrusted chain); \
-            2 bad input or a runtime error; 64 a usage error.
+            2 bad input or a runtime error; 64 a usage error. 'mgov --version' prints the version.
             """,
         subcommands: [ProfileCommand.self, SignCommand.self, ConnectCommand.self, LogCommand.self, DocsCommand.self, DeliverCommand.self, NotifyCommand.self, PKICommand.self]
     )
 
-    /// `mgov --version`. The root's own flag, not argument-parser's `version:`, which put a second
-    /// "--version  Show the version." in every subcommand's help (beside `docs get --version N`).
-    @Flag(help: "Show the version.") var version = false
-
-    func run() async throws {
-        guard version else { throw CleanExit.helpRequest(self) }
-        print(MGovVersion.string)
-    }
-
     /// Runs the command and maps every error to an exit code, in one place.
     static func main() async {
+        // `mgov --version`, answered here: argument-parser's `version:` put a second "--version" in
+        // every subcommand's help (beside `docs get --version N`), and a root flag would be taken
+        // wherever it appears (its parser reads the whole line), `docs get ID --version 2` included.
+        if CommandLine.arguments.dropFirst() == ["--version"] {
+            print(MGovVersion.string)
+            return
+        }
         refuseHelpForUnknownCommands()
         refuseClustersWithHelp()
         let command: ParsableCommand

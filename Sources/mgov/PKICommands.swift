@@ -61,7 +61,11 @@ struct PKICommand: AsyncParsableCommand {
                 NAME.p12 (0600; password from --password-file, MGOV_PASSWORD or a prompt). The subject carries \
                 the identity (O and serialNumber), and a SAN URI urn:xroad:IDENTITY binds it to the certificate.
 
-                Exit codes: 0 issued; 2 bad input, no CA in DIR, or NAME already issued.
+                NAME is at most 64 characters (the CN's bound), and not 'ca' (the CA's own files); the identity \
+                too is at most 64.
+
+                Exit codes: 0 issued; 2 bad input, no CA in DIR, or NAME already issued; 64 a NAME, identity, \
+                --dns, --ip, --days or --rsa that is not allowed.
                 """
         )
         @OptionGroup(title: "Global Options") var global: GlobalOptions
@@ -101,6 +105,10 @@ struct PKICommand: AsyncParsableCommand {
             // X.509 bounds a common name at 64 characters (OpenSSL leaves a longer one out, silently).
             guard name.utf8.count <= 64 else { throw ValidationError("the name is the certificate's common name: at most 64 characters, not \(name.utf8.count)") }
             guard name != "ca" else { throw ValidationError("'ca' names the CA's own files in \(dir): choose another name") }
+            // The subject carries the identity too (O and serialNumber), each bounded at 64 characters.
+            guard member.description.utf8.count <= 64 else {
+                throw ValidationError("the identity \(member) is \(member.description.utf8.count) characters: a certificate's subject holds at most 64 (its serialNumber)")
+            }
             for address in ip where !Self.isIPAddress(address) {
                 throw ValidationError("'\(address)' is not an IP address (IPv4 like 127.0.0.1, or IPv6 like ::1)")
             }

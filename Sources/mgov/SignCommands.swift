@@ -32,7 +32,8 @@ struct SignCommand: AsyncParsableCommand {
     /// What `sign xml` and `sign cms` exit with.
     static let exitCodes = """
         Exit codes: 0 every file signed; 1 the certificate is out of its validity period (--allow-expired), \
-        or each file not signed was refused (its signature would break one it holds); \
+        or each file not signed was refused (its signature would break one it holds, or it is itself an \
+        enveloping signature); \
         2 a file could not be signed (unreadable, not well-formed, its output not writable: each is named on \
         stderr, the others are signed), or a key or certificate that cannot be used (unreadable, not matching, \
         too weak, of an unsupported type); 64 bad arguments; \

@@ -14,7 +14,8 @@ extension SignCommand {
 
                 CMS: every signer's signature and message digest are checked over the content, which is \
                 inside the signature (attached; --content-output FILE writes it out) or given with --content \
-                FILE (detached; by default the signature's name without .p7s or .sig, when that file exists). \
+                FILE (detached; by default the signature's name without .p7s or .sig, when that file exists, \
+                beside it or, with --content-dir DIR, in DIR). \
                 --content FILE with a signature that carries its content checks that FILE is that content \
                 (INVALID when not). The report gives the content's size and SHA-256. \
                 Detached content is streamed; an attached signature is parsed whole (about twice its size in memory, as openssl cms). The signer's certificate comes from the message (or --cert) and must chain \

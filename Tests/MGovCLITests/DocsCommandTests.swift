@@ -32,7 +32,7 @@ private let bob = "urn:md:idnp:2009876543210"
         // Values that do not parse are the command line's fault (64), refused before the store is opened.
         try env.mgov("docs", "add", binary, "--owner", alice, "--number", String(repeating: "n", count: 51)).expectOneLineError(64, containing: "1 to 50 characters")
         try env.mgov("docs", "add", binary, "--owner", alice, "--name", String(repeating: "n", count: 251)).expectOneLineError(64, containing: "1 to 250 characters")
-        try env.mgov("docs", "type", "add", "X", "--retention", "5").expectOneLineError(64, containing: "5")
+        try env.mgov("docs", "type", "add", "X", "--retention", "5").expectOneLineError(64, containing: "is not a period")
         try env.mgov("docs", "type", "add", "bad code", "--retention", "5y").expectOneLineError(64, containing: "a type code is")
         let events = try env.mgov("log", "query", "--type", "MDocs.*", "--json")
         let types = ((try events.json() as? [String: Any])?["entries"] as? [[String: Any]] ?? []).compactMap { ($0["event"] as? [String: Any])?["event_type"] as? String }
@@ -93,6 +93,9 @@ private let bob = "urn:md:idnp:2009876543210"
         let forged = try env.dir.write("b.txt", "the forged act")
         #expect(try env.mgov("docs", "add", forged, "--owner", bob).status == 0)
         #expect(try env.mgov("docs", "version", "add", id, try env.dir.write("c.txt", "the act, amended")).status == 0)
+        // An older version by number (mgov's own --version is the root's, alone on the line).
+        #expect(try env.mgov("docs", "get", id, "--version", "1").stdout == "the act")
+        #expect(try env.mgov("docs", "get", id, "--version=2").stdout == "the act, amended")
         let clean = try env.mgov("docs", "verify")
         #expect(clean.status == 0 && !clean.stdout.contains("not in the log"), "\(clean.stdout)\(clean.stderr)")
 

@@ -172,7 +172,9 @@ struct LogEnvironment {
         let env = try CLIEnvironment()
         let readers: [[String]] = [["log", "verify"], ["log", "query"], ["log", "show", "0"], ["log", "tail"], ["log", "tail", "-f"],
                                    ["log", "checkpoint"], ["log", "export"], ["log", "access-history", "2001234567890"],
-                                   ["log", "ship", "--to", "https://127.0.0.1:1"]]
+                                   ["log", "ship", "--to", "https://127.0.0.1:1"],
+                                   ["docs", "verify"], ["docs", "get", "x"], ["docs", "show", "x"], ["docs", "list"], ["docs", "shares"],
+                                   ["docs", "type", "list"]]
         for command in readers {
             try env.mgov.run(command).expectOneLineError(2, containing: "no mgov store in")
         }

@@ -337,7 +337,7 @@ import Testing
         #expect(try String(contentsOfFile: out, encoding: .utf8) == "document 3\n")
     }
 
-    /// A signature written to a full stdout is one line naming the cause, for every packaging.
+    /// Each signing's audit event names the content by its SHA-256, however it was signed.
     @Test func eachSigningIsLoggedWithTheContentsHash() throws {
         let s = try SignEnvironment()
         #expect(try s.mgov("profile", "create", "signer", "--identity", "MD/GOV/1/SIGN", "--key", s.ec.key, "--cert", s.ec.cert).status == 0)
@@ -358,6 +358,7 @@ import Testing
         #expect(events.compactMap { $0["output"] as? String }.count == variants.count - 1, "stdout is no output file")
     }
 
+    /// A signature written to a full stdout is one line naming the cause, for every packaging.
     @Test func aFullStdoutIsNamed() throws {
         let s = try SignEnvironment()
         let content = try s.dir.write("act.txt", "act")

@@ -153,6 +153,11 @@ let c14nMethods = [("exc", "http://www.w3.org/2001/10/xml-exc-c14n#"), ("exc-wit
         #expect(untrusted.status == 1)
         #expect(untrusted.stdout.contains("mathematically valid but the signer is not trusted"))
         #expect(try t.mgov("sign", "verify", out, "--any-signer").status == 0)
+        // Changed after signing, and no anchors: not called mathematically valid.
+        let changed = try t.dir.write("changed.xml", try String(contentsOfFile: out, encoding: .utf8).replacingOccurrences(of: "hello", with: "HELLO"))
+        let invalid = try t.mgov("sign", "verify", changed)
+        #expect(invalid.status == 1 && invalid.stdout.contains("INVALID") && invalid.stdout.contains("the signer is not trusted either")
+                && !invalid.stdout.contains("mathematically valid"), "\(invalid.stdout)")
         let broken = try t.dir.write("broken.xml", "<doc><a></doc>")
         #expect(try t.mgov("sign", "verify", broken).status == 2)
         for (name, data) in [("empty.p7m", Data()), ("random.p7m", Data([0x13, 0x37, 0xFE, 0x01, 0x99]))] {

@@ -118,6 +118,32 @@ struct C14NCase: Decodable, CustomTestStringConvertible, Sendable {
         #expect(try XMLDocument(data: Data(other.utf8)).root?.attribute("x") == "a>b")
     }
 
+    @Test func theAttributeLimitCannotBeWalkedAround() throws {
+        let many = (0..<1001).map { "a\($0)=\"1\"" }.joined(separator: " ")
+        func refused(_ text: String, _ expected: XMLError) {
+            #expect(throws: expected) { _ = try XMLDocument(data: Data(text.utf8), name: "x.xml") }
+        }
+        // One over the limit; a DOCTYPE closed by "] >", or with a '[' in its system id, hides nothing after it.
+        refused("<r \(many)/>", .tooManyAttributes(name: "x.xml", line: 1))
+        refused("<!DOCTYPE r [ ] >\n<r \(many)/>", .tooManyAttributes(name: "x.xml", line: 2))
+        refused("<!DOCTYPE r SYSTEM \"x[y]\">\n<r \(many)/>", .tooManyAttributes(name: "x.xml", line: 2))
+        // Attribute defaults in the internal subset land on every element they name.
+        let defaults = (0..<1001).map { "<!ATTLIST e a\($0) CDATA \"1\">" }.joined()
+        refused("<!DOCTYPE r [\(defaults)]><r><e/></r>", .tooManyAttributeDefaults(name: "x.xml", line: 1))
+        // A value over libxml2's 10 MB.
+        refused("<r a=\"\(String(repeating: "v", count: 10_000_001))\"/>", .attributeTooLong(name: "x.xml", line: 1))
+        // UTF-16 (no byte-order mark): U+4E3E's bytes hold a '>', so the scan reads it transcoded.
+        let wide = "<r " + (0..<1001).map { "\u{4E3E}\($0)=\"1\"" }.joined(separator: " ") + "/>"
+        #expect(throws: XMLError.tooManyAttributes(name: "wide.xml", line: 1)) {
+            _ = try XMLDocument(data: wide.data(using: .utf16LittleEndian)!, name: "wide.xml")  // safe: a Swift string always encodes
+        }
+        // The scan is one pass: 20 MB of stray declarations (each once searched to the end) is quick.
+        let stray = Data(String(repeating: "<!x>", count: 5_000_000).utf8)
+        let start = Date()
+        #expect(throws: XMLError.self) { _ = try XMLDocument(data: stray, name: "stray.xml") }
+        #expect(Date().timeIntervalSince(start) < 30)  // a generous bound, not a benchmark: quadratic took hours
+    }
+
     @Test func saysInItsOwnWordsWhenADocumentIsTooDeep() throws {
         let deep = String(repeating: "<a>", count: 300) + String(repeating: "</a>", count: 300)
         #expect(throws: XMLError.tooDeep(name: "deep.xml", line: 1)) { _ = try XMLDocument(data: Data(deep.utf8), name: "deep.xml") }
