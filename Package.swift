@@ -84,6 +84,7 @@ let package = Package(
         .executableTarget(
             name: "mgov-load",
             dependencies: [
+                "MGovNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

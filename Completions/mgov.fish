@@ -727,7 +727,7 @@ complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgo
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs add" type' -l 'type' -d 'A document type code.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs add" number' -l 'number' -d 'The document\'s number (at most 50 characters).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs add" expires' -l 'expires' -d 'Expiry date.' -rfka ''
-complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs add"' -l 'tag' -d 'A tag (repeatable).' -rfka ''
+complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs add"' -l 'tag' -d 'A tag, 1 to 100 characters (repeatable, at most 50).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs add" link-code' -l 'link-code' -d 'A link reserved with \'docs share --link\' without a document: bind it to this one.' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs add" as' -l 'as' -d 'Who adds it (default: the owner).' -rfka ''
 complete -c 'mgov' -n '__mgov_should_offer_completions_for_flags_or_options "mgov docs add" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -10,12 +10,19 @@
 //
 //   mgov-load URL [--paths FILE] [--requests N] [--connections N] [--threads N]
 //             [--cacert PEM] [--cert PEM --key PEM] [-H 'Name: value']... [--json]
+//   mgov-load --serve-constant FILE https://HOST:PORT --cert PEM --key PEM --cacert PEM
+//
+// --serve-constant is the other side, for a floor: mgov's own HTTP server (MGovNet's
+// EventLoopHTTPServer: NIO, NIOSSL with client certificates required, the same handler as
+// `connect serve`) answering every request with FILE's bytes, without the provider's checks,
+// signature or audit event. It prints `listening on URL` and serves until SIGTERM.
 //
 // With --paths, each request's target (path and query) is the next line of FILE, cycled;
 // otherwise every request asks for URL's own path. Each connection sends one request first
 // (TLS handshake included); the clock starts when every connection has had its answer.
 import ArgumentParser
 import Foundation
+import MGovNet
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -36,13 +43,17 @@ struct LoadGenerator: ParsableCommand {
     @Option(help: "Client private key (PEM).") var key: String?
     @Option(name: .customShort("H"), help: "A request header, 'Name: value' (repeatable).") var header: [String] = []
     @Flag(help: "One JSON object instead of the text line.") var json = false
+    @Option(help: "Serve FILE's bytes as every answer on URL (mTLS with --cert, --key, --cacert) instead of generating load.")
+    var serveConstant: String?
 
     func validate() throws {
         guard requests > 0, connections > 0, threads > 0 else { throw ValidationError("--requests, --connections and --threads are 1 or more") }
         guard (cert == nil) == (key == nil) else { throw ValidationError("--cert and --key go together") }
+        if serveConstant != nil, cert == nil || cacert == nil { throw ValidationError("--serve-constant needs --cert, --key and --cacert") }
     }
 
     func run() throws {
+        if let serveConstant { return try serve(serveConstant) }
         guard let target = URLComponents(string: url), let scheme = target.scheme, let host = target.host else { throw ValidationError("not a URL: \(url)") }
         let secure = scheme == "https"
         let port = target.port ?? (secure ? 443 : 80)
@@ -108,6 +119,32 @@ struct LoadGenerator: ParsableCommand {
         } else {
             print(String(format: "%.0f %.2f %.2f %d", rate, percentile(0.5), percentile(0.99), failures))
         }
+    }
+}
+
+extension LoadGenerator {
+    /// `--serve-constant`: EventLoopHTTPServer with a responder that answers at once.
+    func serve(_ file: String) throws {
+        guard let target = URLComponents(string: url), target.scheme == "https", let host = target.host, let cert, let key, let cacert else {
+            throw ValidationError("--serve-constant listens on an https://HOST:PORT URL")
+        }
+        let body = try Data(contentsOf: URL(fileURLWithPath: file))
+        let tls = TLSIdentity(certificateChain: try NIOSSLCertificate.fromPEMFile(cert), privateKey: try NIOSSLPrivateKey(file: key, format: .pem),
+                              trustAnchors: try NIOSSLCertificate.fromPEMFile(cacert))
+        let server = EventLoopHTTPServer(address: ListenAddress(host: host, port: target.port ?? 443), tls: tls)
+        let answer = ServerResponse(status: 200, headers: [("Content-Type", "application/json")], body: ByteBuffer(bytes: body))
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = NIOLockedValueBox<(any Error)?>(nil)
+        Task {
+            do {
+                try await server.run({ _, loop in loop.makeSucceededFuture(answer) }) { url in FileHandle.standardOutput.write(Data("listening on \(url)\n".utf8)) }
+            } catch {
+                outcome.withLockedValue { $0 = error }
+            }
+            finished.signal()
+        }
+        finished.wait()
+        if let error = outcome.withLockedValue({ $0 }) { throw error }
     }
 }
 

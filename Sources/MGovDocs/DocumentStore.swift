@@ -128,6 +128,7 @@ public final class DocumentStore: Sendable {
         try Self.checkName(new.name)
         if let number = new.number { try Self.checkNumber(number) }
         if let date = new.expiresOn { try Self.checkDate(date) }
+        try Self.checkTags(new.tags)
         guard new.owner != .everyone else { throw DocsError.invalidArgument("urn:public cannot own a document") }
         let staged = try blobs.stage(from: input)
         let now = clock.now()
@@ -551,6 +552,15 @@ public final class DocumentStore: Sendable {
     /// Throws unless `number` can number a document: 1 to 50 characters.
     public static func checkNumber(_ number: String) throws {
         guard !number.isEmpty, number.count <= 50 else { throw DocsError.invalidArgument("a document number has 1 to 50 characters, not \(number.count)") }
+    }
+
+    /// Throws unless `tags` can tag a document: at most 50, each of 1 to 100 characters (a tag is a
+    /// label, listed with the document: one of megabytes was kept and printed by every show).
+    public static func checkTags(_ tags: [String]) throws {
+        guard tags.count <= 50 else { throw DocsError.invalidArgument("a document has at most 50 tags, not \(tags.count)") }
+        for tag in tags where tag.isEmpty || tag.count > 100 {
+            throw DocsError.invalidArgument("a tag has 1 to 100 characters, not \(tag.count)")
+        }
     }
 
     /// Throws unless `text` is a date that exists, written YYYY-MM-DD.

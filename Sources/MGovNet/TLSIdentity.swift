@@ -12,6 +12,12 @@ public struct TLSIdentity: Sendable {
     public let privateKey: NIOSSLPrivateKey
     public let trustAnchors: [NIOSSLCertificate]
 
+    public init(certificateChain: [NIOSSLCertificate], privateKey: NIOSSLPrivateKey, trustAnchors: [NIOSSLCertificate]) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
+        self.trustAnchors = trustAnchors
+    }
+
     /// Opens the profile's key (asking for its password as usual), certificate and trust anchors.
     public static func load(_ profile: Profile, passwords: PasswordSource) throws -> TLSIdentity {
         let credentials = try ProfileCredentials.load(profile, passwords: passwords)

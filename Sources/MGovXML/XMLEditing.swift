@@ -152,6 +152,15 @@ public struct IDIndex: @unchecked Sendable {
 
 extension XMLDocument {
     /// Elements selected by an XPath 1.0 expression; `namespaces` maps prefixes usable in it.
+    /// Throws `invalidXPath` unless `expression` is XPath libxml2 can compile (a syntax check,
+    /// before any document is read; an unbound prefix is found only when it is evaluated).
+    public static func checkXPath(_ expression: String) throws {
+        XMLLibrary.initialize()
+        XMLLibrary.silenceErrorsOnThisThread()
+        guard let compiled = xmlXPathCompile(expression) else { throw XMLError.invalidXPath(expression) }
+        xmlXPathFreeCompExpr(compiled)
+    }
+
     public func select(xpath expression: String, namespaces: [String: String]) throws -> [XMLNode] {
         XMLLibrary.silenceErrorsOnThisThread()
         guard let context = xmlXPathNewContext(pointer) else { throw XMLError.notFound("out of memory") }

@@ -82,10 +82,14 @@ struct DocsCommand: AsyncParsableCommand {
         @Option(help: "The document's number (at most 50 characters).", transform: { try DocumentStore.checkNumber($0); return $0 }) var number: String?
         @Option(help: ArgumentHelp("Expiry date.", valueName: "YYYY-MM-DD"), transform: { try DocumentStore.checkDate($0); return $0 })
         var expires: String?
-        @Option(help: "A tag (repeatable).") var tag: [String] = []
+        @Option(help: "A tag, 1 to 100 characters (repeatable, at most 50).") var tag: [String] = []
         @Option(help: ArgumentHelp("A link reserved with 'docs share --link' without a document: bind it to this one.", valueName: "code"))
         var linkCode: String?
         @Option(name: .customLong("as"), help: ArgumentHelp("Who adds it (default: the owner).", valueName: "urn"), transform: Principal.init) var actor: Principal?
+
+        func validate() throws {
+            do { try DocumentStore.checkTags(tag) } catch { throw ValidationError("\(error)") }
+        }
 
         func run() async throws {
             let context = global.makeContext()

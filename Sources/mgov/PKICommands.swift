@@ -173,7 +173,7 @@ struct PKICommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Summarize a certificate file (PEM or DER, every certificate in it) or a PKCS#12 file.",
             discussion: """
-                Prints subject, issuer, serial, validity, SHA-256 fingerprint, key algorithm, subject alternative \
+                Prints subject, issuer, serial, validity (marked expired or not yet valid), SHA-256 fingerprint, key algorithm, subject alternative \
                 names and whether each certificate is a CA. A PKCS#12 file needs its password (--password-file, \
                 MGOV_PASSWORD, or a prompt on a terminal). Opens no store.
 
@@ -189,16 +189,38 @@ struct PKICommand: AsyncParsableCommand {
             let file: String
             let kind: String
             let key: String?
-            let certificates: [CertificateSummary]
+            let certificates: [Shown]
+        }
+
+        /// A certificate's summary and whether it is valid now: `validity` is `valid`, `expired` or
+        /// `not_yet_valid` (an expired certificate looked like any other).
+        struct Shown: Encodable {
+            let certificate: CertificateSummary
+            let validity: String
+
+            init(_ certificate: CertificateSummary, at now: Date) {
+                self.certificate = certificate
+                validity = now > certificate.notAfter ? "expired" : now < certificate.notBefore ? "not_yet_valid" : "valid"
+            }
+
+            enum CodingKeys: String, CodingKey { case validity }
+
+            func encode(to encoder: any Encoder) throws {
+                try certificate.encode(to: encoder)
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(validity, forKey: .validity)
+            }
         }
 
         func run() async throws {
             let console = global.storelessConsole()
             let data = try FileSystem.read(file)
             guard !data.isEmpty else { throw CoreError.invalidArgument("\(file) is empty (pki show reads certificates and PKCS#12 files)") }
+            let now = Date()
+            func shown(_ certificates: [Certificate]) -> [Shown] { certificates.map { Shown($0.summary, at: now) } }
             let summary: Summary
             do {
-                summary = Summary(file: file, kind: "certificates", key: nil, certificates: try Certificate.loadAll(data, path: file).map(\.summary))
+                summary = Summary(file: file, kind: "certificates", key: nil, certificates: shown(try Certificate.loadAll(data, path: file)))
             } catch CryptoError.notACertificate {
                 // A PEM key is the usual mistake: say what it is rather than "not a PKCS#12 file".
                 if String(decoding: data.prefix(4096), as: UTF8.self).contains("PRIVATE KEY-----") {
@@ -208,16 +230,18 @@ struct PKICommand: AsyncParsableCommand {
                 let passwords = PasswordSource(passwordFile: password.passwordFile)
                 let bundle = try PKCS12Bundle.load(data, path: file) { try passwords.password(for: file) }
                 summary = Summary(file: file, kind: "pkcs12", key: bundle.key.algorithm.description,
-                                  certificates: ([bundle.certificate] + bundle.chain).map(\.summary))
+                                  certificates: shown([bundle.certificate] + bundle.chain))
             }
             if console.isJSON { try console.json(summary); return }
             if let key = summary.key { console.out("private key: \(key)") }
-            for (index, c) in summary.certificates.enumerated() {
+            for (index, shown) in summary.certificates.enumerated() {
+                let c = shown.certificate
                 if index > 0 { console.out("") }
                 console.out("subject:     \(c.subject)")
                 console.out("issuer:      \(c.issuer)")
                 console.out("serial:      \(c.serial)")
-                console.out("valid:       \(Timestamp.formatSeconds(c.notBefore)) to \(Timestamp.formatSeconds(c.notAfter))")
+                let status = ["expired": " (expired)", "not_yet_valid": " (not yet valid)"][shown.validity] ?? ""
+                console.out("valid:       \(Timestamp.formatSeconds(c.notBefore)) to \(Timestamp.formatSeconds(c.notAfter))\(status)")
                 console.out("sha256:      \(c.sha256Fingerprint)")
                 console.out("key:         \(c.keyAlgorithm)\(c.isCA ? " (CA)" : "")")
                 if !c.uris.isEmpty { console.out("uris:        \(c.uris.joined(separator: ", "))") }

@@ -78,6 +78,9 @@ extension SignCommand {
             if content != nil, files.count != 1 { throw ValidationError("--content takes one signature file") }
             if content == "-", files.contains("-") { throw ValidationError("stdin cannot be both the signature and the content") }
             if content != nil, contentDir != nil { throw ValidationError("give --content FILE or --content-dir DIR, not both") }
+            if let signatureXpath {
+                do { try XMLDocument.checkXPath(signatureXpath) } catch { throw ValidationError("--signature-xpath: \(error)") }
+            }
         }
 
         func run() async throws {

@@ -32,6 +32,8 @@ private let bob = "urn:md:idnp:2009876543210"
         // Values that do not parse are the command line's fault (64), refused before the store is opened.
         try env.mgov("docs", "add", binary, "--owner", alice, "--number", String(repeating: "n", count: 51)).expectOneLineError(64, containing: "1 to 50 characters")
         try env.mgov("docs", "add", binary, "--owner", alice, "--name", String(repeating: "n", count: 251)).expectOneLineError(64, containing: "1 to 250 characters")
+        try env.mgov("docs", "add", binary, "--owner", alice, "--tag", "ok", "--tag", String(repeating: "t", count: 101)).expectOneLineError(64, containing: "a tag has 1 to 100 characters, not 101")
+        try env.mgov.run(["docs", "add", binary, "--owner", alice] + (0...50).flatMap { ["--tag", "t\($0)"] }).expectOneLineError(64, containing: "at most 50 tags, not 51")
         try env.mgov("docs", "type", "add", "X", "--retention", "5").expectOneLineError(64, containing: "is not a period")
         try env.mgov("docs", "type", "add", "bad code", "--retention", "5y").expectOneLineError(64, containing: "a type code is")
         let events = try env.mgov("log", "query", "--type", "MDocs.*", "--json")

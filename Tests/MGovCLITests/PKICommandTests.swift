@@ -16,11 +16,26 @@ import Testing
         #expect(certificates[0]["subject"] as? String == "CN=agency")
         #expect(certificates[0]["uris"] as? [String] == ["urn:xroad:MD/GOV/1/SUB"])
         #expect(certificates[1]["is_ca"] as? Bool == true)
+        #expect(certificates.map { $0["validity"] as? String } == ["valid", "valid"])
         #expect(!env.homeExists, "pki show opens no store")
         let human = try env.mgov("pki", "show", leaf.cert)
         #expect(human.stdout.contains("dns:         agency.example.md"))
         try env.mgov("pki", "show", leaf.key).expectOneLineError(2, containing: "holds a private key, not a certificate or PKCS#12 file")
         try env.mgov("pki", "show", try env.dir.write("empty.pem", "")).expectOneLineError(2, containing: "is empty")
+    }
+
+    @Test func marksAnExpiredCertificate() throws {
+        let env = try CLIEnvironment()
+        let ca = try TestPKI.makeCA(in: env.dir)
+        let csr = env.dir.file("old.csr"), cert = env.dir.file("old.crt"), key = env.dir.file("old.key")
+        try TestProcess.openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=old"])
+        try TestProcess.openssl(["x509", "-req", "-in", csr, "-CA", ca.cert, "-CAkey", ca.key, "-CAcreateserial", "-out", cert, "-days", "0"])
+        usleep(1_100_000)
+        let human = try env.mgov("pki", "show", cert)
+        #expect(human.status == 0 && human.stdout.contains(" (expired)\n"), "\(human.stdout)")
+        let shown = try #require(try env.mgov("pki", "show", cert, "--json").json() as? [String: Any])
+        #expect((shown["certificates"] as? [[String: Any]])?.first?["validity"] as? String == "expired")
+        #expect(!(try env.mgov("pki", "show", ca.cert).stdout.contains("expired")))
     }
 
     @Test func showsAPKCS12WithItsPassword() throws {

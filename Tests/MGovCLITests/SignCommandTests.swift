@@ -118,6 +118,9 @@ let c14nMethods = [("exc", "http://www.w3.org/2001/10/xml-exc-c14n#"), ("exc-wit
         let signature = try #require((report["signatures"] as? [[String: Any]])?.first)
         #expect((signature["signer"] as? [String: Any])?["subject"] as? String == "CN=ec-signer")
         #expect((signature["references"] as? [[String: Any]])?.first?["signed_path"] as? String == "/*")
+        // --signature-xpath: the selected signature is checked; an expression that does not compile is a usage error.
+        #expect(try t.mgov("sign", "verify", out, "--signature-xpath", "/*/ds:Signature").status == 0)
+        try t.mgov("sign", "verify", out, "--signature-xpath", "//((").expectOneLineError(64, containing: "--signature-xpath: '//((' is not an XPath expression")
         // The event names what was signed by its hash (two signings of one name are told apart), and by whom.
         let inputSHA256 = String(try TestProcess.run("/usr/bin/sha256sum", [t.input]).stdout.prefix(64))
         let certificateSHA256 = try TestProcess.openssl(["x509", "-in", t.ec.cert, "-noout", "-fingerprint", "-sha256"]).stdout
